@@ -1,0 +1,3 @@
+from calendar_agg.cli import main
+
+raise SystemExit(main())

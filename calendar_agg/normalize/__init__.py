@@ -1,0 +1,1 @@
+"""RawEvents -> Events: places, regions, identity and duplicates, changes."""

@@ -1,0 +1,53 @@
+"""Local sources: one file, or a folder of issues (e.g. a clone of TWiR's content/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calendar_agg.config import SourceSettings
+from calendar_agg.errors import DocumentError, SourceError
+from calendar_agg.models import Document, Problem
+from calendar_agg.sources import MAX_DOCUMENT_BYTES, FetchResult
+from calendar_agg.sources.decode import decode_document
+
+# Files a folder source reads; everything else (images, drafts folders' JSON...) is ignored.
+DOCUMENT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".xml", ".atom", ".rss", ".ics", ".txt"}
+
+
+def read_path(source: SourceSettings) -> FetchResult:
+    path = source.path
+    assert path is not None
+    if path.is_dir():
+        return _read_folder(source, path)
+    if not path.exists():
+        raise SourceError(source.name, f"{path}: no such file or folder")
+    return FetchResult(documents=[read_file(source, path)])
+
+
+def _read_folder(source: SourceSettings, folder: Path) -> FetchResult:
+    result = FetchResult()
+    files = sorted(
+        (p for p in folder.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
+        key=lambda p: (p.name, str(p)),
+    )
+    for path in files:
+        try:
+            result.documents.append(read_file(source, path))
+        except DocumentError as exc:
+            result.problems.append(Problem(source.name, path.name, None, exc.reason))
+    return result
+
+
+def read_file(source: SourceSettings, path: Path) -> Document:
+    """One file as a Document named by its file name."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(source.name, path.name,
+                                f"{size} bytes is over the {MAX_DOCUMENT_BYTES} byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(source.name, f"{path}: {exc.strerror or exc}") from None
+    text = decode_document(data, source.name, path.name)
+    return Document(source=source.name, name=path.name, text=text, location=str(path),
+                    format=source.format)

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Creates .venv and installs calendar-agg into it; "test" also installs the test tools.
+# Works with nothing but python3: on Debian, python3-venv is installed when missing.
+set -e
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+    if ! python3 -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        echo "python3 -m venv is unavailable; installing python3-venv" >&2
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv .venv
+    fi
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+if [ "$1" = "test" ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+else
+    .venv/bin/python -m pip install -q -e .
+fi

@@ -1,0 +1,54 @@
+import datetime as dt
+
+import pytest
+
+from calendar_agg.models import RawEvent
+from calendar_agg.normalize.identity import canonical_url, identity_key, is_event_specific, uid_for
+
+
+@pytest.mark.parametrize("url, canonical", [
+    ("http://www.meetup.com/Rust-Berlin/events/123/", "https://meetup.com/rust-berlin/events/123"),
+    ("https://www.meetup.com/de-DE/Rust-Berlin/events/123", "https://meetup.com/rust-berlin/events/123"),
+    ("HTTPS://Berline.RS/2022/08/02/hack.html", "https://berline.rs/2022/08/02/hack.html"),
+    ("https://x.org/e?utm_source=twir&id=7&fbclid=abc", "https://x.org/e?id=7"),
+    ("https://www.meetup.com/Rust-Meetup-Hamburg/events/226298117/?a=ea1_grp&rv=ea1&_af=event"
+     "&_af_eid=226298117&https=off", "https://meetup.com/rust-meetup-hamburg/events/226298117"),
+    ("www.meetup.com/San-Diego-Rust/events/220153428/",
+     "https://meetup.com/san-diego-rust/events/220153428"),
+    (None, None),
+])
+def test_canonical_url(url, canonical):
+    assert canonical_url(url) == canonical
+
+
+def test_event_specific_urls():
+    assert is_event_specific("https://www.meetup.com/rust-berlin/events/300820301")
+    assert is_event_specific("https://www.eventbrite.com/e/rust-meetup-tickets-1")
+    assert not is_event_specific("https://www.meetup.com/rust-berlin")
+
+
+def listing(**fields):
+    base = dict(issue="i.md", line=1, start=dt.date(2025, 6, 5))
+    return RawEvent(**(base | fields))
+
+
+def test_identity_is_url_plus_date_and_ignores_title_and_region():
+    a = listing(url="https://www.meetup.com/rust-berlin/events/1/", title="A", region="Virtual")
+    b = listing(url="https://meetup.com/de-DE/Rust-Berlin/events/1", title="B", region="Europe",
+                line=40, issue="other.md")
+    assert identity_key(a) == identity_key(b)
+    assert identity_key(a) != identity_key(listing(url=a.url, start=dt.date(2025, 6, 6)))
+
+
+def test_fallback_identity_without_event_url():
+    a = listing(group="Rust Berlin", city="Berlin")
+    b = listing(group="rust  berlin", city="berlin", title="different")
+    assert identity_key(a) == identity_key(b)
+    assert identity_key(a).startswith("org|")
+
+
+def test_uid_is_stable():
+    assert uid_for("url|https://x.org|2025-06-05") == uid_for("url|https://x.org|2025-06-05")
+    assert uid_for("a") != uid_for("b")
+    # pinned: a UID that changes between versions duplicates events in every client
+    assert uid_for("url|https://x.org|2025-06-05") == "790210c7-f351-50f4-8dfe-05eb0c4770d6"

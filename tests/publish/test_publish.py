@@ -1,0 +1,119 @@
+"""Published files parsed back with real parsers and checked against INTEROP.md."""
+
+import datetime as dt
+
+import feedparser
+import icalendar
+
+from calendar_agg.models import Event
+from calendar_agg.publish import publish
+
+TODAY = dt.date(2025, 6, 5)
+T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+
+
+def event(uid, start, regions, **fields):
+    base = dict(uid=uid, start=start, end=None, city="Berlin", subdivision=None, country="DE",
+                virtual=False, hybrid=False, regions=regions, group="Rust Berlin",
+                group_url="https://www.meetup.com/rust-berlin", title="Rust Hack and Learn",
+                url=f"https://www.meetup.com/rust-berlin/events/{uid}", first_seen=T0,
+                last_seen=T0, last_modified=T0, issues=("2025-06-04-this-week-in-rust.md",))
+    return Event(**(base | fields))
+
+
+EVENTS = [
+    event("u1", dt.date(2025, 6, 12), ("Europe",)),
+    event("u2", dt.date(2025, 6, 19), ("Europe", "Virtual"), virtual=True, hybrid=True,
+          title="Hybrid; night, with\\ commas\nBEGIN:VEVENT", sequence=2,
+          last_modified=T0 + dt.timedelta(days=2)),
+    event("u3", dt.date(2025, 6, 20), ("Virtual",), virtual=True, city="Dallas",
+          subdivision="TX", country="US", end=dt.date(2025, 6, 22),
+          title="<script>alert(1)</script> & ]]>", url="javascript:alert(1)"),
+    event("old", dt.date(2025, 1, 1), ("Europe",)),
+]
+
+
+def test_every_feed_is_written_and_parses(settings):
+    report = publish(EVENTS, settings, TODAY)
+    out = settings.output.dir
+    names = ["all", "virtual", "africa", "asia", "europe", "north-america", "oceania",
+             "south-america"]
+    for name in names:
+        raw = (out / "ics" / f"{name}.ics").read_bytes()
+        assert raw.startswith(b"BEGIN:VCALENDAR\r\n")
+        assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+        calendar = icalendar.Calendar.from_ical(raw)
+        assert calendar["METHOD"] == "PUBLISH" and calendar["VERSION"] == "2.0"
+        assert calendar["X-WR-CALNAME"].startswith("Rust events")
+        assert calendar.walk("VEVENT") or calendar.walk("VTIMEZONE")  # never empty
+        feed = feedparser.parse((out / "atom" / f"{name}.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+    assert (out / "index.html").is_file() and (out / "events.json").is_file()
+    assert len(report.written) > 16
+
+
+def test_hybrid_event_is_in_virtual_and_its_continent_with_one_uid(settings):
+    publish(EVENTS, settings, TODAY)
+    out = settings.output.dir
+
+    def uids(name):
+        calendar = icalendar.Calendar.from_ical((out / "ics" / f"{name}.ics").read_bytes())
+        return sorted(str(e["UID"]) for e in calendar.walk("VEVENT"))
+
+    assert uids("europe") == ["u1", "u2"]
+    assert uids("virtual") == ["u2", "u3"]
+    assert uids("all") == ["u1", "u2", "u3"]  # "old" is outside the 30-day window
+    archive = icalendar.Calendar.from_ical((out / "ics" / "archive.ics").read_bytes())
+    assert len(archive.walk("VEVENT")) == 4
+
+
+def test_vevent_fields(settings):
+    publish(EVENTS, settings, TODAY)
+    calendar = icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "all.ics").read_bytes())
+    by_uid = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    hybrid, virtual = by_uid["u2"], by_uid["u3"]
+    assert hybrid["SUMMARY"] == "Hybrid; night, with\\ commas BEGIN:VEVENT"  # one line, escaped
+    assert len(calendar.walk("VEVENT")) == 3  # the title created no event
+    assert hybrid["SEQUENCE"] == 2 and hybrid["STATUS"] == "CONFIRMED"
+    assert hybrid["DTSTAMP"].dt == T0 + dt.timedelta(days=2)
+    assert hybrid["LOCATION"] == "Berlin, DE + Online"
+    assert virtual["LOCATION"] == "Online"
+    assert virtual["DTSTART"].dt == dt.date(2025, 6, 20)
+    assert virtual["DTEND"].dt == dt.date(2025, 6, 23)  # exclusive
+    assert str(virtual["URL"]) == "https://www.meetup.com/rust-berlin"  # javascript: dropped
+    assert [str(c) for c in hybrid["CATEGORIES"].cats] == ["Europe", "Virtual", "hybrid"]
+    assert "Announced in: 2025-06-04-this-week-in-rust.md" in str(hybrid["DESCRIPTION"])
+
+
+def test_atom_entries(settings):
+    publish(EVENTS, settings, TODAY)
+    feed = feedparser.parse((settings.output.dir / "atom" / "virtual.xml").read_bytes())
+    titles = [e.title for e in feed.entries]
+    assert titles[0].startswith("2025-06-")
+    entry = next(e for e in feed.entries if e.id == "urn:uuid:u2")
+    assert entry.title == "2025-06-19 · Berlin, DE + Online · Hybrid; night, with\\ commas BEGIN:VEVENT"
+    enclosure = [link for link in entry.links if link.rel == "enclosure"]
+    assert enclosure[0].href == "https://example.org/cal/events/u2.ics"
+    assert enclosure[0].type == "text/calendar"
+    assert feed.feed.updated_parsed[:3] == (2025, 6, 3)  # newest entry's update, not now
+    script = next(e for e in feed.entries if e.id == "urn:uuid:u3")
+    assert "javascript:" not in script.content[0].value
+    raw = (settings.output.dir / "index.html").read_text()
+    assert "<script>alert" not in raw and "&lt;script&gt;" in raw
+
+
+def test_republishing_unchanged_writes_nothing(settings):
+    publish(EVENTS, settings, TODAY)
+    before = {p: p.read_bytes() for p in settings.output.dir.rglob("*") if p.is_file()}
+    report = publish(EVENTS, settings, TODAY)
+    assert report.written == []
+    after = {p: p.read_bytes() for p in settings.output.dir.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_empty_feed_still_has_a_component(settings):
+    publish([], settings, TODAY)
+    calendar = icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "africa.ics").read_bytes())
+    assert calendar.walk("VEVENT") == [] and len(calendar.walk("VTIMEZONE")) == 1

@@ -1,0 +1,39 @@
+import codecs
+
+import pytest
+
+from calendar_agg.config import adhoc_source
+from calendar_agg.errors import SourceError
+from calendar_agg.sources import fetch
+
+
+def test_folder_reads_documents_sorted_and_reports_binary(tmp_path):
+    (tmp_path / "b.md").write_text("second", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("first", encoding="utf-8")
+    (tmp_path / "img.png").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "broken.md").write_bytes(b"\x00\x01\x02binary")
+    result = fetch(adhoc_source(str(tmp_path)))
+    assert [d.name for d in result.documents] == ["a.md", "b.md"]
+    assert [d.text for d in result.documents] == ["first", "second"]
+    assert [(p.document, p.message) for p in result.problems] == [
+        ("broken.md", "binary data, not a text document")]
+
+
+@pytest.mark.parametrize("data, expected", [
+    (codecs.BOM_UTF16_LE + "Köln\r\nBerlin".encode("utf-16-le"), "Köln\nBerlin"),
+    (codecs.BOM_UTF8 + "Köln\rBerlin".encode(), "Köln\nBerlin"),
+    ("Köln".encode("latin-1"), "Köln"),
+    ("Zürich\r\nmixed\nends\r".encode(), "Zürich\nmixed\nends\n"),
+])
+def test_encodings_and_line_endings(tmp_path, data, expected):
+    path = tmp_path / "issue.md"
+    path.write_bytes(data)
+    [document] = fetch(adhoc_source(str(path))).documents
+    assert document.text == expected
+    assert document.location == str(path)
+
+
+def test_missing_path_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError, match="no such file or folder"):
+        fetch(adhoc_source(str(tmp_path / "missing")))
