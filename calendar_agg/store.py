@@ -107,9 +107,9 @@ class Store:
         if version > len(MIGRATIONS):
             raise StoreError(self.path, f"schema version {version} is newer than this program")
         for number in range(version, len(MIGRATIONS)):
-            with self.transaction():
-                self._db.executescript(MIGRATIONS[number])
-                self._db.execute(f"PRAGMA user_version = {number + 1}")
+            # one script, one transaction: a failed migration leaves the old schema
+            self._db.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[number]};"
+                                   f" PRAGMA user_version = {number + 1}; COMMIT;")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -218,7 +218,7 @@ class Store:
             self._db.execute(
                 "UPDATE events SET regions = ?, group_name = ?, group_url = ?, extra_urls = ?, "
                 "last_seen = ?, fields_from = ? WHERE uid = ?",
-                (values[8], values[9], values[10], values[13], last_seen, newest.order,
+                (values[7], values[8], values[9], values[12], last_seen, newest.order,
                  current.uid))
             return "same"
         modified = _later(current.last_modified, _seen_time(newest, now))
