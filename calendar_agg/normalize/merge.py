@@ -15,15 +15,13 @@ from calendar_agg.store import Listing
 
 
 def resolve(raw: RawEvent) -> RawEvent:
-    """A listing with its city cleaned, its country filled in when the city says it
-    unambiguously, and ``region`` set to the event's main region."""
+    """A listing with its country filled in when the city says it unambiguously, and
+    ``region`` set to the event's main region. The city stays as the issue wrote it."""
     city, subdivision, country = raw.city, raw.subdivision, raw.country
-    if city:
-        city = places.canonical_city(city, country)
-        if not country:
-            found = places.locate_city(city, subdivision, None)
-            if found:
-                city, subdivision, country = found[0], subdivision or found[1], found[2]
+    if city and not country:
+        found = places.locate_city(city, subdivision, None)
+        if found:
+            subdivision, country = subdivision or found[1], found[2]
     found_regions = regions.event_regions(country, raw.virtual, raw.hybrid, raw.region)
     region = found_regions[0] if found_regions else raw.region
     return replace(raw, city=city, subdivision=subdivision, country=country, region=region)

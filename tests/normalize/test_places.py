@@ -1,0 +1,272 @@
+"""Places: country codes, city lookup, free-text cities, subdivisions, coordinates."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+
+from calendar_agg.normalize import places
+from calendar_agg.normalize.places import (
+    canonical_city,
+    city_in_text,
+    coordinates,
+    country_code,
+    distance_km,
+    locate_city,
+    subdivision_valid,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DE", "DE"),
+        ("de", "DE"),
+        (" deu ", "DE"),
+        ("USA", "US"),
+        ("U.S.", "US"),
+        ("U.S.A.", "US"),
+        ("United States", "US"),
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("England", "GB"),
+        ("Germany", "DE"),
+        ("Deutschland", "DE"),
+        ("The Netherlands", "NL"),
+        ("the  netherlands", "NL"),
+        ("Holland", "NL"),
+        ("Czech Republic", "CZ"),
+        ("Czechia", "CZ"),
+        ("South Korea", "KR"),
+        ("Korea", "KR"),
+        ("Russia", "RU"),
+        ("Taiwan", "TW"),
+        ("Vietnam", "VN"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Iran", "IR"),
+        ("México", "MX"),
+        ("Mexico", "MX"),
+        ("Schweiz", "CH"),
+        ("Suisse", "CH"),
+        ("España", "ES"),
+        ("Brasil", "BR"),
+        ("Österreich", "AT"),
+        ("Bolivia", "BO"),
+        ("Niger", "NE"),
+        ("Nigeria", "NG"),
+        ("India", "IN"),
+        ("IN", "IN"),
+    ],
+)
+def test_country_code_known(text: str, expected: str) -> None:
+    assert country_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "XX", "Paris", "Washington", "Rust", "Online", "Virtual", "United", "New"],
+)
+def test_country_code_unknown_or_ambiguous(text: str) -> None:
+    assert country_code(text) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Seattle",), ("Seattle", "WA", "US")),
+        (("Seattle", "WA", "US"), ("Seattle", "WA", "US")),
+        (("Paris",), ("Paris", None, "FR")),
+        (("Paris", None, "FR"), ("Paris", None, "FR")),
+        (("Paris", "TX", "US"), ("Paris", "TX", "US")),
+        (("Cambridge", None, "GB"), ("Cambridge", None, "GB")),
+        (("Cambridge", None, "UK"), ("Cambridge", None, "GB")),
+        (("Cambridge", "MA"), ("Cambridge", "MA", "US")),
+        (("Cambridge", "MA", "US"), ("Cambridge", "MA", "US")),
+        (("London", None, "UK"), ("London", None, "GB")),
+        (("London", "ON", "CA"), ("London", "ON", "CA")),
+        (("London",), ("London", None, "GB")),
+        (("Portland", "OR", "US"), ("Portland", "OR", "US")),
+        (("Portland", "ME", "US"), ("Portland", "ME", "US")),
+        (("Toronto", "ON", "CA"), ("Toronto", "ON", "CA")),
+        (("Sydney", "NSW", "AU"), ("Sydney", "NSW", "AU")),
+        (("Zürich", "ZH", "CH"), ("Zürich", "ZH", "CH")),
+        (("Auckland", "AKL", "NZ"), ("Auckland", None, "NZ")),  # not ISO: dropped, not fatal
+        (("Seattle", None, "United States"), ("Seattle", "WA", "US")),
+        (("Seattle", None, "Atlantis"), ("Seattle", "WA", "US")),  # unknown country ignored
+        (("Cologne/Nowhere-on-Sea",), ("Köln", None, "DE")),
+        # spellings of one city -> the geonames primary name
+        (("Nurnberg",), ("Nuremberg", None, "DE")),
+        (("Nürnberg", None, "DE"), ("Nuremberg", None, "DE")),
+        (("Nuremberg",), ("Nuremberg", None, "DE")),
+        (("München", None, "DE"), ("Munich", None, "DE")),
+        (("Cologne", None, "DE"), ("Köln", None, "DE")),
+        (("Koeln",), ("Köln", None, "DE")),
+        (("Cologne/Köln", None, "DE"), ("Köln", None, "DE")),
+        (("Zurich", None, "CH"), ("Zürich", None, "CH")),
+        (("Sao Paulo", None, "BR"), ("São Paulo", None, "BR")),
+        (("Montreal", "QC", "CA"), ("Montréal", "QC", "CA")),
+        (("København",), ("Copenhagen", None, "DK")),
+        (("Wien",), ("Vienna", None, "AT")),
+        (("Den Haag", None, "NL"), ("The Hague", None, "NL")),
+        (("Bangalore", None, "IN"), ("Bengaluru", None, "IN")),
+        (("Frankfurt", None, "DE"), ("Frankfurt am Main", None, "DE")),
+        (("Tel Aviv-Yafo", None, "IL"), ("Tel Aviv", None, "IL")),
+        (("St. Petersburg",), ("Saint Petersburg", None, "RU")),
+        (("St. Petersburg", "FL", "US"), ("St. Petersburg", "FL", "US")),
+        (("  new   york ", "NY", "US"), ("New York", "NY", "US")),
+        # aliases
+        (("New York City",), ("New York", "NY", "US")),
+        (("NYC",), ("New York", "NY", "US")),
+        (("SF",), ("San Francisco", "CA", "US")),
+        (("Bay Area", "CA", "US"), ("San Francisco", "CA", "US")),
+        (("Washington, D.C.",), ("Washington", "DC", "US")),
+    ],
+)
+def test_locate_city(args: tuple[str | None, ...], expected: tuple[str | None, ...]) -> None:
+    assert locate_city(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("Cambridge",),  # GB, US and CA are all about the same size
+        ("Reading",),  # GB, but also Reading, PA
+        ("Berlin", None, "FR"),  # contradicts the country
+        ("Seattle", "XX", "US"),  # contradicts the state
+        ("Seattle", "OR", "US"),
+        ("Rust",),  # El Cerrito, CA was once "Rust": alternate names of small towns don't count
+        ("Online",),
+        ("",),
+        ("Cologne/Paris",),  # the parts of a slash name disagree
+        ("Nowhere-on-Sea",),
+    ],
+)
+def test_locate_city_unknown_or_ambiguous(args: tuple[str | None, ...]) -> None:
+    assert locate_city(*args) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("  München ", None, "Munich"),
+        ("Cologne/Köln", "DE", "Köln"),
+        ("tel aviv-yafo", None, "Tel Aviv"),
+        ("NYC", None, "New York"),
+        ("Cambridge", None, "Cambridge"),  # ambiguous, but the name is still a fine name
+        ("smalltown-upon-sea", None, "Smalltown-Upon-Sea"),
+        ("GROSS  KLEINDORF", None, "Gross Kleindorf"),
+        ("Kleindorf am See", "DE", "Kleindorf am See"),  # mixed case is left alone
+    ],
+)
+def test_canonical_city(name: str, country: str | None, expected: str) -> None:
+    assert canonical_city(name, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rust Paris", ("Paris", "FR")),
+        ("Seattle Rust Meetup", ("Seattle", "US")),
+        ("Rust Meetup Hamburg: Rusty Project Presentations", ("Hamburg", "DE")),
+        ("Rust NYC", ("New York", "US")),
+        ("Rust New York City Meetup", ("New York", "US")),
+        ("Rust Bay Area", ("San Francisco", "US")),
+        ("Rust Cologne: Hack Night", ("Köln", "DE")),
+        ("Rust München", ("Munich", "DE")),
+        ("Rust Berlin Unconf", ("Berlin", "DE")),
+        ("Rust Community Team Meeting at #rust-community on irc.mozilla.org", None),
+        ("Rust release triage", None),
+        ("Rust Reading Group", None),
+        ("Rust Mobile Night", None),
+        ("Rust Nice Things", None),
+        ("Split the Crate", None),
+        ("Rust Cambridge", None),  # ambiguous
+        ("Rust Paris and Rust Berlin", None),  # two cities
+        ("Rust paris", None),  # city names are capitalised
+        ("Rust Paris: Paris Edition", ("Paris", "FR")),  # the same city twice is fine
+        ("", None),
+    ],
+)
+def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
+    assert city_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "code", "expected"),
+    [
+        ("US", "WA", True),
+        ("US", "wa", True),
+        ("US", "US-WA", True),
+        ("CA", "BC", True),
+        ("AU", "NSW", True),
+        ("GB", "SCT", True),
+        ("UK", "ENG", True),
+        ("US", "XX", False),
+        ("CA", "WA", False),
+        ("XX", "WA", False),
+        ("US", "", False),
+    ],
+)
+def test_subdivision_valid(country: str, code: str, expected: bool) -> None:
+    assert subdivision_valid(country, code) is expected
+
+
+def test_coordinates() -> None:
+    lat, lon = coordinates("Paris", "FR") or (0.0, 0.0)
+    assert lat == pytest.approx(48.85, abs=0.1)
+    assert lon == pytest.approx(2.35, abs=0.1)
+    assert coordinates("Cambridge", None) is None
+    assert coordinates("Nowhere-on-Sea", "DE") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [
+        ((0.0, 0.0), (0.0, 0.0), 0.0),
+        ((0.0, 0.0), (0.0, 180.0), 20015.1),
+        ((48.8566, 2.3522), (51.5074, -0.1278), 343.5),  # Paris - London
+    ],
+)
+def test_distance_km(a: tuple[float, float], b: tuple[float, float], km: float) -> None:
+    assert distance_km(a, b) == pytest.approx(km, abs=1.0)
+    assert distance_km(b, a) == pytest.approx(km, abs=1.0)
+
+
+def test_paris_to_berlin_from_the_gazetteer() -> None:
+    paris, berlin = coordinates("Paris", "FR"), coordinates("Berlin", "DE")
+    assert paris and berlin
+    assert distance_km(paris, berlin) == pytest.approx(878, abs=15)
+
+
+def test_import_does_not_load_the_gazetteer(monkeypatch: pytest.MonkeyPatch) -> None:
+    package = sys.modules["calendar_agg.normalize"]
+    monkeypatch.setattr(package, "places", places)  # restored after the fresh import
+    monkeypatch.delitem(sys.modules, "calendar_agg.normalize.places")
+    fresh = importlib.import_module("calendar_agg.normalize.places")
+    assert fresh is not places
+    assert fresh._gazetteer.cache_info().currsize == 0
+    assert fresh._country_index.cache_info().currsize == 0
+
+
+def test_repeated_lookups_hit_the_cache() -> None:
+    locate_city("Seattle", "WA", "US")
+    country_code("Deutschland")
+    city_in_text("Seattle Rust Meetup")
+    before = (
+        places._locate.cache_info().hits,
+        country_code.cache_info().hits,
+        city_in_text.cache_info().hits,
+    )
+    for _ in range(100):
+        locate_city("Seattle", "WA", "US")
+        country_code("Deutschland")
+        city_in_text("Seattle Rust Meetup")
+    after = (
+        places._locate.cache_info().hits,
+        country_code.cache_info().hits,
+        city_in_text.cache_info().hits,
+    )
+    assert [b - a for a, b in zip(before, after, strict=True)] == [100, 100, 100]
