@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+    logging.basicConfig(level=level, format="calendar-agg: %(levelname)s: %(message)s",
                         stream=sys.stderr)
 
 
@@ -120,6 +120,7 @@ def _report_dict(report) -> dict:
                      "unchanged": s.skipped, "error": s.error} for s in report.sources],
         "events_found": report.events_found, "new": report.new, "updated": report.updated,
         "problems": [str(p) for p in report.problems], "written": len(report.written),
+        "refused": report.refused,
         "failed": report.failed,
     }
 
@@ -134,6 +135,8 @@ def _print_report(report) -> None:
         print(f"problem: {problem}")
     if len(report.problems) > 50:
         print(f"... and {len(report.problems) - 50} more problems")
+    for reason in report.refused:
+        print(f"not replaced: {reason}")
     print(f"events found: {report.events_found}, new: {report.new}, "
           f"updated: {report.updated}, problems: {len(report.problems)}, "
           f"files written: {len(report.written)}")

@@ -47,10 +47,16 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
                         store.record_issue(source.name, issue)
             report.events_found = len(events)
             _merge(store, events, issue_dates, now, report)
+        if all(source.error for source in report.sources):
+            log.info("no source could be read; published files left as they were")
+            return report
         from calendar_agg.publish import publish
 
         published = publish(store.events(), settings, now.date())
         report.written = published.written
+        report.refused = published.refused
+        for reason in published.refused:
+            log.error("collapse guard: %s", reason)
     finally:
         store.close()
     return report
@@ -67,7 +73,7 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     except SourceError as exc:
         source_report.error = exc.reason
         store.record_source(source.name, now, error=exc.reason)
-        log.warning("%s", exc)
+        log.error("%s", exc)
         return []
     report.problems.extend(fetched.problems)
     if fetched.not_modified:

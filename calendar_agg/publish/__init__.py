@@ -15,12 +15,14 @@ from calendar_agg.config import Settings
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import in_window, standard_feeds
 from calendar_agg.publish.files import write_if_changed
+from calendar_agg.publish.guard import collapse_reason
 
 
 @dataclass
 class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
+    refused: list[str] = field(default_factory=list)  # feeds kept by the collapse guard
 
 
 def publish(events: list[Event], settings: Settings, today: dt.date) -> PublishReport:
@@ -41,6 +43,11 @@ def publish(events: list[Event], settings: Settings, today: dt.date) -> PublishR
     feeds = standard_feeds()
     for feed in feeds:
         chosen = [e for e in window if feed.includes(e)]
+        reason = collapse_reason(out / "ics" / f"{feed.name}.ics",
+                                 sum(1 for e in chosen if e.start >= today), today)
+        if reason:
+            report.refused.append(reason)
+            continue
         files[out / "ics" / f"{feed.name}.ics"] = ics.calendar_bytes(
             chosen, name=feed.title, description=feed.description, refresh=refresh,
             base_url=base)

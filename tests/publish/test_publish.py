@@ -117,3 +117,17 @@ def test_empty_feed_still_has_a_component(settings):
     calendar = icalendar.Calendar.from_ical(
         (settings.output.dir / "ics" / "africa.ics").read_bytes())
     assert calendar.walk("VEVENT") == [] and len(calendar.walk("VTIMEZONE")) == 1
+
+
+def test_collapse_guard_keeps_a_feed_that_would_lose_most_events(settings):
+    many = [event(f"m{i}", dt.date(2025, 6, 10 + i), ("Europe",)) for i in range(12)]
+    publish(many, settings, TODAY)
+    europe = settings.output.dir / "ics" / "europe.ics"
+    before = europe.read_bytes()
+    report = publish(many[:3], settings, TODAY)
+    assert europe.read_bytes() == before
+    assert report.refused == [
+        "europe.ics: would drop from 12 to 3 upcoming events; kept the published version",
+        "all.ics: would drop from 12 to 3 upcoming events; kept the published version"][::-1]
+    report = publish(many[:8], settings, TODAY)  # losing a third is normal churn
+    assert report.refused == [] and europe.read_bytes() != before

@@ -1,0 +1,189 @@
+"""Parser for the site's Atom and RSS feeds: one issue per entry.
+
+Each entry's HTML content (``<content>``/``<content:encoded>``, else
+``<summary>``/``<description>``) goes through ``html_lines`` and the shared line
+parser, exactly like an issue page, and the results of all entries are merged.
+
+Per entry:
+
+* issue name: from the entry link by ``html.issue_name_from_url``
+  (``/blog/2025/06/04/this-week-in-rust-602/`` -> ``2025-06-04-this-week-in-rust-602``),
+  else the entry id, else ``<document name>#<entry number>``;
+* issue date: the published, else updated, date as written in the feed (the site's
+  local date, not converted to UTC);
+* line numbers: lines of the feed document when the entry's content element can be
+  found in it (escaped HTML and CDATA keep their newlines), else lines of the entry's
+  HTML counted from 1.
+
+feedparser is told not to sanitize the HTML or resolve relative links, so an entry
+reads exactly like the page it was rendered for. A malformed feed (feedparser's
+``bozo``) still gives every entry that could be read, plus a Problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import feedparser
+from lxml import etree
+
+from calendar_agg.models import Document, Issue, ParseResult, Problem, RawEvent
+from calendar_agg.parsers.base import Parser
+from calendar_agg.parsers.html import date_from_text, issue_name_from_url
+from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
+from calendar_agg.parsers.twir import NO_SECTION, parse_lines
+
+FEED_CONTENT_TYPES = ("application/atom+xml", "application/rss+xml", "application/rdf+xml")
+XML_CONTENT_TYPES = ("application/xml", "text/xml")
+ATOM_START = re.compile(r"<(?:\w+:)?feed\b[^>]*http://www\.w3\.org/2005/Atom", re.IGNORECASE)
+RSS_START = re.compile(r"<(?:rss\b|rdf:RDF\b)", re.IGNORECASE)
+HTML_TYPES = ("text/html", "html", "application/xhtml+xml", "xhtml")
+# Encoding mismatches are repaired by feedparser and are not a problem of the feed's content.
+HARMLESS_BOZO = (feedparser.CharacterEncodingOverride,)
+
+
+class FeedParser(Parser):
+    """An Atom or RSS feed whose entries carry whole rendered issues."""
+
+    name = "feed"
+
+    def detect(self, document: Document) -> int:
+        content_type = (document.content_type or "").lower()
+        if content_type.startswith(FEED_CONTENT_TYPES):
+            return 95
+        head = document.text[:4096]
+        if ATOM_START.search(head) or RSS_START.search(head):
+            return 95 if not content_type or content_type.startswith(XML_CONTENT_TYPES) else 60
+        return 0
+
+    def parse(self, document: Document) -> ParseResult:
+        feed = feedparser.parse(
+            io.BytesIO(document.text.encode("utf-8", "replace")),
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+        results = [bozo_result(feed, document)]
+        offsets = content_offsets(document.text, len(feed.entries))
+        for number, entry in enumerate(feed.entries):
+            results.append(parse_entry(entry, number, offsets[number], document))
+        if not feed.entries:
+            results.append(ParseResult(notices=(f"{document.name}: feed has no entries",)))
+        return merge(results)
+
+
+def parse_entry(entry: Any, number: int, offset: int, document: Document) -> ParseResult:
+    """The events of one feed entry; an entry without an events section is a notice."""
+    url = _field(entry, "link") or None
+    name = issue_name_from_url(url) or _field(entry, "id") or f"{document.name}#{number + 1}"
+    root, warnings = parse_html(entry_html(entry))
+    lines = [(line + offset, text) for line, text in tree_to_lines(root)]
+    result = parse_lines(
+        lines, source=document.source, issue=name, issue_date=entry_date(entry), issue_url=url
+    )
+    problems = tuple(
+        Problem(document.source, document.name, offset + 1, f"entry {name}: {warning}")
+        for warning in warnings
+    )
+    if not result.events and any(notice.endswith(NO_SECTION) for notice in result.notices):
+        notice = f"{document.name}: entry {name} has no upcoming-events section; skipped"
+        return ParseResult(problems=problems, notices=(notice,))
+    return ParseResult(result.issues, result.events, problems + result.problems, result.notices)
+
+
+def entry_html(entry: Any) -> str:
+    """The HTML of an entry: its HTML content, else its summary (HTML or not)."""
+    contents = _field(entry, "content") or []
+    for content in contents:
+        if (content.get("type") or "text/html").lower() in HTML_TYPES:
+            return str(content.get("value") or "")
+    if contents:
+        return str(contents[0].get("value") or "")
+    return str(_field(entry, "summary") or "")
+
+
+def entry_date(entry: Any) -> dt.date | None:
+    """The published (else updated) date of an entry, as written in the feed."""
+    for key in ("published", "updated"):
+        raw = str(_field(entry, key) or "").strip()
+        if not raw:
+            continue
+        found = date_from_text(raw[:10])
+        if found:
+            return found
+        try:
+            return email.utils.parsedate_to_datetime(raw).date()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+        parsed = _field(entry, f"{key}_parsed")
+        if parsed:
+            return dt.date(*parsed[:3])
+    return None
+
+
+def bozo_result(feed: Any, document: Document) -> ParseResult:
+    """A Problem naming the document when feedparser found the feed malformed."""
+    exception = feed.get("bozo_exception")
+    if not feed.get("bozo") or isinstance(exception, HARMLESS_BOZO):
+        return ParseResult()
+    line = None
+    get_line = getattr(exception, "getLineNumber", None)
+    if callable(get_line):
+        line = get_line()
+    message = f"malformed feed, read what could be read: {exception}"
+    return ParseResult(problems=(Problem(document.source, document.name, line, message),))
+
+
+def content_offsets(text: str, entries: int) -> list[int]:
+    """For each entry, the feed line before its content starts (0 when unknown).
+
+    The entries are matched to feedparser's by position, so the offsets are used only
+    when lxml finds as many entries as feedparser did."""
+    parser = etree.XMLParser(
+        recover=True, huge_tree=True, resolve_entities=False, no_network=True
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
+    except etree.LxmlError:
+        root = None
+    found: list[int] = []
+    if root is not None:
+        for item in root.iter("{*}entry", "{*}item"):
+            found.append(_content_line(item) - 1)
+    if len(found) != entries:
+        return [0] * entries
+    return [max(offset, 0) for offset in found]
+
+
+def _content_line(item: etree._Element) -> int:
+    """Source line of the element holding an entry's HTML (what ``entry_html`` reads)."""
+    for names in (("content", "encoded"), ("summary", "description")):
+        for child in item:
+            if isinstance(child.tag, str) and etree.QName(child).localname in names:
+                return child.sourceline or 1
+    return 1
+
+
+def merge(results: Sequence[ParseResult]) -> ParseResult:
+    """All results of one feed as one."""
+    issues: list[Issue] = []
+    events: list[RawEvent] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
+    for result in results:
+        issues += result.issues
+        events += result.events
+        problems += result.problems
+        notices += result.notices
+    return ParseResult(tuple(issues), tuple(events), tuple(problems), tuple(notices))
+
+
+def _field(entry: Any, key: str) -> Any:
+    """An entry field as stored: ``entry.get("updated")`` would fall back to
+    ``published`` with a DeprecationWarning (an error under our pytest settings)."""
+    return dict.get(entry, key)

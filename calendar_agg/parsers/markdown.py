@@ -1,0 +1,116 @@
+"""Markdown issues of This Week in Rust (the site's source files), every format since 2014.
+
+A document starts with ``Title:``/``Number:``/``Date:`` header lines (Pelican style) or
+YAML/TOML front matter; without either, the date comes from a ``YYYY-MM-DD`` prefix of the
+file name. Reference links (``[text][ref]`` with ``[ref]: url`` below) are inlined, their
+definitions blanked, and the lines handed to the shared TWiR reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from calendar_agg.models import Document, ParseResult
+from calendar_agg.parsers.base import Parser
+from calendar_agg.parsers.twir import parse_lines
+
+_HEADER = re.compile(r"^([A-Za-z][\w-]{0,30})\s*[:=]\s*(.*?)\s*$")
+_FENCE = re.compile(r"^(?:---|\+\+\+)\s*$")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DEFINITION = re.compile(
+    r"^\s{0,3}\[([^\]\n]{1,100})\]:\s*<?((?:https?|ftp|irc|mailto):\S*|www\.\S+|/\S*|\S+\.\S+/\S*)>?"
+    r"(?:\s+[\"'(].*)?\s*$",
+    re.I,
+)
+_REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
+_EVENTS_HEADING = re.compile(r"^\s{0,3}#{1,6}.*upcoming\s+(?:rust\s+)?events", re.I | re.M)
+_MARKDOWNISH = re.compile(r"^\s{0,3}(?:#{1,6}\s|[*+-]\s)|\]\(|\*\*", re.M)
+
+
+class MarkdownParser(Parser):
+    """TWiR issues written in markdown."""
+
+    name = "markdown"
+
+    def detect(self, document: Document) -> int:
+        text = document.text.lstrip("\ufeff \t\r\n")
+        if text.startswith("<") or text.startswith("BEGIN:VCALENDAR"):
+            return 0
+        if _EVENTS_HEADING.search(text):
+            return 90
+        if document.name.lower().endswith((".md", ".markdown")) or _MARKDOWNISH.search(text):
+            return 40
+        return 0
+
+    def parse(self, document: Document) -> ParseResult:
+        lines = document.text.lstrip("\ufeff").splitlines()
+        header = read_header(lines)
+        issue_date = _issue_date(header.get("date"), document.name)
+        numbered = inline_references(lines)
+        return parse_lines(
+            numbered,
+            source=document.source,
+            issue=document.name,
+            issue_date=issue_date,
+            issue_url=header.get("url") or None,
+        )
+
+
+def read_header(lines: list[str]) -> dict[str, str]:
+    """Header fields (lower-case keys) from Pelican headers or YAML/TOML front matter."""
+    header: dict[str, str] = {}
+    fenced = bool(lines) and bool(_FENCE.match(lines[0]))
+    for index, line in enumerate(lines[1:] if fenced else lines, start=1 if fenced else 0):
+        if fenced and _FENCE.match(line):
+            break
+        match = _HEADER.match(line)
+        if match is None:
+            if fenced and line.strip():
+                continue
+            break
+        header.setdefault(match.group(1).lower(), match.group(2).strip("\"'"))
+        if index > 60:
+            break
+    return header
+
+
+def _issue_date(value: str | None, name: str) -> dt.date | None:
+    """The date header, else the ``YYYY-MM-DD`` (or ``YYYY-MM-D``) prefix of the file name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for match in (_DATE.search(value or ""), _DATE.match(base)):
+        if match is None:
+            continue
+        try:
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
+def inline_references(lines: list[str]) -> list[tuple[int, str]]:
+    """``(line_number, line)`` with reference links inlined and definitions blanked."""
+    definitions: dict[str, str] = {}
+    for line in lines:
+        if "]:" in line:
+            match = _DEFINITION.match(line)
+            if match:
+                definitions.setdefault(_key(match.group(1)), match.group(2))
+    numbered = []
+    for number, line in enumerate(lines, start=1):
+        if "]:" in line and _DEFINITION.match(line):
+            line = ""
+        elif definitions and "][" in line.replace("] [", "]["):
+            line = _REFERENCE.sub(lambda m: _inline(m, definitions), line)
+        numbered.append((number, line))
+    return numbered
+
+
+def _key(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
+def _inline(match: re.Match[str], definitions: dict[str, str]) -> str:
+    text, label = match.group(1), match.group(2)
+    url = definitions.get(_key(label or text))
+    return f"[{text}]({url})" if url else match.group(0)

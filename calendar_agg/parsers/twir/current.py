@@ -1,0 +1,117 @@
+"""The pipe-separated forms, 2021 onward.
+
+Current form (2022-)::
+
+    * 2025-06-04 | Virtual (Indianapolis, IN, US) | [Indy Rust](https://www.meetup.com/indyrs)
+        * [**Indy.rs - with Social Distancing**](https://www.meetup.com/indyrs/events/302031665)
+
+The group link is ``group_url``; the first sub-item's link is the event's ``url`` (the
+group link when there is no sub-item); mirrors and other links go to ``extra_urls``.
+
+Bracketed form (2021-22)::
+
+    * [February 16, 2022 | Vancouver, BC, CA | **Title** | Group](url)
+"""
+
+from __future__ import annotations
+
+import re
+
+from calendar_agg.parsers.twir.dates import DateSpan
+from calendar_agg.parsers.twir.fields import Fields, event_links
+from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
+from calendar_agg.parsers.twir.place import read_place
+
+_BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
+# Bold runs and links are skipped whole: a "|" inside them does not separate fields.
+_FIELD_TOKEN = re.compile(r"\*\*.*?\*\*|\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*\)|\|")
+
+
+def split_fields(text: str) -> list[str]:
+    """``text`` split at ``|`` outside links and outside ``**bold**``."""
+    fields, last = [], 0
+    for token in _FIELD_TOKEN.finditer(text):
+        if token.group() == "|":
+            fields.append(text[last : token.start()].strip())
+            last = token.end()
+    fields.append(text[last:].strip())
+    return fields
+
+
+def read_current(head: str, span: DateSpan, subs: list[tuple[int, str]]) -> Fields:
+    """An entry ``DATE | PLACE | [Group](url)`` with its sub-items."""
+    rest = head[span.length :].strip().lstrip("|").strip()
+    parts = split_fields(rest)
+    place_text, group_part = parts[0], " | ".join(parts[1:])
+    if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
+        cut = place_text.find("[")
+        place_text, group_part = place_text[:cut], place_text[cut:]
+    elif "](" in place_text:  # "2022-03-03 | [Scylla](...)": no place
+        place_text, group_part = "", " | ".join(parts)
+    fields = Fields(start=span.start, end=span.end, place=read_place(place_text))
+    if place_text.strip(" |") and not fields.place.found:
+        fields.notes.append(f"unreadable place {place_text.strip()!r}")
+    _read_groups(fields, group_part)
+    _read_subs(fields, subs)
+    return fields
+
+
+def _read_groups(fields: Fields, text: str) -> None:
+    links = event_links(text)
+    if links:
+        fields.group = links[0].text
+        fields.group_url = links[0].url
+        fields.links.extend(link.url for link in links[1:])
+    else:
+        fields.group = clean_text(text) or None
+
+
+def _read_subs(fields: Fields, subs: list[tuple[int, str]]) -> None:
+    """Title and url from the first sub-item; every other sub-item link is extra."""
+    for _, sub in subs:
+        links = event_links(sub)
+        if fields.title is None:
+            fields.title, url = _sub_title(sub, links)
+            if url is not None:
+                fields.url = url
+                links = links[1:]
+        fields.links.extend(link.url for link in links)
+    if fields.url is None:
+        fields.url = fields.group_url
+
+
+def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
+    """``[**Title**](url) | [**Mirror**](url2)`` -> ("Title", url)."""
+    if links and links[0].start <= 3:
+        first = links[0]
+        after = sub[first.end :]
+        tail = after if after.lstrip()[:1] not in ("|", "-", "[", "") else ""
+        return first.text + tail, first.url
+    bold = _BOLD_TITLE.search(sub)
+    if bold is not None:
+        return bold.group(1), links[0].url if links else None
+    text = strip_links(sub).strip()
+    return (text or None), (links[0].url if links else None)
+
+
+def read_bracketed_pipes(inner: str, span: DateSpan, link: Link, after: str) -> Fields:
+    """``[June 8, 2022 | City, CC | **Title** | Group](url)``: ``inner`` is the link text."""
+    parts = split_fields(inner[span.length :].strip().lstrip("|"))
+    place_text = parts[0] if parts else ""
+    title, group = _title_and_group(parts[1:])
+    fields = Fields(start=span.start, end=span.end, place=read_place(place_text))
+    fields.title, fields.group, fields.url = title, group, link.url
+    fields.links.extend(other.url for other in event_links(after))
+    return fields
+
+
+def _title_and_group(parts: list[str]) -> tuple[str | None, str | None]:
+    if not parts:
+        return None, None
+    if len(parts) == 1:
+        bold = _BOLD_TITLE.search(parts[0])
+        if bold is None:
+            return parts[0], None
+        group = parts[0][bold.end() :].strip(" -–|")
+        return bold.group(1), group or None
+    return " | ".join(parts[:-1]), parts[-1]

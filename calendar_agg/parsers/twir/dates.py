@@ -1,0 +1,258 @@
+"""Reading the dates at the start of an event line, in every spelling TWiR used.
+
+``read_dates(text, issue_date)`` reads one date or a list/range of dates at the start of
+``text`` (``2025-06-04``, ``2024-01-27-28``, ``2022-05-19 & 05-20``, ``Feb. 9.``,
+``June 8, 2021,``, ``Oct 26 & 27``, ``May 30/31``, ``Nov 26+28``, ``10/27 and 10/28``,
+``May 15 - June 7``, ``2/4 - 2/5:`` ...) and returns the first and last day.
+
+Years: a date without one takes the year that puts it nearest after the issue date
+(an issue of Dec 28 listing ``1/11`` means next January). A written year that puts the
+date far from the issue (``2032-05-04`` in a 2023 issue) is corrected when the issue date
+makes the intent certain; otherwise the date is reported as doubtful.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_FULL_NAMES = [name for name in MONTHS if len(name) > 4 or name in ("may", "june", "july")]
+
+# How far before / after the issue date a listed event may plausibly be.
+PAST_LIMIT = dt.timedelta(days=75)
+FUTURE_LIMIT = dt.timedelta(days=400)
+
+_ORD = r"(?:st|nd|rd|th)?"
+_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
+_NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
+_NAMED = re.compile(
+    rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?![\d/])"
+    r"(?:(?:,\s*|\s+)(?P<y>\d{4})(?!\d))?"
+)
+_DAYFIRST = re.compile(
+    rf"(?P<d>\d{{1,2}}){_ORD}\s+(?P<mon>[A-Za-z]{{3,10}})\.?(?:,?\s+(?P<y>\d{{4}})(?!\d))?"
+)
+_MMDD = re.compile(r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
+_DAY = re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?![\d/:.]\d)(?!\s+[a-z])(?!\s*[-/]\s*\d)")
+_SEP = re.compile(
+    r"\s*(?:-|–|—|~|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*", re.I
+)
+_LEAD = re.compile(r"[\s*_\[(]*")
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """Dates read from the start of a text."""
+
+    start: dt.date
+    end: dt.date | None  # last day when several days are listed, else None
+    length: int  # characters of the text the dates took
+    corrected: bool = False  # a typo in a month name or year was corrected
+    doubtful: str | None = None  # why the dates may be wrong (reported as a Problem)
+
+
+def month_number(word: str) -> tuple[int, bool] | None:
+    """The month a word names and whether it needed correcting (``Feburary``, ``Oc``)."""
+    key = word.lower().rstrip(".")
+    if key in MONTHS:
+        return MONTHS[key], False
+    if len(key) >= 3:
+        starts = {n for name, n in MONTHS.items() if name.startswith(key)}
+        if len(starts) == 1:
+            return starts.pop(), False
+    if len(key) == 2:
+        starts = {n for name, n in MONTHS.items() if name.startswith(key)}
+        return (starts.pop(), True) if len(starts) == 1 else None
+    close = difflib.get_close_matches(key, _FULL_NAMES, n=1, cutoff=0.75)
+    return (MONTHS[close[0]], True) if close else None
+
+
+def infer_year(month: int, day: int, issue_date: dt.date | None) -> dt.date | None:
+    """The first ``month``/``day`` on or after the plausibility window of the issue."""
+    if issue_date is None:
+        return None
+    for year in (issue_date.year - 1, issue_date.year, issue_date.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= issue_date - PAST_LIMIT:
+            return candidate
+    return None
+
+
+def plausible(date: dt.date, issue_date: dt.date | None) -> bool:
+    """Whether an event on ``date`` can be listed in an issue of ``issue_date``."""
+    if issue_date is None:
+        return True
+    return issue_date - PAST_LIMIT <= date <= issue_date + FUTURE_LIMIT
+
+
+@dataclass(slots=True)
+class _Piece:
+    year: int | None
+    month: int | None
+    day: int
+    corrected: bool = False
+
+
+def _piece(match: re.Match[str], kind: str) -> _Piece | None:
+    groups = match.groupdict()
+    corrected = False
+    if "mon" in groups:
+        found = month_number(groups["mon"])
+        if found is None or (kind == "dayfirst" and found[1]):
+            return None
+        month, corrected = found
+    else:
+        month = int(groups["m"]) if groups.get("m") else None
+    year_text = groups.get("y")
+    year = int(year_text) if year_text else None
+    if year is not None and year < 100:
+        year += 2000
+    return _Piece(year, month, int(groups["d"]), corrected)
+
+
+_FIRST = (("iso", _ISO), ("num", _NUM), ("named", _NAMED), ("dayfirst", _DAYFIRST))
+_NEXT = {
+    "iso": (("iso", _ISO), ("mmdd", _MMDD), ("day", _DAY)),
+    "num": (("num", _NUM), ("named", _NAMED), ("day", _DAY)),
+    "named": (("named", _NAMED), ("dayfirst", _DAYFIRST), ("day", _DAY)),
+    "dayfirst": (("dayfirst", _DAYFIRST), ("named", _NAMED), ("day", _DAY)),
+}
+
+
+def _match_first(text: str, pos: int) -> tuple[str, _Piece, int] | None:
+    for kind, regex in _FIRST:
+        match = regex.match(text, pos)
+        if match:
+            piece = _piece(match, kind)
+            if piece is not None and piece.month is not None:
+                return kind, piece, match.end()
+    return None
+
+
+def _match_next(text: str, pos: int, kind: str) -> tuple[_Piece, int] | None:
+    sep = _SEP.match(text, pos)
+    if sep is None or sep.end() == pos:
+        return None
+    for next_kind, regex in _NEXT[kind]:
+        match = regex.match(text, sep.end())
+        if match:
+            piece = _piece(match, next_kind)
+            if piece is not None:
+                return piece, match.end()
+    return None
+
+
+def scan_pieces(text: str, pos: int = 0) -> tuple[list[_Piece], int] | None:
+    """The date pieces at ``pos`` and the index after the last one, or None."""
+    first = _match_first(text, pos)
+    if first is None:
+        return None
+    kind, piece, end = first
+    pieces = [piece]
+    while len(pieces) < 8:
+        following = _match_next(text, end, kind)
+        if following is None:
+            break
+        pieces.append(following[0])
+        end = following[1]
+    return pieces, end
+
+
+def _resolve(pieces: list[_Piece], issue_date: dt.date | None) -> tuple[list[dt.date], str | None]:
+    """Concrete dates for the pieces: missing months and years carried forward."""
+    dates: list[dt.date] = []
+    doubt = None
+    for piece in pieces:
+        prev = dates[-1] if dates else None
+        month = piece.month or (prev.month if prev else None)
+        if month is None:
+            raise ValueError("no month")
+        if piece.month is None and prev and piece.day < prev.day:
+            month = prev.month % 12 + 1
+        date, why = _dated(piece.year, month, piece.day, prev, issue_date)
+        doubt = doubt or why
+        dates.append(date)
+    return dates, doubt
+
+
+def _dated(
+    year: int | None, month: int, day: int, prev: dt.date | None, issue_date: dt.date | None
+) -> tuple[dt.date, str | None]:
+    if year is None and prev is not None:
+        date = dt.date(prev.year, month, day)
+        return (date if date >= prev else dt.date(prev.year + 1, month, day)), None
+    if year is None:
+        inferred = infer_year(month, day, issue_date)
+        if inferred is None:
+            raise ValueError("no year and no issue date")
+        return inferred, None
+    date = dt.date(year, month, day)
+    if plausible(date, issue_date) or (prev is not None and prev <= date <= prev.replace(year=prev.year + 1)):
+        return date, None
+    inferred = infer_year(month, day, issue_date)
+    if inferred is not None and plausible(inferred, issue_date):
+        return inferred, None
+    return date, f"year {year} far from the issue date"
+
+
+def read_dates(text: str, issue_date: dt.date | None, pos: int = 0) -> DateSpan | None:
+    """The dates at the start of ``text`` (after ``pos``), or None when there are none.
+
+    Raises ValueError for dates that are written but impossible (``Feb 30``, no year
+    known); callers turn that into a Problem.
+    """
+    lead = _LEAD.match(text, pos)
+    found = scan_pieces(text, lead.end() if lead else pos)
+    if found is None:
+        return None
+    pieces, end = found
+    dates, doubt = _resolve(pieces, issue_date)
+    corrected = any(p.corrected for p in pieces)
+    for piece, date in zip(pieces, dates):
+        corrected = corrected or (piece.year is not None and piece.year != date.year)
+    last = max(dates)
+    return DateSpan(dates[0], last if last != dates[0] else None, end, corrected, doubt)
+
+
+_ANYWHERE = re.compile(
+    r"(?<![\w/#.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?!\d))(?![\w/])"
+)
+
+
+def find_dates(text: str, issue_date: dt.date | None) -> DateSpan | None:
+    """The first date written anywhere in free text (``... meetup on 2015-01-12.``)."""
+    for match in _ANYWHERE.finditer(text):
+        try:
+            span = read_dates(text, issue_date, match.start())
+        except ValueError:
+            continue
+        if span is not None:
+            return span
+    return None

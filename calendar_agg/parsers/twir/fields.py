@@ -1,0 +1,93 @@
+"""What every entry reader produces: the fields of one event before it becomes a RawEvent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from calendar_agg.models import RawEvent
+from calendar_agg.parsers.twir.links import Link, clean_text, find_links
+from calendar_agg.parsers.twir.place import NOWHERE, VIRTUAL_WORDS, Place
+
+# Meetings held in chat rooms are online even without a heading saying so.
+_CHAT = re.compile(r"\birc\b|irc\.mozilla\.org|\bdiscord\b|\btelegram\b|\bjitsi\b", re.I)
+# Links that point at the calendar itself, not at one event.
+_CALENDAR = re.compile(r"google\.com/calendar/embed|calendar\.google\.com/calendar/embed", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every entry of one document shares."""
+
+    source: str
+    issue: str
+    issue_date: dt.date | None
+
+
+@dataclass(slots=True)
+class Fields:
+    """An event as read from one entry."""
+
+    start: dt.date
+    end: dt.date | None = None
+    place: Place = NOWHERE
+    title: str | None = None
+    group: str | None = None
+    group_url: str | None = None
+    url: str | None = None
+    links: list[str] = field(default_factory=list)  # every other link of the entry
+    remote_hint: bool = False  # the line itself says "Remote" / "Online" outside the title
+    notes: list[str] = field(default_factory=list)  # what could not be read
+
+
+def event_links(text: str) -> list[Link]:
+    """The links of a text that are about events (not the shared calendar)."""
+    return [link for link in find_links(text) if not _CALENDAR.search(link.url)]
+
+
+def title_text(text: str | None) -> str | None:
+    """A title without emphasis, brackets and trailing punctuation; None when empty."""
+    if text is None:
+        return None
+    cleaned = clean_text(text)
+    return cleaned or None
+
+
+def says_online(text: str | None) -> bool:
+    """Whether a title says the event is online (``Remote``, ``[Virtual]``, ``on IRC``)."""
+    return bool(text) and bool(VIRTUAL_WORDS.search(text) or _CHAT.search(text))
+
+
+def build(fields: Fields, region: str | None, line: int, context: Context) -> RawEvent:
+    """The RawEvent for fields read from an entry under ``region``."""
+    place = fields.place
+    virtual = (
+        place.virtual
+        or region == "Virtual"
+        or fields.remote_hint
+        or says_online(fields.title)
+        or (place.city is None and says_online(fields.group))
+    )
+    extra: list[str] = []
+    for url in fields.links:
+        if url and url not in (fields.url, fields.group_url) and url not in extra:
+            extra.append(url)
+    return RawEvent(
+        issue=context.issue,
+        line=line,
+        start=fields.start,
+        end=fields.end,
+        city=place.city,
+        subdivision=place.subdivision,
+        country=place.country,
+        virtual=virtual,
+        hybrid=place.hybrid,
+        region=region,
+        group=title_text(fields.group),
+        group_url=fields.group_url or None,
+        title=title_text(fields.title),
+        url=fields.url or None,
+        extra_urls=tuple(extra),
+        source=context.source,
+    )

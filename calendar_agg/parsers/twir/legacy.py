@@ -1,0 +1,121 @@
+"""The older forms, 2014-2021: the date inside the link text, or free text.
+
+    * [Feb. 9. Sydney Meetup](url). Huon Wilson and Steve Klabnik will be attending.
+    * [6/8. Seattle](url)
+    * [Jun 10. Wroclaw, PL - Remote - Rust Wroclaw Meetup #20](url)
+    * [June 8, 2021, Seattle, WA, US - Monthly meetup - Seattle Rust Meetup](url)
+    * 5/11. Rust Community Team Meeting at #rust-community on irc.mozilla.org.
+    - [Rust Seatle Meetup](url), January 12th
+
+A place is read only where the line writes one (``City, CC``); lines that name no place get
+a city only when their text names a known city unambiguously.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calendar_agg.parsers.twir.dates import DateSpan
+from calendar_agg.parsers.twir.fields import Fields, event_links
+from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
+from calendar_agg.parsers.twir.place import (
+    NOWHERE,
+    VIRTUAL_WORDS,
+    Place,
+    city_in_text,
+    is_place,
+    read_place,
+)
+
+_SEGMENTS = re.compile(r"\s+[-–—]\s+|\s+-(?=\s*$)")
+_MARKER_SEGMENT = re.compile(r"^\(?(?:remote|online|virtual|hybrid)\)?$", re.I)
+_NOT_A_CITY = re.compile(
+    r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|days?|workshop|camp|fest|"
+    r"university|school|team|community|club|talks?|night|summit|@)",
+    re.I,
+)
+_LEADING_PUNCT = re.compile(r"^[\s.:,;)\]-–—]+")
+
+
+def read_dash_form(inner: str, span: DateSpan, link: Link | None, after: str) -> Fields:
+    """``[DATE. City, CC - Title](url)`` and the free ``[DATE. Title](url)``."""
+    rest = _LEADING_PUNCT.sub("", inner[span.length :])
+    with_group = bool(re.match(r"\s*,", inner[span.length :])) or _has_year(inner[: span.length])
+    segments = [s.strip() for s in _SEGMENTS.split(rest) if s.strip()]
+    remote = any(_MARKER_SEGMENT.match(s) for s in segments)
+    segments = [s for s in segments if not _MARKER_SEGMENT.match(s)]
+    place, title_parts = _find_place(segments)
+    fields = Fields(start=span.start, end=span.end, place=place, remote_hint=remote)
+    if with_group and len(title_parts) >= 2:
+        fields.title, fields.group = " - ".join(title_parts[:-1]), title_parts[-1]
+    else:
+        fields.title = " - ".join(title_parts) or None
+    if fields.title is None and clean_text(strip_links(after)):
+        fields.title = _first_sentence(strip_links(after))
+    fields.url = link.url if link else None
+    fields.links.extend(other.url for other in event_links(after))
+    if not fields.place.city:
+        fields.place = _city_from_text(fields.place, " ".join(segments))
+    return fields
+
+
+def _has_year(text: str) -> bool:
+    return bool(re.search(r"\b\d{4}\b", text))
+
+
+def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
+    """The segment (or leading comma parts) that is a place, and the other segments."""
+    for index, segment in enumerate(segments):
+        if is_place(segment):
+            return _checked(read_place(segment)), segments[:index] + segments[index + 1 :]
+        parts = segment.split(", ")
+        for cut in range(1, len(parts) - 1):
+            head = ", ".join(parts[: cut + 1])
+            if index == 0 and is_place(head):
+                rest = ", ".join(parts[cut + 1 :])
+                return _checked(read_place(head)), [rest, *segments[1:]]
+    if segments and len(segments[0].split()) <= 3:
+        place = read_place(segments[0])  # "[6/8. Seattle](...)": a known city alone
+        if place.city and place.country:
+            return place, segments[1:]
+    return NOWHERE, segments
+
+
+def _checked(place: Place) -> Place:
+    """Drop a "city" that is really an event name (``Monkey Tech Days Toulouse, France``)."""
+    city = place.city
+    if city and (_NOT_A_CITY.search(city) or len(city.split()) > 3):
+        return Place(None, place.subdivision, place.country, place.virtual, place.hybrid, True)
+    return place
+
+
+def _city_from_text(place: Place, text: str) -> Place:
+    """Fill a missing city (and country) from a city named in the text, when unambiguous."""
+    found = city_in_text(text)
+    if found is None:
+        return place
+    city, country = found
+    if place.country and country != place.country:
+        return place
+    return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
+
+
+def _first_sentence(text: str) -> str | None:
+    sentence = re.split(r"(?<=[a-z0-9])\.\s", text.strip(" .)"), maxsplit=1)[0]
+    return clean_text(sentence) or None
+
+
+def read_free_text(text: str, span: DateSpan, date_at_start: bool) -> Fields:
+    """``5/11. Rust Community Team Meeting at #rust-community`` or ``[Title](url), January 12th``."""
+    links = event_links(text)
+    if date_at_start:
+        title = _first_sentence(strip_links(_LEADING_PUNCT.sub("", text[span.length :])))
+    else:
+        title = links[0].text if links else _first_sentence(strip_links(text))
+    fields = Fields(start=span.start, end=span.end, title=title)
+    if links:
+        fields.url = links[0].url
+        fields.links.extend(link.url for link in links[1:])
+    fields.remote_hint = bool(title and VIRTUAL_WORDS.search(title))
+    fields.place = _city_from_text(NOWHERE, title or "")
+    return fields

@@ -1,0 +1,207 @@
+"""Reading the place of an event: ``City, ST, CC``, ``Virtual (City, CC)``, ``Hybrid (...)``.
+
+Cities are kept as the editor wrote them (normalization canonicalizes them later); country
+codes and names become ISO alpha-2 codes through ``calendar_agg.normalize.places``. With
+several hosts (``;`` or `` / ``) the first is the event's place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from calendar_agg.normalize import places
+
+VIRTUAL_WORDS = re.compile(
+    r"\b(?:virtual|online|remote|remotely|livestream(?:ed)?|live[- ]?stream(?:ed)?|zoom"
+    r"|webinar|tele-meetup|on discord|in discord)\b",
+    re.I,
+)
+_IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b", re.I)
+_HYBRID = re.compile(r"\bhybrid\b", re.I)
+_MARKER_ONLY = re.compile(
+    r"^(?:hybrid|virtual|online|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s)*$", re.I
+)
+_NOWHERE = re.compile(
+    r"^(?:tbd|tba|n/?a|various(?: cities| locations)?|global|worldwide|world|everywhere|"
+    r"internet|web|emea|apac|europe|africa|asia|americas?|north america|south america|"
+    r"latin america|oceania|asia[- ]pacific|europe\s*/\s*africa|various\s*-\s*\w+)$",
+    re.I,
+)
+_LEADING_MARKERS = re.compile(r"^(?:(?:hybrid|virtual|online|remote)\b[\s:+-]*)+", re.I)
+_PARENS = re.compile(r"\(([^()]*)\)")
+_SPACES = re.compile(r"\s+")
+# US states and Canadian provinces that are also ISO country codes: "Boulder, CO" is
+# Colorado, "Medellín, CO" Colombia; only the gazetteer can tell.
+_NORTH_AMERICA = ("US", "CA")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happens, as far as the text says."""
+
+    city: str | None = None
+    subdivision: str | None = None
+    country: str | None = None
+    virtual: bool = False
+    hybrid: bool = False
+    found: bool = False  # the text named a place (a country at least) or a virtual marker
+
+
+NOWHERE = Place()
+
+
+def read_place(text: str) -> Place:
+    """The place written in a place field (``Virtual (Berlin, DE)``, ``Lehi, UT, US + Virtual``)."""
+    text = _SPACES.sub(" ", text.replace("**", "")).strip(" |*_")
+    if not text:
+        return NOWHERE
+    virtual = bool(VIRTUAL_WORDS.search(text))
+    in_person = bool(_IN_PERSON.search(text))
+    hybrid = bool(_HYBRID.search(text)) or (virtual and (in_person or _has_location(text)))
+    location = _location_text(text)
+    city, subdivision, country = _split_location(location)
+    nowhere = bool(_NOWHERE.match(_first_host(location).split(",")[0].strip()))
+    found = bool(city or country or virtual or hybrid or nowhere)
+    return Place(city, subdivision, country, virtual or hybrid, hybrid, found)
+
+
+def _has_location(text: str) -> bool:
+    """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses."""
+    outside = _PARENS.sub("", text)
+    parts = re.split(r"\s\+\s|\s&\s|\band\b", outside)
+    return len(parts) > 1 and any(p.strip() and not _MARKER_ONLY.match(p) for p in parts)
+
+
+def _location_text(text: str) -> str:
+    """The geographic part of a place field, markers dropped."""
+    for inner in _PARENS.findall(text):
+        if not _MARKER_ONLY.match(inner) and not _NOWHERE.match(inner.strip()):
+            before = text[: text.find(f"({inner})")]
+            if _MARKER_ONLY.match(before) or not before.strip():
+                return inner
+    text = _PARENS.sub(lambda m: "" if _MARKER_ONLY.match(m.group(1)) else m.group(0), text)
+    parts = [p for p in re.split(r"\s\+\s|\s&\s|\s-\s", text) if not _MARKER_ONLY.match(p)]
+    return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
+
+
+def _first_host(location: str) -> str:
+    """``Redmond, WA, US; New York, NY, US`` -> ``Redmond, WA, US``."""
+    host = location.split(";")[0]
+    hosts = host.split(" / ")
+    if len(hosts) > 1 and "," in hosts[0]:
+        host = hosts[0]
+    return host.strip(" ,")
+
+
+def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
+    host = _first_host(location)
+    if not host or _NOWHERE.match(host):
+        return None, None, None
+    parts = [p.strip() for p in host.split(",") if p.strip()]
+    if not parts:
+        return None, None, None
+    if len(parts) == 1:
+        return _single(parts[0])
+    city = _city_name(parts[0])
+    last = parts[-1]
+    country = places.country_code(last)
+    if len(parts) >= 3:
+        subdivision = parts[-2] if len(parts[-2]) <= 3 else None
+        if country is None:
+            return city, subdivision, None
+        return city, subdivision, country
+    return _two_parts(city, last, country)
+
+
+def _two_parts(city: str | None, last: str, country: str | None) -> tuple[str | None, str | None, str | None]:
+    """``City, XX``: XX a country, a state (``Buffalo, NY``) or ``ST CC`` (``MN US``)."""
+    words = last.split()
+    if len(words) == 2 and len(words[0]) <= 3 and places.country_code(words[1]):
+        return city, words[0].upper(), places.country_code(words[1])
+    code = last.upper() if len(last) == 2 and last.isalpha() else None
+    if code and city and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
+        if country is None or places.locate_city(city, None, country) is None:
+            found = places.locate_city(city, code, None)
+            if found is not None:
+                return city, code, found[2]
+            if country is None:
+                return city, code, "US" if places.subdivision_valid("US", code) else "CA"
+    if country and city and country == "SA" and places.locate_city(city, None, "SA") is None:
+        found = places.locate_city(city)
+        if found is not None and found[2] == "ZA":  # "Johannesburg, SA": South Africa
+            return city, None, "ZA"
+    return city, None, country
+
+
+def _single(part: str) -> tuple[str | None, str | None, str | None]:
+    """One name: a country (``Malaysia``, ``IR``) or a city (``Seattle``)."""
+    country = maybe_country(part)
+    if country is not None:
+        return None, None, country
+    found = places.locate_city(part)
+    if found is not None:
+        return _city_name(part), found[1], found[2]
+    return _city_name(part), None, None
+
+
+def _city_name(text: str) -> str | None:
+    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``, ``Köln/Cologne`` -> ``Köln``."""
+    name = _PARENS.sub("", text)
+    name = name.split("/")[0] if "/" in name else name
+    name = name.strip(" .-")
+    if not name or _NOWHERE.match(name) or _MARKER_ONLY.match(name):
+        return None
+    return name
+
+
+def is_place(text: str) -> bool:
+    """Whether ``text`` is a place field (ends in a country, a state, or is a virtual marker)."""
+    text = text.strip()
+    if not text or len(text) > 80:
+        return False
+    if _MARKER_ONLY.match(text) and VIRTUAL_WORDS.search(text):
+        return True
+    parts = [p.strip() for p in _PARENS.sub("", text).split(",") if p.strip()]
+    if not parts:
+        return False
+    last = parts[-1]
+    if maybe_country(last) is not None and (len(parts) > 1 or len(last) >= 4 or last.isupper()):
+        return True
+    words = last.split()
+    if len(words) == 2 and len(words[0]) <= 3 and maybe_country(words[1]):
+        return True
+    return (
+        len(parts) > 1
+        and len(last) == 2
+        and last.isupper()
+        and any(places.subdivision_valid(c, last) for c in _NORTH_AMERICA)
+    )
+
+
+_COUNTRY_SHAPE = re.compile(r"^(?:[A-Z][\w'’.-]*|of|and|the)(?: (?:[A-Z][\w'’.-]*|of|and|the)){0,3}$")
+_NOT_A_COUNTRY = re.compile(
+    r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|workshop|night|talks?|team|online|remote)\b",
+    re.I,
+)
+
+
+def maybe_country(text: str) -> str | None:
+    """``country_code`` for text that could name a country; cheap None for titles."""
+    text = text.strip()
+    if len(text) <= 3:
+        return places.country_code(text) if text.isalpha() else None
+    if not _COUNTRY_SHAPE.match(text) or _NOT_A_COUNTRY.search(text):
+        return None
+    return places.country_code(text)
+
+
+def city_in_text(text: str) -> tuple[str, str] | None:
+    """A known city named in free text (``Rust Paris`` -> ``("Paris", "FR")``), if any."""
+    finder = getattr(places, "city_in_text", None)
+    if finder is None:
+        return None
+    try:
+        return finder(text)
+    except ValueError:
+        return None

@@ -1,0 +1,221 @@
+"""Finding the Upcoming Events section and cutting it into entries.
+
+Input lines are ``(line_number, text)`` pairs in markdown-like form: headings as ``#``s,
+list items as ``* `` (or ``-``/``+``) with deeper items indented, links ``[text](url)``.
+
+An *entry* is one listed event as written: a top-level list item (or a dated paragraph
+line) with its continuation lines and its indented sub-items. Region headings (``### Europe``,
+``**Asia Pacific:**``, ``# Oceania``) set the region of the entries below them; any other
+heading, or the closing boilerplate, ends the section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
+_EVENTS_TITLE = re.compile(r"\bupcoming\s+(?:rust\s+)?events\b", re.I)
+_BULLET = re.compile(r"^(\s*)(?:[*+-]|\d{1,2}[.)])\s+(.*)$")
+_BOILERPLATE = re.compile(
+    r"^\s*(?:if you are running a rust event|if you are running an? .{0,20}event"
+    r"|please add it to the \[?calendar)",
+    re.I,
+)
+_WINDOW = re.compile(r"^\s*\**\s*rusty events between\b(.*)$", re.I)
+_STARTS_DATED = re.compile(
+    r"^[\s*_$]*\[?\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}\b|[A-Za-z]{2,10}\.?\s*\d{1,2}\b)"
+)
+_CURRENT_HEAD = re.compile(r"^[\s$]*\d{4}-\d{1,2}-\d{1,2}[^|\[]{0,40}\|")
+
+_REGION_WORDS: dict[str, str] = {
+    "online": "Virtual",
+    "virtual": "Virtual",
+    "remote": "Virtual",
+    "hybrid": "Virtual",
+    "online and hybrid": "Virtual",
+    "virtual and hybrid": "Virtual",
+    "africa": "Africa",
+    "asia": "Asia",
+    "asia pacific": "Asia",
+    "apac": "Asia",
+    "asia and oceania": "Asia",
+    "europe": "Europe",
+    "emea": "Europe",
+    "north america": "North America",
+    "northern america": "North America",
+    "americas": "North America",
+    "central america": "North America",
+    "south america": "South America",
+    "latin america": "South America",
+    "latam": "South America",
+    "oceania": "Oceania",
+    "australia": "Oceania",
+    "australia and new zealand": "Oceania",
+    "pacific": "Oceania",
+}
+_REGION_NOISE = re.compile(r"\b(?:events?|meetups?|region|the|in[- ]person|only)\b")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One listed event as written, before it is read."""
+
+    line: int  # 1-based line of its first line
+    head: str  # the item's text (continuation lines joined), list marker removed
+    region: str | None
+    bullet: bool  # a list item (not a paragraph line)
+    subs: list[tuple[int, str]] = field(default_factory=list)  # indented items, marker removed
+    is_open: bool = True  # a following plain line continues it
+
+
+@dataclass(slots=True)
+class Section:
+    """The Upcoming Events section of one issue, cut into entries."""
+
+    found: bool
+    entries: list[Entry] = field(default_factory=list)
+    window: tuple[int, str] | None = None  # the "Rusty Events between ..." line
+
+
+def region_of(title: str) -> str | None:
+    """The REGIONS name a heading names (``Asia-Pacific:`` -> ``Asia``), else None."""
+    key = re.sub(r"[^a-z]+", " ", title.lower().replace("&", " and "))
+    key = " ".join(_REGION_NOISE.sub(" ", key).split())
+    if key in _REGION_WORDS:
+        return _REGION_WORDS[key]
+    if key.startswith(("online", "virtual")):
+        return "Virtual"
+    return None
+
+
+def _heading(text: str) -> tuple[int, str] | None:
+    match = _HEADING.match(text)
+    if match is None:
+        return None
+    return len(match.group(1)), match.group(2).strip()
+
+
+def find_start(lines: Sequence[tuple[int, str]]) -> int | None:
+    """Index of the line after the Upcoming Events heading, or None."""
+    for index, (_, text) in enumerate(lines):
+        if "vent" not in text:
+            continue
+        heading = _heading(text)
+        bold = _BOLD_LINE.match(text)
+        title = heading[1] if heading else (bold.group(1) if bold else None)
+        if title is not None and _EVENTS_TITLE.search(title) and len(title) < 60:
+            return index + 1
+    return None
+
+
+def read_section(lines: Sequence[tuple[int, str]]) -> Section:
+    """The entries of the Upcoming Events section of ``lines``."""
+    start = find_start(lines)
+    if start is None:
+        return Section(found=False)
+    section = Section(found=True)
+    cutter = _Cutter(section)
+    for number, text in lines[start:]:
+        if not cutter.feed(number, text):
+            break
+    return section
+
+
+class _Cutter:
+    """Feeds section lines one by one into entries."""
+
+    def __init__(self, section: Section) -> None:
+        self.section = section
+        self.region: str | None = None
+
+    @property
+    def last(self) -> Entry | None:
+        return self.section.entries[-1] if self.section.entries else None
+
+    def feed(self, number: int, text: str) -> bool:
+        """Take one line; False when the section has ended."""
+        if not text.strip():
+            if self.last is not None:
+                self.last.is_open = False
+            return True
+        if _BOILERPLATE.match(text):
+            return False
+        window = _WINDOW.match(text)
+        if window and self.section.window is None:
+            self.section.window = (number, window.group(1))
+            return True
+        heading = _heading(text)
+        if heading is not None:
+            return self._heading(number, heading[1])
+        bold = _BOLD_LINE.match(text)
+        if bold and region_of(bold.group(1)):
+            self.region = region_of(bold.group(1))
+            return True
+        self._content(number, text)
+        return True
+
+    def _heading(self, number: int, title: str) -> bool:
+        region = region_of(title.strip("*_ :"))
+        if region is not None:
+            self.region = region
+            if self.last is not None:
+                self.last.is_open = False
+            return True
+        if _STARTS_DATED.match(title) and ("|" in title or "](" in title):
+            self._new(number, title, bullet=True)
+            return True
+        return False
+
+    def _new(self, number: int, text: str, bullet: bool) -> None:
+        self.section.entries.append(Entry(number, text.strip(), self.region, bullet))
+
+    def _content(self, number: int, text: str) -> None:
+        item = _BULLET.match(text)
+        last = self.last
+        if item is not None:
+            indent, body = len(item.group(1).expandtabs(4)), item.group(2)
+            if last is not None and last.bullet and (indent >= 2 or _stray_title(last, body)):
+                last.subs.append((number, body.strip()))
+                return
+            self._new(number, body, bullet=True)
+            return
+        if _STARTS_DATED.match(text) and text.lstrip()[:1] != "(":
+            if not (last is not None and last.is_open and last.head.endswith(("(", "](", ","))):
+                self._new(number, text, bullet=False)
+                return
+        if last is not None and (last.is_open or text[:1].isspace()):
+            _continue(last, text)
+            return
+        self._new(number, text, bullet=False)
+
+
+def _stray_title(last: Entry, body: str) -> bool:
+    """``* [**Title**](url)`` not indented under a ``* 2024-07-17 | ... |`` line."""
+    return (
+        not last.subs
+        and bool(_CURRENT_HEAD.match(last.head))
+        and body.lstrip("$ ").startswith("[")
+        and not _STARTS_DATED.match(body)
+    )
+
+
+def _continue(entry: Entry, text: str) -> None:
+    """Append a continuation line to the entry's last item."""
+    text = text.strip()
+    if entry.subs:
+        number, sub = entry.subs[-1]
+        entry.subs[-1] = (number, _join(sub, text))
+    else:
+        entry.head = _join(entry.head, text)
+
+
+def _join(before: str, after: str) -> str:
+    return before + after if before.endswith("(") else f"{before} {after}"
+
+
+def iter_lines(text: str, first: int = 1) -> Iterable[tuple[int, str]]:
+    """``(line_number, line)`` pairs of a text."""
+    return enumerate(text.splitlines(), start=first)
