@@ -1,0 +1,131 @@
+"""End to end: a folder of issues in, calendars and feeds out."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import icalendar
+
+from calendar_agg.config import adhoc_source
+from calendar_agg.pipeline import run_once
+from calendar_agg.store import Store
+
+SAMPLES = Path(__file__).resolve().parent / "samples" / "pipeline"
+FIRST, SECOND = sorted(SAMPLES.glob("*.md"))
+
+
+def uids_and_titles(path: Path) -> dict[str, str]:
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]): str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_folder_to_feeds(settings, clock):
+    report = run_once(settings, sources=[adhoc_source(str(SAMPLES))], clock=clock)
+    assert not report.failed and report.problems == []
+    assert report.events_found == 8
+    assert report.new == 5
+    out = settings.output.dir
+    assert sorted(uids_and_titles(out / "ics" / "europe.ics").values()) == [
+        "Monthly Rust Meetup", "Risc V in embedded"]
+    assert sorted(uids_and_titles(out / "ics" / "virtual.ics").values()) == [
+        "June SRUG Meetup: Rust in Production", "Rust Hack and Learn"]
+    north_america = uids_and_titles(out / "ics" / "north-america.ics")
+    assert list(north_america.values()) == ["June SRUG Meetup: Rust in Production"]
+    assert set(north_america) <= set(uids_and_titles(out / "ics" / "virtual.ics"))
+    assert list(uids_and_titles(out / "ics" / "asia.ics").values()) == [
+        "In person Rust June 2025"]
+    assert len(uids_and_titles(out / "ics" / "all.ics")) == 5
+    feed = feedparser.parse((out / "atom" / "all.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == 5
+    assert feed.entries[0].published_parsed[:3] == (2025, 6, 11)  # newest announcement first
+    data = json.loads((out / "events.json").read_text())
+    assert {e["country"] for e in data["events"]} == {"DE", "US", "IL", "GB"}
+
+
+def test_rerun_is_byte_identical_and_changes_no_row(settings, clock):
+    run_once(settings, sources=[adhoc_source(str(SAMPLES))], clock=clock)
+    before = snapshot(settings.output.dir)
+    store = Store.open(settings.store.path)
+    rows_before = store.events()
+    store.close()
+    later = lambda: clock() + dt.timedelta(hours=6)  # noqa: E731
+    report = run_once(settings, sources=[adhoc_source(str(SAMPLES))], clock=later)
+    assert (report.new, report.updated, report.written) == (0, 0, [])
+    assert snapshot(settings.output.dir) == before
+    store = Store.open(settings.store.path)
+    assert store.events() == rows_before
+    store.close()
+
+
+def test_issue_by_issue_tracks_the_change(settings, clock):
+    run_once(settings, sources=[adhoc_source(str(FIRST))], clock=clock)
+    report = run_once(settings, sources=[adhoc_source(str(SECOND))], clock=clock)
+    assert (report.new, report.updated) == (1, 1)
+    calendar = icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "north-america.ics").read_bytes())
+    [srug] = calendar.walk("VEVENT")
+    assert str(srug["SUMMARY"]) == "June SRUG Meetup: Rust in Production"
+    assert srug["SEQUENCE"] == 1
+    assert srug["LAST-MODIFIED"].dt == dt.datetime(2025, 6, 11, tzinfo=dt.UTC)
+
+
+def test_failed_source_keeps_everything_and_the_others_run(settings, clock, tmp_path):
+    run_once(settings, sources=[adhoc_source(str(SAMPLES))], clock=clock)
+    before = snapshot(settings.output.dir)
+    report = run_once(settings, clock=clock, sources=[
+        adhoc_source("http://127.0.0.1:9/atom.xml"), adhoc_source(str(FIRST))])
+    assert report.failed
+    assert report.sources[0].error == "cannot connect: connection refused"
+    assert report.sources[1].events == 5
+    assert snapshot(settings.output.dir) == before
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "calendar_agg", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_parse_jsonl_is_pure_and_complete(tmp_path):
+    done = cli("parse", str(SAMPLES), "--format", "jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 8
+    assert list(rows[0]) == ["issue", "line", "start", "end", "city", "subdivision", "country",
+                             "virtual", "hybrid", "region", "group", "group_url", "title",
+                             "url", "extra_urls"]
+    srug = next(r for r in rows if r["subdivision"] == "WA" and r["hybrid"])
+    assert srug == {
+        "issue": "2025-06-04-this-week-in-rust.md", "line": 15, "start": "2025-06-19",
+        "end": None, "city": "Redmond", "subdivision": "WA", "country": "US", "virtual": True,
+        "hybrid": True, "region": "North America", "group": "Seattle Rust User Group",
+        "group_url": "https://www.meetup.com/join-srug", "title": "June SRUG Meetup",
+        "url": "https://www.meetup.com/seattle-rust-user-group/events/305658476",
+        "extra_urls": []}
+
+
+def test_cli_run_without_network_fails_in_one_line_and_keeps_output(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[output]\ndir = "out"\n[store]\npath = "var/db.sqlite3"\n'
+                      '[[sources]]\nname = "twir"\nurl = "http://127.0.0.1:9/atom.xml"\n')
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.ics").write_text("published before")
+    done = cli("run", "--config", str(config), "-q", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "twir" in done.stderr and "connection refused" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "out" / "keep.ics").read_text() == "published before"
+
+
+def test_cli_config_error_exit_code(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[outptu]\ndir = "x"\n')
+    done = cli("run", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "outptu: unknown key (did you mean output?)" in done.stderr
