@@ -8,7 +8,10 @@ Per entry:
 
 * issue name: from the entry link by ``html.issue_name_from_url``
   (``/blog/2025/06/04/this-week-in-rust-602/`` -> ``2025-06-04-this-week-in-rust-602``),
-  else the entry id, else ``<document name>#<entry number>``;
+  else from the path in the entry id (Pelican's ids are
+  ``tag:this-week-in-rust.org,2025-06-04:/blog/2025/06/04/this-week-in-rust-602/``),
+  else the entry id as it is, else ``<document name>#<entry number>`` (1-based);
+* issue URL: the entry link when it is an http(s) URL (feedparser falls back to the id);
 * issue date: the published, else updated, date as written in the feed (the site's
   local date, not converted to UTC);
 * line numbers: lines of the feed document when the entry's content element can be
@@ -79,8 +82,15 @@ class FeedParser(Parser):
 
 def parse_entry(entry: Any, number: int, offset: int, document: Document) -> ParseResult:
     """The events of one feed entry; an entry without an events section is a notice."""
-    url = _field(entry, "link") or None
-    name = issue_name_from_url(url) or _field(entry, "id") or f"{document.name}#{number + 1}"
+    link = str(_field(entry, "link") or "")
+    url = link if link.startswith(("http://", "https://")) else None  # not a tag: id
+    entry_id = str(_field(entry, "id") or "")
+    name = (
+        issue_name_from_url(link)
+        or issue_name_from_url(entry_id)
+        or entry_id
+        or f"{document.name}#{number + 1}"
+    )
     root, warnings = parse_html(entry_html(entry))
     lines = [(line + offset, text) for line, text in tree_to_lines(root)]
     result = parse_lines(

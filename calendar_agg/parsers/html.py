@@ -9,8 +9,8 @@ canonical link, ``og:url`` or the document location, ``YYYY-MM-DD`` at the start
 the document name. A datetime counts by its date as written (the site's local
 date), not converted to UTC.
 
-Issue name: see ``issue_name_from_url``; without a blog URL, the document name
-without its ``.html``/``.htm`` extension.
+Issue name: see ``issue_name_from_url``; without a blog URL, the document name (as
+the markdown parser names an issue).
 """
 
 from __future__ import annotations
@@ -97,9 +97,7 @@ class HtmlParser(Parser):
     def parse(self, document: Document) -> ParseResult:
         root, warnings = parse_html(document.text)
         url = page_url(root, document.location)
-        name = issue_name_from_url(url) or re.sub(
-            r"\.x?html?$", "", document.name, flags=re.IGNORECASE
-        )
+        name = issue_name_from_url(url) or document.name
         result = parse_lines(
             tree_to_lines(root),
             source=document.source,

@@ -11,14 +11,16 @@ shape the line parser reads, one ``(line_number, text)`` pair per line:
 * ``<a href>`` -> ``[text](href)``, ``<strong>``/``<b>`` -> ``**text**``,
   ``<em>``/``<i>`` -> ``_text_``, ``<code>`` -> ```text```; other inline markup
   is reduced to its text, whitespace runs (newlines too) to one space
-* ``<p>``, ``<div>`` and other blocks -> their text; ``<pre>`` -> a fenced block
+* ``<p>``, ``<div>`` and other blocks -> their text, one line per source line
+  outside lists (as the markdown had them); ``<pre>`` -> a fenced block
 * a blank line after each top-level paragraph, heading, list and code block,
   as in the markdown source
 
-The line number of a line is the HTML source line of the element that starts
-it (lxml's ``sourceline``, capped at 65535 by libxml2), or of the ``<br>``
-before it; text with no element of its own (the tail after a block) gets the
-last line seen. Numbers are relative to the HTML given: a feed entry's content
+The line number of a line is the HTML source line where its text starts: the
+line of the element that starts it (lxml's ``sourceline``, capped at 65535 by
+libxml2) or of the ``<br>`` before it, plus the newlines of the text read since
+that element (newlines inside tags and comments are not counted until the next
+element corrects the count). Numbers are relative to the HTML given: a feed entry's content
 counts from 1.
 
 The site template around an issue page is stripped: only the
@@ -168,7 +170,9 @@ class _LineWriter:
         self.pieces: list[str] = []
         self.prefix = ""
         self.line_no = 0  # line of the pending line; 0 = not known yet
-        self.last_line = 1  # last source line seen
+        self.last_line = 1  # source line of the text being read: element lines + newlines
+        self.in_heading = 0
+        self.in_table = 0
         self.list_depth = 0
         self.quote_depth = 0
         self.skipping = 0  # > 0 inside script, style, pre...
@@ -207,6 +211,7 @@ class _LineWriter:
             return
         line = element.sourceline or self.last_line
         if tag in HEADING_LEVELS:
+            self.in_heading += 1
             self.start_block("#" * HEADING_LEVELS[tag] + " ", line, keep=False)
         elif tag in LIST_TAGS:
             self.flush()
@@ -219,6 +224,7 @@ class _LineWriter:
             self.quote_depth += 1
             self.start_block(self.continuation(), line)
         elif tag in BLOCK_TAGS:
+            self.in_table += tag == "table"
             self.start_block(self.continuation(), line)
         elif tag == "tr":
             self.start_block(self.continuation() + "| ", line, keep=False)
@@ -239,6 +245,7 @@ class _LineWriter:
                 self.blank()
             return
         if tag in HEADING_LEVELS:
+            self.in_heading -= 1
             self.flush(blank=True)
         elif tag in LIST_TAGS:
             self.flush()
@@ -253,6 +260,7 @@ class _LineWriter:
             self.quote_depth -= 1
             self.prefix = self.continuation()
         elif tag in BLOCK_TAGS:
+            self.in_table -= tag == "table"
             self.flush(blank=not self.list_depth)
         elif tag in ("td", "th"):
             self.pieces.append(" |")
@@ -295,12 +303,23 @@ class _LineWriter:
         self.pieces.append(f"{lead}{opening}{stripped}{closing}{trail}")
 
     def text(self, text: str) -> None:
+        """Add text to the pending line. In a paragraph outside lists, each source line
+        stays a line, as in the markdown source (old issues listed events one per line of
+        a paragraph); elsewhere, and inside links or bold, newlines are spaces."""
         if self.skipping:
+            self.last_line += text.count("\n")
             return
-        text = WHITESPACE.sub(" ", text)
-        if text.strip() and not self.line_no:
-            self.line_no = self.last_line
-        self.pieces.append(text)
+        keep_lines = not (self.list_depth or self.in_heading or self.in_table or self.markers)
+        for number, part in enumerate(text.split("\n")):
+            if number:
+                self.last_line += 1
+                if keep_lines and self.has_content():
+                    self.start_block(self.continuation(), self.last_line, keep=False)
+                else:
+                    self.pieces.append(" ")
+            if part.strip() and not self.line_no:
+                self.line_no = self.last_line
+            self.pieces.append(WHITESPACE.sub(" ", part))
 
     # -- lines ------------------------------------------------------------------------
     def quote(self) -> str:
@@ -314,8 +333,7 @@ class _LineWriter:
         """Begin a new line; with ``keep``, an empty pending line (a fresh bullet)
         keeps its prefix, so ``<li><p>text`` reads ``* text``."""
         if keep and not self.has_content():
-            if not self.line_no:
-                self.line_no = line
+            self.line_no = line
             return
         self.flush()
         self.prefix = prefix

@@ -1,0 +1,240 @@
+"""FeedParser: every entry of the site's Atom/RSS feeds read like its issue page."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calendar_agg.models import Document, ParseResult
+
+feed_module = pytest.importorskip("calendar_agg.parsers.feed", reason="line parser not there yet")
+html_module = pytest.importorskip("calendar_agg.parsers.html")
+feedgen_feed = pytest.importorskip("feedgen.feed")
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "feed"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "twir-sample"
+PARSER = feed_module.FeedParser()
+FIXED = dt.datetime(2025, 6, 11, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+ISSUE_602 = "2025-06-04-this-week-in-rust-602"
+ISSUE_603 = "2025-06-11-this-week-in-rust-603"
+
+
+def parse_sample(name: str) -> tuple[Document, ParseResult]:
+    document = Document("twir", name, (SAMPLES / name).read_text(encoding="utf-8"))
+    return document, PARSER.parse(document)
+
+
+def event_dicts(result: ParseResult, *ignored: str) -> list[dict[str, Any]]:
+    found = []
+    for event in result.events:
+        fields = dataclasses.asdict(event)
+        for name in ignored:
+            fields.pop(name)
+        found.append(json.loads(json.dumps(fields, default=str)))
+    return found
+
+
+# -- detect -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "content_type", "sure"),
+    [
+        ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"></feed>', None, True),
+        ('<rss version="2.0"><channel></channel></rss>', None, True),
+        ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">', None, True),
+        ("whatever", "application/atom+xml", True),
+        ("whatever", "application/rss+xml; charset=utf-8", True),
+        ("<!DOCTYPE html><html><body><p>rss feed</p></body></html>", None, False),
+        ("Title: This Week in Rust\nDate: 2025-06-04\n", None, False),
+        ("BEGIN:VCALENDAR\r\n", None, False),
+    ],
+)  # fmt: skip
+def test_detect(text: str, content_type: str | None, sure: bool) -> None:
+    score = PARSER.detect(Document("s", "doc", text, content_type=content_type))
+    assert (score >= 90) if sure else (score == 0)
+
+
+def test_html_parser_leaves_feeds_alone() -> None:
+    for name in ("atom.xml", "rss.xml"):
+        text = (SAMPLES / name).read_text(encoding="utf-8")
+        assert html_module.HtmlParser().detect(Document("s", name, text)) == 0
+
+
+# -- the sample feeds ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml"])
+def test_sample_feed_issues(name: str) -> None:
+    _, result = parse_sample(name)
+    base = "https://this-week-in-rust.org/blog"
+    assert [(i.name, i.date, i.url) for i in result.issues] == [
+        (ISSUE_603, dt.date(2025, 6, 11), f"{base}/2025/06/11/this-week-in-rust-603/"),
+        (ISSUE_602, dt.date(2025, 6, 4), f"{base}/2025/06/04/this-week-in-rust-602/"),
+    ]
+    meetup = "https://www.meetup.com"
+    assert [(e.issue, e.start, e.url) for e in result.events] == [
+        (ISSUE_603, dt.date(2025, 6, 12), f"{meetup}/charlottesville-rust-meetup/events/307767236"),
+        (ISSUE_603, dt.date(2025, 6, 21),
+         "https://hasgeek.com/rustbangalore/june-2025-rustacean-meetup/"),
+        (ISSUE_603, dt.date(2025, 6, 12), "https://2025.rustweek.org/"),
+        (ISSUE_602, dt.date(2025, 6, 4), f"{meetup}/indyrs/events/302031665"),
+        (ISSUE_602, dt.date(2025, 6, 5), f"{meetup}/rust-berlin/events/306911291"),
+    ]  # fmt: skip
+    assert result.problems == ()
+    skipped = [notice for notice in result.notices if "call-for-testing-website" in notice]
+    assert len(skipped) == 1 and "no upcoming-events section" in skipped[0]
+
+
+def test_atom_and_rss_give_the_same_events() -> None:
+    _, atom = parse_sample("atom.xml")
+    _, rss = parse_sample("rss.xml")
+    assert event_dicts(atom, "line") == event_dicts(rss, "line")
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml"])
+def test_event_lines_are_lines_of_the_feed(name: str) -> None:
+    document, result = parse_sample(name)
+    feed_lines = document.text.splitlines()
+    assert result.events
+    for event in result.events:  # an event's line is the line of its list item
+        assert f"&lt;li&gt;{event.start.isoformat()}" in feed_lines[event.line - 1]
+
+
+def test_entry_date_is_the_date_as_written() -> None:
+    late = {"published": "Wed, 04 Jun 2025 23:30:00 -0400"}
+    assert feed_module.entry_date(late) == dt.date(2025, 6, 4)
+    assert feed_module.entry_date({"updated": "2025-06-04T23:30:00-04:00"}) == dt.date(2025, 6, 4)
+    assert feed_module.entry_date({"published": "someday"}) is None
+
+
+def test_entry_without_link_is_named_by_the_path_in_its_id_else_by_the_id() -> None:
+    text = (SAMPLES / "atom.xml").read_text(encoding="utf-8")
+    text = re.sub(r'<link href="[^"]*/this-week-in-rust-60[23]/" rel="alternate"></link>', "", text)
+    tag_603 = "tag:this-week-in-rust.org,2025-06-11:/blog/2025/06/11/this-week-in-rust-603/"
+    text = text.replace(tag_603, "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    result = PARSER.parse(Document("twir", "atom.xml", text))
+    assert [(issue.name, issue.url) for issue in result.issues] == [
+        ("urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", None),
+        (ISSUE_602, None),
+    ]
+
+
+# -- malformed feeds ----------------------------------------------------------------------
+def test_truncated_feed_keeps_what_could_be_read_and_names_the_document() -> None:
+    text = (SAMPLES / "rss.xml").read_text(encoding="utf-8")
+    cut = text.index("<item>", text.index("<item>") + 1)  # the first entry whole, then garbage
+    result = PARSER.parse(Document("twir", "rss.xml", text[:cut] + "<item><title>This Week"))
+    assert [issue.name for issue in result.issues] == [ISSUE_603]
+    assert len(result.events) == 3
+    assert [problem.document for problem in result.problems] == ["rss.xml"]
+    assert "malformed feed" in result.problems[0].message
+
+
+def test_feed_without_entries_is_a_notice() -> None:
+    text = '<rss version="2.0"><channel><title>x</title></channel></rss>'
+    result = PARSER.parse(Document("twir", "empty.xml", text))
+    assert result.events == () and result.problems == ()
+    assert result.notices == ("empty.xml: feed has no entries",)
+
+
+# -- the corpus, wrapped into generated feeds ---------------------------------------------
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+
+
+def split_issue(text: str) -> tuple[dict[str, str], str]:
+    lines = text.splitlines()
+    header: dict[str, str] = {}
+    while lines and (match := re.match(r"^([A-Za-z]+):\s*(.*)$", lines[0])):
+        header[match.group(1).lower()] = match.group(2).strip()
+        lines.pop(0)
+    return header, "\n".join(lines)
+
+
+def generated_feeds(paths: list[Path]) -> tuple[str, str]:
+    """An Atom and an RSS feed (feedgen) with one entry per issue, content rendered by
+    python-markdown; each link is ``/blog/Y/M/D/<file stem without the date>/``."""
+    generator = feedgen_feed.FeedGenerator()
+    generator.id("https://this-week-in-rust.org/")
+    generator.title("This Week in Rust")
+    generator.link(href="https://this-week-in-rust.org/", rel="alternate")
+    generator.description("This Week in Rust")
+    generator.updated(FIXED)
+    generator.lastBuildDate(FIXED)
+    for path in paths:
+        header, body = split_issue(path.read_text(encoding="utf-8"))
+        year, month, day = (int(part) for part in re.findall(r"\d+", header["date"])[:3])
+        published = dt.datetime(year, month, day, tzinfo=FIXED.tzinfo)
+        slug = path.stem[len(re.match(r"[\d-]+-", path.stem).group(0)) :]
+        url = f"https://this-week-in-rust.org/blog/{year:04}/{month:02}/{day:02}/{slug}/"
+        entry = generator.add_entry(order="append")
+        entry.id(url)
+        entry.title(header.get("title", path.stem))
+        entry.link(href=url, rel="alternate")
+        entry.published(published)
+        entry.updated(published)
+        entry.content(markdown.markdown(body), type="html")
+        entry.description(markdown.markdown(body))
+    return generator.atom_str().decode("utf-8"), generator.rss_str().decode("utf-8")
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
+def test_corpus_feed_events_equal_page_events(path: Path) -> None:
+    atom, rss = generated_feeds([path])
+    header, body = split_issue(path.read_text(encoding="utf-8"))
+    date = dt.date(*(int(part) for part in re.findall(r"\d+", header["date"])[:3]))
+    page = f'<html><head><meta name="date" content="{date}"></head><body>{markdown.markdown(body)}'
+    from_page = html_module.HtmlParser().parse(Document("twir", path.stem + ".html", page))
+    for name, text in (("atom.xml", atom), ("rss.xml", rss)):
+        from_feed = PARSER.parse(Document("twir", name, text))
+        assert event_dicts(from_feed, "line", "issue") == event_dicts(from_page, "line", "issue")
+        assert [i.date for i in from_feed.issues] == [i.date for i in from_page.issues]
+
+
+def test_corpus_feed_with_every_issue() -> None:
+    paths = corpus_files()
+    if not paths:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    atom, rss = generated_feeds(paths)
+    from_atom = PARSER.parse(Document("twir", "atom.xml", atom))
+    from_rss = PARSER.parse(Document("twir", "rss.xml", rss))
+    assert event_dicts(from_atom, "line") == event_dicts(from_rss, "line")
+    assert len(from_atom.issues) + len(from_atom.notices) >= len(paths)
+
+
+# -- never raises -------------------------------------------------------------------------
+PIECES = [
+    '<?xml version="1.0"?>', '<feed xmlns="http://www.w3.org/2005/Atom">', "</feed>", "<entry>",
+    "</entry>", '<rss version="2.0">', "<channel>", "<item>", "</item>", "<link>", "</link>",
+    '<link href="https://this-week-in-rust.org/blog/2025/06/04/x/"/>', "<published>",
+    "2025-06-04T00:00:00-04:00", "Wed, 04 Jun 2025", "<content type=\"html\">", "</content>",
+    "<description>", "</description>", "&lt;h2&gt;Upcoming Events&lt;/h2&gt;",
+    "&lt;ul&gt;&lt;li&gt;2025-06-04 | Virtual | x", "<![CDATA[<ul><li>", "]]>", "&bogus;",
+]  # fmt: skip
+FEED_SOUP = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=40).map(
+    "".join
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), FEED_SOUP))
+def test_parse_never_raises(text: str) -> None:
+    document = Document("s", "feed.xml", text)
+    PARSER.detect(document)
+    assert isinstance(PARSER.parse(document), ParseResult)
+
+
+def test_deeply_nested_entry_content() -> None:
+    content = html.escape("<h2>Upcoming Events</h2>" + "<div>" * 10_000 + "<ul><li>x</li></ul>")
+    text = (
+        '<rss version="2.0"><channel><item><link>https://this-week-in-rust.org/blog/2025/06/04/'
+        f"deep/</link><description>{content}</description></item></channel></rss>"
+    )
+    assert isinstance(PARSER.parse(Document("s", "deep.xml", text)), ParseResult)

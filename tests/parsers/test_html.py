@@ -1,0 +1,228 @@
+"""HtmlParser: issue pages give the same events as the markdown they were rendered from."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calendar_agg.models import Document, ParseResult
+
+html_parser = pytest.importorskip("calendar_agg.parsers.html", reason="line parser not there yet")
+HtmlParser = html_parser.HtmlParser
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "html"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "twir-sample"
+REGENERATE = os.environ.get("CALENDAR_AGG_REGENERATE") == "1"
+PARSER = HtmlParser()
+
+PAGE = """<!DOCTYPE html>
+<html>
+  <head>
+    <meta charset="utf-8" />
+    <title>{title} · This Week in Rust</title>
+  </head>
+  <body>
+    <header class="site-header"><a class="site-title" href="/">This Week in Rust</a></header>
+    <div class="post">
+      <header class="post-header">
+        <time pubdate="pubdate" datetime="{date}T00:00:00-04:00">{date}</time>
+        <a href="https://this-week-in-rust.org/">{title}</a>
+      </header>
+      <article class="post-content">
+{body}
+      </article>
+    </div>
+    <footer><ul><li><a href="/atom.xml">atom feed</a></li></ul></footer>
+  </body>
+</html>
+"""
+
+
+# -- helpers shared with the corpus tests -------------------------------------------------
+def split_issue(text: str) -> tuple[dict[str, str], str]:
+    """The ``Title:``/``Date:``... header of a markdown issue and its body."""
+    lines = text.splitlines()
+    header: dict[str, str] = {}
+    while lines and (match := re.match(r"^([A-Za-z]+):\s*(.*)$", lines[0])):
+        header[match.group(1).lower()] = match.group(2).strip()
+        lines.pop(0)
+    return header, "\n".join(lines)
+
+
+def issue_date(header: dict[str, str]) -> dt.date:
+    year, month, day = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", header["date"]).groups()
+    return dt.date(int(year), int(month), int(day))
+
+
+def render_page(path: Path) -> str:
+    """A corpus issue rendered the way the site does: python-markdown in the page template."""
+    header, body = split_issue(path.read_text(encoding="utf-8"))
+    return PAGE.format(
+        title=header.get("title", ""),
+        date=issue_date(header).isoformat(),
+        body=markdown.markdown(body),
+    )
+
+
+def event_dicts(result: ParseResult, *ignored: str) -> list[dict[str, Any]]:
+    """The events as JSON-ready dicts without the ``ignored`` fields."""
+    found = []
+    for event in result.events:
+        fields = dataclasses.asdict(event)
+        for name in ignored:
+            fields.pop(name)
+        found.append(json.loads(json.dumps(fields, default=str)))
+    return found
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+
+
+# -- detect -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "content_type", "sure"),
+    [
+        ("<!DOCTYPE html>\n<html><body></body></html>", None, True),
+        ("\ufeff  <html lang=en><p>x", None, True),
+        ("<!-- saved -->\n<HTML>", None, True),
+        ("<h2>Upcoming Events</h2><ul><li>x</li></ul>", None, True),
+        ("anything", "text/html; charset=utf-8", True),
+        ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', None, False),
+        ('<rss version="2.0"><channel><description>&lt;html&gt;</description>', None, False),
+        ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", None, False),
+        ("Title: This Week in Rust 602\nDate: 2025-06-04\n\n## Upcoming Events\n", None, False),
+        ("* 2025-06-04 | Virtual | [Indy Rust](https://x.org)", "text/markdown", False),
+    ],
+)
+def test_detect(text: str, content_type: str | None, sure: bool) -> None:
+    score = PARSER.detect(Document("s", "doc", text, content_type=content_type))
+    assert (score >= 40) if sure else (score == 0)
+
+
+# -- issue name, date and URL -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/",
+         "2025-06-04-this-week-in-rust-602"),
+        ("https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/index.html",
+         "2025-06-04-this-week-in-rust-602"),
+        ("http://this-week-in-rust.org/blog/2015/01/12/this-week-in-rust-64?x=1#events",
+         "2015-01-12-this-week-in-rust-64"),
+        ("https://this-week-in-rust.org/", None),
+        ("tag:this-week-in-rust.org,2025-06-04:/blog/x", None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_issue_name_from_url(url: str | None, name: str | None) -> None:
+    assert html_parser.issue_name_from_url(url) == name
+
+
+def test_site_page_gives_name_date_and_url() -> None:
+    sample = SAMPLES / "2025-06-04-this-week-in-rust-602.html"
+    result = PARSER.parse(Document("twir", "page.html", sample.read_text(encoding="utf-8")))
+    url = "https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/"
+    assert [(i.name, i.date, i.url) for i in result.issues] == [
+        ("2025-06-04-this-week-in-rust-602", dt.date(2025, 6, 4), url)
+    ]
+    assert {event.issue for event in result.events} == {"2025-06-04-this-week-in-rust-602"}
+    assert len(result.events) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "name", "date"),
+    [
+        ('<meta property="article:published_time" content="2024-01-17T10:00:00+01:00">',
+         "", "2023-01-01-x.html", dt.date(2024, 1, 17)),
+        ('<link rel="Canonical" href="https://this-week-in-rust.org/blog/2024/01/17/twir-530/">',
+         "", "2024-01-17-twir-530", dt.date(2024, 1, 17)),
+        ("<p>no date here</p>", "https://this-week-in-rust.org/blog/2024/01/17/twir-530/",
+         "2024-01-17-twir-530", dt.date(2024, 1, 17)),
+        ("<p>no date here</p>", "/tmp/2023-01-01-x.html", "2023-01-01-x.html", dt.date(2023, 1, 1)),
+    ],
+)  # fmt: skip
+def test_date_and_name_sources(text: str, location: str, name: str, date: dt.date) -> None:
+    html = f"<html><head>{text}</head><body><h2>Upcoming Events</h2><ul><li>x</li></ul></body>"
+    root, _ = html_parser.parse_html(html)
+    document = Document("s", "2023-01-01-x.html", html, location=location)
+    url = html_parser.page_url(root, location)
+    assert html_parser.page_date(root, url, document) == date
+    assert (html_parser.issue_name_from_url(url) or "2023-01-01-x.html") == name
+
+
+# -- samples beside their expected events -------------------------------------------------
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.html")), ids=lambda path: path.name)
+def test_sample_events(sample: Path) -> None:
+    result = PARSER.parse(Document("twir", sample.name, sample.read_text(encoding="utf-8")))
+    found = {
+        "issues": [
+            json.loads(json.dumps(dataclasses.asdict(issue), default=str))
+            for issue in result.issues
+        ],
+        "events": event_dicts(result),
+        "problems": [str(problem) for problem in result.problems],
+    }
+    expected_path = sample.with_suffix(".json")
+    if REGENERATE:
+        expected_path.write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    assert found == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+# -- the corpus: markdown and rendered HTML give the same events --------------------------
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
+def test_corpus_html_events_equal_markdown_events(path: Path) -> None:
+    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
+    from_markdown = markdown_module.MarkdownParser().parse(
+        Document("twir", path.name, path.read_text(encoding="utf-8"))
+    )
+    # the same issue under the same name, so that even ``issue`` must agree
+    from_html = PARSER.parse(Document("twir", path.name, render_page(path)))
+    assert event_dicts(from_html, "line") == event_dicts(from_markdown, "line")
+    assert [i.date for i in from_html.issues] == [i.date for i in from_markdown.issues]
+
+
+def test_corpus_is_present_or_skipped() -> None:
+    if not corpus_files():
+        pytest.skip(f"corpus not found at {CORPUS}")
+
+
+# -- never raises -------------------------------------------------------------------------
+TAGS = ["html", "body", "article", "h2", "h3", "ul", "li", "a", "strong", "p", "br", "time", "meta"]
+TAG_SOUP = st.lists(
+    st.one_of(
+        st.sampled_from(TAGS).map(lambda tag: f"<{tag}>"),
+        st.sampled_from(TAGS).map(lambda tag: f"</{tag}>"),
+        st.sampled_from(
+            ["Upcoming Events", "* 2025-06-04 | Virtual | ", '<a href="https://x.org/e">',
+             '<time datetime="2025-13-45">', '<link rel=canonical href="/blog/2025/02/30/x/">',
+             "Rusty Events between 2025-06-04 - 2025-07-02", "\n"]  # fmt: skip
+        ),
+        st.text(max_size=10),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), TAG_SOUP))
+def test_parse_never_raises(text: str) -> None:
+    document = Document("s", "doc.html", text)
+    PARSER.detect(document)
+    assert isinstance(PARSER.parse(document), ParseResult)
+
+
+def test_deep_nesting_gives_a_problem_not_a_recursion_error() -> None:
+    text = "<h2>Upcoming Events</h2>" + "<b><ul><li>" * 10_000 + "2025-06-04 | Virtual | x"
+    result = PARSER.parse(Document("s", "deep.html", text))
+    assert any("nested" in problem.message for problem in result.problems)
