@@ -19,12 +19,15 @@ _HEADER = re.compile(r"^([A-Za-z][\w-]{0,30})\s*[:=]\s*(.*?)\s*$")
 _FENCE = re.compile(r"^(?:---|\+\+\+)\s*$")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DEFINITION = re.compile(
-    r"^\s{0,3}\[([^\]\n]{1,100})\]:\s*<?((?:https?|ftp|irc|mailto):\S*|www\.\S+|/\S*|\S+\.\S+/\S*)>?"
+    r"^\s{0,3}\[([^\]\n]{1,100})\]:\s*"
+    r"<?((?:https?|ftp|irc|mailto):\S*|www\.\S+|/\S*|\S+\.\S+/\S*)>?"
     r"(?:\s+[\"'(].*)?\s*$",
     re.I,
 )
 _REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
 _EVENTS_HEADING = re.compile(r"^\s{0,3}#{1,6}.*upcoming\s+(?:rust\s+)?events", re.I | re.M)
+_EVENTS_TITLE = re.compile(r"upcoming\s+(?:rust\s+)?events", re.I)
+_HEADING_LIKE = re.compile(r"\s{0,3}(?:#|\*\*|__)")
 _MARKDOWNISH = re.compile(r"^\s{0,3}(?:#{1,6}\s|[*+-]\s)|\]\(|\*\*", re.M)
 
 
@@ -44,17 +47,25 @@ class MarkdownParser(Parser):
         return 0
 
     def parse(self, document: Document) -> ParseResult:
-        lines = document.text.lstrip("\ufeff").splitlines()
+        text = document.text.lstrip("\ufeff")
+        lines = text.splitlines()
         header = read_header(lines)
-        issue_date = _issue_date(header.get("date"), document.name)
-        numbered = inline_references(lines)
         return parse_lines(
-            numbered,
+            inline_references(lines, first=_section_start(text)),
             source=document.source,
             issue=document.name,
-            issue_date=issue_date,
+            issue_date=_issue_date(header.get("date"), document.name),
             issue_url=header.get("url") or None,
         )
+
+
+def _section_start(text: str) -> int:
+    """Index of the line of the Upcoming Events heading (0 when not found that way)."""
+    for match in _EVENTS_TITLE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if _HEADING_LIKE.match(text, start):
+            return text.count("\n", 0, start)
+    return 0
 
 
 def read_header(lines: list[str]) -> dict[str, str]:
@@ -88,8 +99,9 @@ def _issue_date(value: str | None, name: str) -> dt.date | None:
     return None
 
 
-def inline_references(lines: list[str]) -> list[tuple[int, str]]:
-    """``(line_number, line)`` with reference links inlined and definitions blanked."""
+def inline_references(lines: list[str], first: int = 0) -> list[tuple[int, str]]:
+    """``(line_number, line)`` from line index ``first`` on, reference links inlined and
+    definitions (anywhere in the document) blanked."""
     definitions: dict[str, str] = {}
     for line in lines:
         if "]:" in line:
@@ -97,7 +109,7 @@ def inline_references(lines: list[str]) -> list[tuple[int, str]]:
             if match:
                 definitions.setdefault(_key(match.group(1)), match.group(2))
     numbered = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines[first:], start=first + 1):
         if "]:" in line and _DEFINITION.match(line):
             line = ""
         elif definitions and "][" in line.replace("] [", "]["):

@@ -45,11 +45,12 @@ def parse_lines(
     document has no Upcoming Events section.
     """
     section = read_section(list(lines))
-    window = _window(section, issue_date)
+    window = _window(section, issue_date if issue_date and 1 < issue_date.year < 9998 else None)
     found_issue = Issue(name=issue, date=issue_date, window=window, url=issue_url)
     if not section.found:
         return ParseResult(issues=(found_issue,), notices=(f"{issue}: {NO_SECTION}",))
-    context = Context(source=source, issue=issue, issue_date=issue_date)
+    usable = issue_date if issue_date and 1 < issue_date.year < 9998 else None
+    context = Context(source=source, issue=issue, issue_date=usable)
     events: list[RawEvent] = []
     problems: list[Problem] = []
     for entry in section.entries:
@@ -80,7 +81,7 @@ def _window(section: Section, issue_date: dt.date | None) -> tuple[dt.date, dt.d
         return None
     try:
         span = read_dates(section.window[1], issue_date)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if span is None or span.end is None:
         return None

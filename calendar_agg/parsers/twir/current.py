@@ -15,6 +15,9 @@ Bracketed form (2021-22)::
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
 import re
 
 from calendar_agg.parsers.twir.dates import DateSpan
@@ -22,6 +25,7 @@ from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
 from calendar_agg.parsers.twir.place import read_place
 
+_NO_DATE = dt.date.min  # placeholder in cached, undated fields
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
 # Bold runs and links are skipped whole: a "|" inside them does not separate fields.
 _FIELD_TOKEN = re.compile(r"\*\*.*?\*\*|\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*\)|\|")
@@ -41,6 +45,15 @@ def split_fields(text: str) -> list[str]:
 def read_current(head: str, span: DateSpan, subs: list[tuple[int, str]]) -> Fields:
     """An entry ``DATE | PLACE | [Group](url)`` with its sub-items."""
     rest = head[span.length :].strip().lstrip("|").strip()
+    fields = dataclasses.replace(_undated(rest, tuple(sub for _, sub in subs)))
+    fields.start, fields.end = span.start, span.end
+    fields.links, fields.notes = list(fields.links), list(fields.notes)
+    return fields
+
+
+@functools.lru_cache(maxsize=8192)
+def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
+    """Everything after the date; cached, as an event stays listed for weeks (do not mutate)."""
     parts = split_fields(rest)
     place_text, group_part = parts[0], " | ".join(parts[1:])
     if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
@@ -48,7 +61,7 @@ def read_current(head: str, span: DateSpan, subs: list[tuple[int, str]]) -> Fiel
         place_text, group_part = place_text[:cut], place_text[cut:]
     elif "](" in place_text:  # "2022-03-03 | [Scylla](...)": no place
         place_text, group_part = "", " | ".join(parts)
-    fields = Fields(start=span.start, end=span.end, place=read_place(place_text))
+    fields = Fields(start=_NO_DATE, place=read_place(place_text))
     if place_text.strip(" |") and not fields.place.found:
         fields.notes.append(f"unreadable place {place_text.strip()!r}")
     _read_groups(fields, group_part)
@@ -66,9 +79,9 @@ def _read_groups(fields: Fields, text: str) -> None:
         fields.group = clean_text(text) or None
 
 
-def _read_subs(fields: Fields, subs: list[tuple[int, str]]) -> None:
+def _read_subs(fields: Fields, subs: tuple[str, ...]) -> None:
     """Title and url from the first sub-item; every other sub-item link is extra."""
-    for _, sub in subs:
+    for sub in subs:
         links = event_links(sub)
         if fields.title is None:
             fields.title, url = _sub_title(sub, links)

@@ -43,13 +43,13 @@ _FULL_NAMES = [name for name in MONTHS if len(name) > 4 or name in ("may", "june
 
 # How far before / after the issue date a listed event may plausibly be.
 PAST_LIMIT = dt.timedelta(days=75)
-FUTURE_LIMIT = dt.timedelta(days=400)
+FUTURE_LIMIT = dt.timedelta(days=550)
 
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
 _NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
 _NAMED = re.compile(
-    rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?![\d/])"
+    rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
     r"(?:(?:,\s*|\s+)(?P<y>\d{4})(?!\d))?"
 )
 _DAYFIRST = re.compile(
@@ -69,7 +69,7 @@ class DateSpan:
 
     start: dt.date
     end: dt.date | None  # last day when several days are listed, else None
-    length: int  # characters of the text the dates took
+    length: int  # index in the text just past the dates
     corrected: bool = False  # a typo in a month name or year was corrected
     doubtful: str | None = None  # why the dates may be wrong (reported as a Problem)
 
@@ -91,16 +91,23 @@ def month_number(word: str) -> tuple[int, bool] | None:
 
 
 def infer_year(month: int, day: int, issue_date: dt.date | None) -> dt.date | None:
-    """The first ``month``/``day`` on or after the plausibility window of the issue."""
+    """The first ``month``/``day`` on or after the plausibility window of the issue.
+
+    Raises ValueError when no year has that day (``Jun 31``).
+    """
     if issue_date is None:
         return None
+    valid = False
     for year in (issue_date.year - 1, issue_date.year, issue_date.year + 1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
+        valid = True
         if candidate >= issue_date - PAST_LIMIT:
             return candidate
+    if not valid:
+        raise ValueError(f"no day {day} in month {month}")
     return None
 
 
@@ -213,12 +220,24 @@ def _dated(
             raise ValueError("no year and no issue date")
         return inferred, None
     date = dt.date(year, month, day)
-    if plausible(date, issue_date) or (prev is not None and prev <= date <= prev.replace(year=prev.year + 1)):
+    if plausible(date, issue_date) or (prev is not None and prev <= date <= prev + FUTURE_LIMIT):
         return date, None
     inferred = infer_year(month, day, issue_date)
-    if inferred is not None and plausible(inferred, issue_date):
+    if inferred is None:
+        return date, f"year {year} far from the issue date"
+    if _typo(year, inferred.year):
         return inferred, None
-    return date, f"year {year} far from the issue date"
+    return inferred, f"year {year} far from the issue date, read as {inferred.year}"
+
+
+def _typo(written: int, meant: int) -> bool:
+    """Whether ``written`` is a slip for ``meant``: last year's, swapped or one wrong digit."""
+    a, b = str(written), str(meant)
+    return (
+        abs(written - meant) == 1
+        or sorted(a) == sorted(b)
+        or (len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1)
+    )
 
 
 def read_dates(text: str, issue_date: dt.date | None, pos: int = 0) -> DateSpan | None:
@@ -251,7 +270,7 @@ def find_dates(text: str, issue_date: dt.date | None) -> DateSpan | None:
     for match in _ANYWHERE.finditer(text):
         try:
             span = read_dates(text, issue_date, match.start())
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if span is not None:
             return span

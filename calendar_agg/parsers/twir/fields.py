@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -43,7 +44,11 @@ class Fields:
 
 def event_links(text: str) -> list[Link]:
     """The links of a text that are about events (not the shared calendar)."""
-    return [link for link in find_links(text) if not _CALENDAR.search(link.url)]
+    return [
+        link
+        for link in find_links(text)
+        if "calendar" not in link.url or not _CALENDAR.search(link.url)
+    ]
 
 
 def title_text(text: str | None) -> str | None:
@@ -54,6 +59,7 @@ def title_text(text: str | None) -> str | None:
     return cleaned or None
 
 
+@functools.lru_cache(maxsize=16384)
 def says_online(text: str | None) -> bool:
     """Whether a title says the event is online (``Remote``, ``[Virtual]``, ``on IRC``)."""
     return bool(text) and bool(VIRTUAL_WORDS.search(text) or _CHAT.search(text))

@@ -24,6 +24,7 @@ from calendar_agg.parsers.twir.place import (
     Place,
     city_in_text,
     is_place,
+    known_city,
     read_place,
 )
 
@@ -34,6 +35,7 @@ _NOT_A_CITY = re.compile(
     r"university|school|team|community|club|talks?|night|summit|@)",
     re.I,
 )
+_MAX_SEGMENTS = 6  # a place is among the first few " - " parts of a line
 _LEADING_PUNCT = re.compile(r"^[\s.:,;)\]-–—]+")
 
 
@@ -65,28 +67,39 @@ def _has_year(text: str) -> bool:
 
 def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
     """The segment (or leading comma parts) that is a place, and the other segments."""
-    for index, segment in enumerate(segments):
+    for index, segment in enumerate(segments[:_MAX_SEGMENTS]):
         if is_place(segment):
-            return _checked(read_place(segment)), segments[:index] + segments[index + 1 :]
+            return _checked(segment), segments[:index] + segments[index + 1 :]
         parts = segment.split(", ")
         for cut in range(1, len(parts) - 1):
             head = ", ".join(parts[: cut + 1])
             if index == 0 and is_place(head):
                 rest = ", ".join(parts[cut + 1 :])
-                return _checked(read_place(head)), [rest, *segments[1:]]
-    if segments and len(segments[0].split()) <= 3:
-        place = read_place(segments[0])  # "[6/8. Seattle](...)": a known city alone
+                return _checked(head), [rest, *segments[1:]]
+    first = segments[0] if segments else ""
+    if first and len(first.split()) <= 3 and not _NOT_A_CITY.search(first):
+        place = read_place(first)  # "[6/8. Seattle](...)": a known city alone
         if place.city and place.country:
             return place, segments[1:]
     return NOWHERE, segments
 
 
-def _checked(place: Place) -> Place:
-    """Drop a "city" that is really an event name (``Monkey Tech Days Toulouse, France``)."""
+def _checked(text: str) -> Place:
+    """The place ``text`` names; a "city" that is really an event name is dropped or trimmed
+    to the known city at its end (``Rust Durham, NC``, ``Monkey Tech Days Toulouse, France``).
+    """
+    place = read_place(text)
     city = place.city
-    if city and (_NOT_A_CITY.search(city) or len(city.split()) > 3):
-        return Place(None, place.subdivision, place.country, place.virtual, place.hybrid, True)
-    return place
+    if not city or not (_NOT_A_CITY.search(city) or len(city.split()) > 3):
+        return place
+    rest = text.split(",", 1)[1] if "," in text else ""
+    words = city.split()
+    for size in (2, 1):
+        if len(words) > size:
+            trimmed = read_place(f"{' '.join(words[-size:])},{rest}")
+            if trimmed.city and known_city(trimmed):
+                return trimmed
+    return Place(None, place.subdivision, place.country, place.virtual, place.hybrid, True)
 
 
 def _city_from_text(place: Place, text: str) -> Place:
@@ -106,7 +119,7 @@ def _first_sentence(text: str) -> str | None:
 
 
 def read_free_text(text: str, span: DateSpan, date_at_start: bool) -> Fields:
-    """``5/11. Rust Community Team Meeting at #rust-community`` or ``[Title](url), January 12th``."""
+    """``5/11. Rust Community Team Meeting at #rust-community`` or ``[Title](url), Jan 12th``."""
     links = event_links(text)
     if date_at_start:
         title = _first_sentence(strip_links(_LEADING_PUNCT.sub("", text[span.length :])))

@@ -7,10 +7,10 @@ parenthesis (``[x]((url)``) and a missing closing parenthesis at the end of a li
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-_URL_START = re.compile(r"\s?\(\(?\s*")
 _BOLD = re.compile(r"\*\*\*?|__|(?<![\w])_(?=\S)|(?<=\S)_(?![\w])|`")
 _TRAILING = re.compile(r"[\s.,;:!?|*_-]+$")
 _LEADING = re.compile(r"^[\s.,;:!?|*_$-]+")
@@ -26,60 +26,30 @@ class Link:
     end: int  # index just past ")"
 
 
-def _closing_bracket(text: str, start: int) -> int:
-    """Index of the "]" matching the "[" at ``start``, or -1."""
-    depth = 0
-    for i in range(start, len(text)):
-        char = text[i]
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+# "[text](url)" with one level of brackets inside the text ("[@ Stanford]"), an optional
+# space before "(", a doubled "((", spaces inside, one level of parentheses in the url.
+_LINK = re.compile(
+    r"\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]\s?\(\(?\s*"
+    r"([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*(?:\)|(?=\s)|$)"
+)
 
 
-def _read_target(text: str, pos: int) -> tuple[str, int] | None:
-    """The url starting at ``pos`` (just past "]") and the index past it, or None."""
-    opening = _URL_START.match(text, pos)
-    if opening is None:
-        return None
-    begin = opening.end()
-    depth = 1
-    for i in range(begin, len(text)):
-        char = text[i]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return text[begin:i].strip(), i + 1
-        elif char.isspace() and text[begin:i].strip() and not text[i:].strip().startswith(")"):
-            # "](http://x.y more words" without ")": the url ends at the space
-            return text[begin:i].strip(), i
-    url = text[begin:].strip()
-    return (url, len(text)) if url else None
+@functools.lru_cache(maxsize=16384)
+def find_links(text: str) -> tuple[Link, ...]:
+    """Every ``[text](url)`` in ``text``, outermost only, in order.
+
+    A link whose ")" is missing ends at the first space or at the end of the line.
+    """
+    if "](" not in text and "] (" not in text:
+        return ()
+    return tuple(
+        Link(match.group(1), match.group(2).strip("<>"), match.start(), match.end())
+        for match in _LINK.finditer(text)
+        if match.group(2)
+    )
 
 
-def find_links(text: str) -> list[Link]:
-    """Every ``[text](url)`` in ``text``, outermost only, in order."""
-    links: list[Link] = []
-    pos = text.find("[")
-    while pos != -1:
-        close = _closing_bracket(text, pos)
-        if close == -1:
-            break
-        target = _read_target(text, close + 1)
-        if target is None or not target[0]:
-            pos = text.find("[", pos + 1)
-            continue
-        url, end = target
-        links.append(Link(text[pos + 1 : close], url.strip("<>").strip(), pos, end))
-        pos = text.find("[", end)
-    return links
-
-
+@functools.lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Visible text without markdown emphasis, outer punctuation and doubled spaces."""
     text = _BOLD.sub("", text)

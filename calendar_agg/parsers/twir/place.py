@@ -7,6 +7,7 @@ several hosts (``;`` or `` / ``) the first is the event's place.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ _NOWHERE = re.compile(
     re.I,
 )
 _LEADING_MARKERS = re.compile(r"^(?:(?:hybrid|virtual|online|remote)\b[\s:+-]*)+", re.I)
+_MAX_PLACE = 200  # longer place fields are cut (no real one comes near)
 _PARENS = re.compile(r"\(([^()]*)\)")
 _SPACES = re.compile(r"\s+")
 # US states and Canadian provinces that are also ISO country codes: "Boulder, CO" is
@@ -51,9 +53,10 @@ class Place:
 NOWHERE = Place()
 
 
+@functools.lru_cache(maxsize=8192)
 def read_place(text: str) -> Place:
     """The place written in a place field (``Virtual (Berlin, DE)``, ``Lehi, UT, US + Virtual``)."""
-    text = _SPACES.sub(" ", text.replace("**", "")).strip(" |*_")
+    text = _SPACES.sub(" ", text[:_MAX_PLACE].replace("**", "")).strip(" |*_")
     if not text:
         return NOWHERE
     virtual = bool(VIRTUAL_WORDS.search(text))
@@ -107,27 +110,45 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
     last = parts[-1]
     country = places.country_code(last)
     if len(parts) >= 3:
-        subdivision = parts[-2] if len(parts[-2]) <= 3 else None
-        if country is None:
-            return city, subdivision, None
-        return city, subdivision, country
+        subdivision = parts[-2].upper() if len(parts[-2]) <= 3 else None
+        return city, subdivision, _country_of(subdivision, country)
     return _two_parts(city, last, country)
 
 
-def _two_parts(city: str | None, last: str, country: str | None) -> tuple[str | None, str | None, str | None]:
-    """``City, XX``: XX a country, a state (``Buffalo, NY``) or ``ST CC`` (``MN US``)."""
+def _country_of(subdivision: str | None, country: str | None) -> str | None:
+    """``Vancouver, BC, US``: a province of the other North American country wins."""
+    if not subdivision or country not in _NORTH_AMERICA:
+        return country
+    if places.subdivision_valid(country, subdivision):
+        return country
+    other = "CA" if country == "US" else "US"
+    return other if places.subdivision_valid(other, subdivision) else country
+
+
+Located = tuple[str | None, str | None, str | None]  # (city, subdivision, country)
+
+
+def _two_parts(city: str | None, last: str, country: str | None) -> Located:
+    """``City, XX``: XX a country, a state (``Buffalo, NY``, ``São Paulo, SP``) or ``MN US``."""
     words = last.split()
-    if len(words) == 2 and len(words[0]) <= 3 and places.country_code(words[1]):
-        return city, words[0].upper(), places.country_code(words[1])
-    code = last.upper() if len(last) == 2 and last.isalpha() else None
-    if code and city and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
-        if country is None or places.locate_city(city, None, country) is None:
+    if len(words) == 2 and len(words[0]) <= 3 and maybe_country(words[1]):
+        return city, words[0].upper(), maybe_country(words[1])
+    code = last.upper() if 2 <= len(last) <= 3 and last.isalpha() else None
+    if city is None:
+        return None, None, country
+    if country is None:
+        found = places.locate_city(city, code, None) if code else None
+        if found is not None:
+            return city, code, found[2]
+        if code and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
+            return city, code, "US" if places.subdivision_valid("US", code) else "CA"
+        return city, None, None
+    if code and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
+        if places.locate_city(city, None, country) is None:  # "Boulder, CO": Colorado
             found = places.locate_city(city, code, None)
             if found is not None:
                 return city, code, found[2]
-            if country is None:
-                return city, code, "US" if places.subdivision_valid("US", code) else "CA"
-    if country and city and country == "SA" and places.locate_city(city, None, "SA") is None:
+    if country == "SA" and places.locate_city(city, None, "SA") is None:
         found = places.locate_city(city)
         if found is not None and found[2] == "ZA":  # "Johannesburg, SA": South Africa
             return city, None, "ZA"
@@ -136,17 +157,22 @@ def _two_parts(city: str | None, last: str, country: str | None) -> tuple[str | 
 
 def _single(part: str) -> tuple[str | None, str | None, str | None]:
     """One name: a country (``Malaysia``, ``IR``) or a city (``Seattle``)."""
-    country = maybe_country(part)
-    if country is not None:
-        return None, None, country
+    if len(part) <= 3:
+        return None, None, maybe_country(part)
     found = places.locate_city(part)
-    if found is not None:
-        return _city_name(part), found[1], found[2]
-    return _city_name(part), None, None
+    if found is None:
+        country = maybe_country(part)
+        return (None, None, country) if country else (_city_name(part), None, None)
+    if places.country_code(found[0]) == found[2]:  # "Singapore", "Luxembourg"
+        return found[0], found[1], found[2]
+    if "/" in part:  # "Germany/Cologne": the part that is the city
+        named = [p.strip() for p in part.split("/") if places.locate_city(p.strip())]
+        return (named[0] if named else found[0]), found[1], found[2]
+    return _city_name(part), found[1], found[2]
 
 
 def _city_name(text: str) -> str | None:
-    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``, ``Köln/Cologne`` -> ``Köln``."""
+    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``, ``Köln/X`` -> ``Köln``."""
     name = _PARENS.sub("", text)
     name = name.split("/")[0] if "/" in name else name
     name = name.strip(" .-")
@@ -155,6 +181,7 @@ def _city_name(text: str) -> str | None:
     return name
 
 
+@functools.lru_cache(maxsize=8192)
 def is_place(text: str) -> bool:
     """Whether ``text`` is a place field (ends in a country, a state, or is a virtual marker)."""
     text = text.strip()
@@ -179,9 +206,11 @@ def is_place(text: str) -> bool:
     )
 
 
-_COUNTRY_SHAPE = re.compile(r"^(?:[A-Z][\w'’.-]*|of|and|the)(?: (?:[A-Z][\w'’.-]*|of|and|the)){0,3}$")
+_COUNTRY_WORD = r"(?:[A-Z][\w'’.-]*|of|and|the)"
+_COUNTRY_SHAPE = re.compile(rf"^{_COUNTRY_WORD}(?: {_COUNTRY_WORD}){{0,3}}$")
 _NOT_A_COUNTRY = re.compile(
-    r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|workshop|night|talks?|team|online|remote)\b",
+    r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|workshop|night|talks?|team|online"
+    r"|remote)\b",
     re.I,
 )
 
@@ -194,6 +223,13 @@ def maybe_country(text: str) -> str | None:
     if not _COUNTRY_SHAPE.match(text) or _NOT_A_COUNTRY.search(text):
         return None
     return places.country_code(text)
+
+
+def known_city(place: Place) -> bool:
+    """Whether the gazetteer knows ``place.city`` where the place says it is."""
+    if not place.city:
+        return False
+    return places.locate_city(place.city, place.subdivision, place.country) is not None
 
 
 def city_in_text(text: str) -> tuple[str, str] | None:

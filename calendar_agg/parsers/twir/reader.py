@@ -54,7 +54,7 @@ def _shift(span: DateSpan, pos: int) -> DateSpan:
 def _dates(text: str, pos: int, context: Context) -> DateSpan | None:
     try:
         return read_dates(text, context.issue_date, pos)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise EntryError(f"unreadable date ({error})") from error
 
 

@@ -69,6 +69,7 @@ class Entry:
     bullet: bool  # a list item (not a paragraph line)
     subs: list[tuple[int, str]] = field(default_factory=list)  # indented items, marker removed
     is_open: bool = True  # a following plain line continues it
+    closed: bool = False  # a heading followed it: nothing more belongs to it
 
 
 @dataclass(slots=True)
@@ -152,8 +153,7 @@ class _Cutter:
             return self._heading(number, heading[1])
         bold = _BOLD_LINE.match(text)
         if bold and region_of(bold.group(1)):
-            self.region = region_of(bold.group(1))
-            return True
+            return self._heading(number, bold.group(1))
         self._content(number, text)
         return True
 
@@ -163,6 +163,7 @@ class _Cutter:
             self.region = region
             if self.last is not None:
                 self.last.is_open = False
+                self.last.closed = True
             return True
         if _STARTS_DATED.match(title) and ("|" in title or "](" in title):
             self._new(number, title, bullet=True)
@@ -177,7 +178,7 @@ class _Cutter:
         last = self.last
         if item is not None:
             indent, body = len(item.group(1).expandtabs(4)), item.group(2)
-            if last is not None and last.bullet and (indent >= 2 or _stray_title(last, body)):
+            if last is not None and _belongs_to(last, indent, body):
                 last.subs.append((number, body.strip()))
                 return
             self._new(number, body, bullet=True)
@@ -192,10 +193,18 @@ class _Cutter:
         self._new(number, text, bullet=False)
 
 
+def _belongs_to(last: Entry, indent: int, body: str) -> bool:
+    """Whether a list item is a sub-item of the entry before it."""
+    if not last.bullet or last.closed:
+        return False
+    return indent >= 2 or _stray_title(last, body)
+
+
 def _stray_title(last: Entry, body: str) -> bool:
     """``* [**Title**](url)`` not indented under a ``* 2024-07-17 | ... |`` line."""
     return (
         not last.subs
+        and not last.closed
         and bool(_CURRENT_HEAD.match(last.head))
         and body.lstrip("$ ").startswith("[")
         and not _STARTS_DATED.match(body)

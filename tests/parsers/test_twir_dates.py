@@ -1,0 +1,144 @@
+"""Dates at the start of an event line, in every spelling the archive uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calendar_agg.parsers.twir.dates import find_dates, month_number, read_dates
+
+D = dt.date
+ISSUE = D(2024, 1, 17)
+
+
+@pytest.mark.parametrize(
+    ("text", "issue", "start", "end"),
+    [
+        ("2025-06-04 | Virtual", D(2025, 6, 4), D(2025, 6, 4), None),
+        ("2023-10-9 | Sydney, NSW, AU", D(2023, 10, 18), D(2023, 10, 9), None),
+        ("2024-01-27-28 | Calgary", ISSUE, D(2024, 1, 27), D(2024, 1, 28)),
+        ("2022-05-19 & 05-20 | Berlin", D(2022, 4, 27), D(2022, 5, 19), D(2022, 5, 20)),
+        ("2024-03-26, 2024-03-28 | London", D(2024, 2, 21), D(2024, 3, 26), D(2024, 3, 28)),
+        ("2024-05-07 & 2024-05-08 | Delft", D(2024, 4, 24), D(2024, 5, 7), D(2024, 5, 8)),
+        ("2025-09-02 - 2025-09-05 | Hybrid", D(2025, 7, 23), D(2025, 9, 2), D(2025, 9, 5)),
+        ("2024-12-30 - 2025-01-02 |", D(2024, 12, 18), D(2024, 12, 30), D(2025, 1, 2)),
+        ("Oct 26 & 27. Ann Arbor", D(2018, 9, 11), D(2018, 10, 26), D(2018, 10, 27)),
+        ("Oct 19 & 20. Ann Arbor, US", D(2018, 9, 11), D(2018, 10, 19), D(2018, 10, 20)),
+        ("May 30/31 | Somewhere", D(2019, 5, 21), D(2019, 5, 30), D(2019, 5, 31)),
+        ("Nov 26+28. Somewhere", D(2019, 11, 12), D(2019, 11, 26), D(2019, 11, 28)),
+        ("10/27 and 10/28. Somewhere", D(2016, 10, 18), D(2016, 10, 27), D(2016, 10, 28)),
+        ("May 15 - June 7. Somewhere", D(2020, 5, 6), D(2020, 5, 15), D(2020, 6, 7)),
+        ("2/4 - 2/5: FOSDEM 2017 Belgium", D(2017, 1, 31), D(2017, 2, 4), D(2017, 2, 5)),
+        ("Sep 30 - Oct 1. RustFest Zürich", D(2017, 9, 19), D(2017, 9, 30), D(2017, 10, 1)),
+        ("Dec 27 - 30. Leipzig, DE", D(2018, 12, 25), D(2018, 12, 27), D(2018, 12, 30)),
+        ("Jun 28-29. Firenze, IT", D(2019, 3, 26), D(2019, 6, 28), D(2019, 6, 29)),
+        ("Nov 19-21, Rome, Italy", D(2019, 11, 12), D(2019, 11, 19), D(2019, 11, 21)),
+        ("July 27 - August 8. Rusty Days", D(2020, 7, 14), D(2020, 7, 27), D(2020, 8, 8)),
+        ("Jun  7. Somewhere", D(2017, 6, 1), D(2017, 6, 7), None),
+        ("Feb. 9. Sydney Meetup", D(2015, 2, 9), D(2015, 2, 9), None),
+        ("4/20. Somewhere", D(2016, 4, 12), D(2016, 4, 20), None),
+        ("Mar 29. Neues Rust Meetup", D(2017, 3, 28), D(2017, 3, 29), None),
+        ("Sep 23: Rust Hungary Kickoff", D(2017, 9, 19), D(2017, 9, 23), None),
+        ("March 13th, DE - Chemnitzer Linux Tage", D(2021, 3, 10), D(2021, 3, 13), None),
+        ("June 8, 2021, Seattle, WA, US - x", D(2021, 6, 2), D(2021, 6, 8), None),
+        ("February 16, 2022 | Vancouver", D(2022, 2, 16), D(2022, 2, 16), None),
+        ("November 12, Berlin, DE - Rust", D(2020, 11, 11), D(2020, 11, 12), None),
+        ("January 12th", D(2015, 1, 2), D(2015, 1, 12), None),
+        ("12/18 Bay Area Rust: Crypto", D(2014, 12, 15), D(2014, 12, 18), None),
+    ],
+)
+def test_spellings(text: str, issue: dt.date, start: dt.date, end: dt.date | None) -> None:
+    span = read_dates(text, issue)
+    assert span is not None
+    assert (span.start, span.end) == (start, end)
+    assert span.doubtful is None
+
+
+@pytest.mark.parametrize(
+    ("text", "issue", "start"),
+    [
+        ("1/11. Seattle Rust Meetup", D(2015, 12, 28), D(2016, 1, 11)),  # December -> January
+        ("Jan  2. Monthly Meetup", D(2017, 12, 19), D(2018, 1, 2)),
+        ("Dec 30. Mountain View", D(2019, 1, 2), D(2018, 12, 30)),  # just before a January issue
+        ("Jun  3. Rust Prague Meetup", D(2017, 6, 20), D(2017, 6, 3)),  # a few days past
+    ],
+)
+def test_year_comes_from_the_issue_date(text: str, issue: dt.date, start: dt.date) -> None:
+    span = read_dates(text, issue)
+    assert span is not None and span.start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "issue", "start"),
+    [
+        ("2032-05-04 | Somewhere", D(2023, 4, 19), D(2023, 5, 4)),  # digits swapped
+        ("2022-01-11 | Somewhere", D(2023, 1, 4), D(2023, 1, 11)),  # last year's habit
+        ("Feburary 9. Somewhere", D(2023, 2, 1), D(2023, 2, 9)),
+        ("Oc 11. Columbus, US", D(2018, 9, 25), D(2018, 10, 11)),
+        ("Sept 14. Somewhere", D(2018, 9, 11), D(2018, 9, 14)),
+    ],
+)
+def test_obvious_typos_are_corrected(text: str, issue: dt.date, start: dt.date) -> None:
+    span = read_dates(text, issue)
+    assert span is not None and span.start == start and span.doubtful is None
+
+
+def test_a_far_year_that_is_no_slip_is_doubtful() -> None:
+    span = read_dates("2041-07-01 | x", D(2023, 1, 4))
+    assert span is not None and span.doubtful
+    assert span.start == D(2023, 7, 1)
+
+
+def test_far_future_with_its_year_is_kept() -> None:
+    span = read_dates("2026-05-18 - 2026-05-23 | Utrecht", D(2025, 3, 5))
+    assert span is not None and span.start == D(2026, 5, 18) and span.doubtful is None
+
+
+def test_impossible_dates_raise_value_error() -> None:
+    with pytest.raises(ValueError):
+        read_dates("2024-02-30 | Berlin", ISSUE)
+    with pytest.raises(ValueError):
+        read_dates("2019-02-29 | Berlin", D(2019, 2, 1))
+    with pytest.raises(ValueError):
+        read_dates("Jun 7. Somewhere", None)  # no year anywhere
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Rust Paris", "The community team", "[Scylla](url)", "5. Rust Meetup Rostock", "", "|"],
+)
+def test_no_date(text: str) -> None:
+    assert read_dates(text, ISSUE) is None
+
+
+def test_length_is_where_the_dates_end() -> None:
+    text = "June 8, 2021, Seattle, WA, US - Monthly meetup"
+    span = read_dates(text, D(2021, 6, 2))
+    assert span is not None and text[span.length :] == ", Seattle, WA, US - Monthly meetup"
+
+
+def test_dates_later_in_free_text() -> None:
+    span = find_dates("Nothing on the calendar until the meetup on 2015-01-12.", D(2014, 12, 29))
+    assert span is not None and span.start == D(2015, 1, 12)
+    assert find_dates("Rust 1.0 anniversary party", D(2016, 5, 2)) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "month"),
+    [("Jan", 1), ("February", 2), ("Feburary", 2), ("sept", 9), ("Oc", 10), ("Dec.", 12)],
+)
+def test_month_names(word: str, month: int) -> None:
+    found = month_number(word)
+    assert found is not None and found[0] == month
+
+
+@given(st.text(max_size=40), st.dates(D(2000, 1, 1), D(2100, 1, 1)))
+def test_reading_dates_never_fails_other_than_value_error(text: str, issue: dt.date) -> None:
+    try:
+        span = read_dates(text, issue)
+    except ValueError:
+        return
+    assert span is None or span.end is None or span.end > span.start

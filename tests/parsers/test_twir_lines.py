@@ -1,0 +1,145 @@
+"""parse_lines: the contract shared by the markdown and HTML parsers, and section cutting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from calendar_agg.models import Issue, RawEvent
+from calendar_agg.parsers.twir import NO_SECTION, parse_lines
+from calendar_agg.parsers.twir.section import read_section, region_of
+
+ISSUE = "2025-06-04-this-week-in-rust"
+DATE = dt.date(2025, 6, 4)
+
+
+def numbered(*lines: str, first: int = 40) -> list[tuple[int, str]]:
+    return list(enumerate(lines, start=first))
+
+
+def test_contract_current_form() -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "Rusty Events between 2025-06-04 - 2025-07-02 🦀",
+        "### Virtual",
+        "* 2025-06-04 | Virtual (Indianapolis, IN, US) | "
+        "[Indy Rust](https://www.meetup.com/indyrs)",
+        "    * [**Indy.rs - with Social Distancing**]"
+        "(https://www.meetup.com/indyrs/events/302031665)",
+        "### Europe",
+        "* 2025-06-05 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
+        "    * [**Rust and Tell**](https://www.meetup.com/rust-berlin/events/1)",
+        "## Jobs",
+        "* 2025-06-06 | Paris, FR | [Not an event](https://example.org)",
+    )
+    result = parse_lines(
+        lines, source="twir", issue=ISSUE, issue_date=DATE, issue_url="https://x.org/602/"
+    )
+    assert result.issues == (
+        Issue(ISSUE, DATE, (DATE, dt.date(2025, 7, 2)), "https://x.org/602/"),
+    )
+    assert result.events == (
+        RawEvent(
+            issue=ISSUE,
+            line=43,
+            start=DATE,
+            city="Indianapolis",
+            subdivision="IN",
+            country="US",
+            virtual=True,
+            region="Virtual",
+            group="Indy Rust",
+            group_url="https://www.meetup.com/indyrs",
+            title="Indy.rs - with Social Distancing",
+            url="https://www.meetup.com/indyrs/events/302031665",
+            source="twir",
+        ),
+        RawEvent(
+            issue=ISSUE,
+            line=46,
+            start=dt.date(2025, 6, 5),
+            city="Berlin",
+            country="DE",
+            region="Europe",
+            group="Rust Berlin",
+            group_url="https://www.meetup.com/rust-berlin",
+            title="Rust and Tell",
+            url="https://www.meetup.com/rust-berlin/events/1",
+            source="twir",
+        ),
+    )
+    assert result.problems == () and result.notices == ()
+
+
+def test_no_section_gives_a_notice() -> None:
+    result = parse_lines(numbered("# News", "* a"), source="s", issue=ISSUE, issue_date=DATE)
+    assert result.events == () and result.problems == ()
+    assert result.notices == (f"{ISSUE}: {NO_SECTION}",)
+    assert result.issues == (Issue(ISSUE, DATE),)
+
+
+def test_unreadable_lines_become_problems_and_the_rest_is_read() -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "* 2025-02-30 | Berlin, DE | [Rust Berlin](https://example.org/1)",
+        "### Europe",
+        "* [A talk somewhere](https://example.org/2)",
+        "* 2025-06-07 | Paris, FR | [Rust Paris](https://example.org/3)",
+        first=1,
+    )
+    result = parse_lines(lines, source="s", issue=ISSUE, issue_date=DATE)
+    assert [e.line for e in result.events] == [5]
+    found = [(p.line, p.document, p.source) for p in result.problems]
+    assert found == [(2, ISSUE, "s"), (4, ISSUE, "s")]
+    assert "date" in result.problems[0].message and result.problems[0].text.startswith("2025-02-30")
+
+
+def test_paragraph_continuation_like_html_loose_lists() -> None:
+    lines = numbered(
+        "# Upcoming Events",
+        "* [5/22. Boulder, CO](",
+        "    http://www.degoesconsulting.com/lambdaconf-2015/). Lambda conf.",
+        first=1,
+    )
+    result = parse_lines(lines, source="s", issue="x", issue_date=dt.date(2015, 5, 18))
+    (event,) = result.events
+    assert event.url == "http://www.degoesconsulting.com/lambdaconf-2015/"
+    assert (event.city, event.subdivision, event.country) == ("Boulder", "CO", "US")
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [
+        ("Online", "Virtual"),
+        ("Virtual:", "Virtual"),
+        ("**Asia Pacific**", "Asia"),
+        ("Asia-Pacific:", "Asia"),
+        ("Asia", "Asia"),
+        ("Oceania:", "Oceania"),
+        ("Africa", "Africa"),
+        ("Europe", "Europe"),
+        ("North America", "North America"),
+        ("South America", "South America"),
+        ("Latin America", "South America"),
+        ("Rust Jobs", None),
+        ("Quote of the Week", None),
+    ],
+)
+def test_region_headings(title: str, region: str | None) -> None:
+    assert region_of(title.strip("*")) == region
+
+
+def test_section_ends_at_other_headings_and_boilerplate() -> None:
+    section = read_section(
+        numbered(
+            "# Upcoming Events",
+            "* [Feb 9. Seattle Meetup](https://a.org)",
+            "# Oceania",
+            "* [Feb 10. Sydney](https://b.org)",
+            "If you are running a Rust event please add it to the [calendar] to get",
+            "* [Feb 11. Not listed](https://c.org)",
+            first=1,
+        )
+    )
+    assert [(e.line, e.region) for e in section.entries] == [(2, None), (4, "Oceania")]

@@ -1,0 +1,81 @@
+"""Places of events as the listings write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from calendar_agg.parsers.twir.place import Place, is_place, read_place
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "subdivision", "country", "virtual", "hybrid"),
+    [
+        ("Berlin, DE", "Berlin", None, "DE", False, False),
+        ("Seattle, WA, US", "Seattle", "WA", "US", False, False),
+        ("London, UK", "London", None, "GB", False, False),
+        ("Virtual", None, None, None, True, False),
+        ("Virtual (Indianapolis, IN, US)", "Indianapolis", "IN", "US", True, False),
+        ("Virtual( Kampala, UG)", "Kampala", None, "UG", True, False),
+        ("Virtual (Redmond, WA, US; New York, NY, US)", "Redmond", "WA", "US", True, False),
+        ("Virtual (Redmond, WA, US / Toronto, CA)", "Redmond", "WA", "US", True, False),
+        ("Hybrid (Vancouver, BC, CA)", "Vancouver", "BC", "CA", True, True),
+        ("Barcelona, ES + Virtual", "Barcelona", None, "ES", True, True),
+        ("Virtual + Dublin, IE", "Dublin", None, "IE", True, True),
+        ("Virtual and In-Person (Seattle, WA, US)", "Seattle", "WA", "US", True, True),
+        ("Hybrid - Virtual and In-Person (Kyiv, UA)", "Kyiv", None, "UA", True, True),
+        ("Hybrid (Virtual + In-person) Munich, DE", "Munich", None, "DE", True, True),
+        ("Virtual (Israel)", None, None, "IL", True, False),
+        ("Virtual (Global)", None, None, None, True, False),
+        ("Various - EMEA", None, None, None, False, False),
+        ("Various cities, IR", None, None, "IR", False, False),
+        ("Malaysia", None, None, "MY", False, False),
+        ("Melbourne, AUS", "Melbourne", None, "AU", False, False),
+        ("Bergen, No", "Bergen", None, "NO", False, False),
+        ("Minneapolis, MN US", "Minneapolis", "MN", "US", False, False),
+        ("Buffalo, NY", "Buffalo", "NY", "US", False, False),
+        ("Boulder, CO", "Boulder", "CO", "US", False, False),
+        ("Toronto, CA", "Toronto", None, "CA", False, False),
+        ("Johannesburg, SA", "Johannesburg", None, "ZA", False, False),
+        ("Vancouver, BC, US", "Vancouver", "BC", "CA", False, False),
+        ("São Paulo, SP", "São Paulo", "SP", "BR", False, False),
+        ("Köln/Cologne, DE", "Köln", None, "DE", False, False),
+        ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),
+        ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", None, "NG", False, False),
+        ("Seattle", "Seattle", "WA", "US", False, False),
+    ],
+)
+def test_read_place(
+    text: str,
+    city: str | None,
+    subdivision: str | None,
+    country: str | None,
+    virtual: bool,
+    hybrid: bool,
+) -> None:
+    place = read_place(text)
+    assert (place.city, place.subdivision, place.country) == (city, subdivision, country)
+    assert (place.virtual, place.hybrid) == (virtual, hybrid)
+    assert place.found
+
+
+def test_empty_and_unknown_places() -> None:
+    assert read_place("") == Place()
+    assert not read_place("").found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wroclaw, PL", True),
+        ("Rome, Italy", True),
+        ("Russia", True),
+        ("Durham, NC", True),
+        ("Online", True),
+        ("Rust Paris", False),
+        ("Rust Meetup Linz", False),
+        ("GPU enhanced terminals, Counting Votes, and Converting C to Rust", False),
+        ("", False),
+    ],
+)
+def test_is_place(text: str, expected: bool) -> None:
+    assert is_place(text) is expected
