@@ -50,7 +50,9 @@ def vevent(event: Event, base_url: str) -> VEvent:
     component.add("url", event_link(event) or f"{base_url}#{event.uid}")
     component.add("location", place_line(event))
     component.add("description", description_text(event))
-    component.add("categories", list(event.regions) + _kinds(event))
+    categories = list(event.regions) + _kinds(event)
+    if categories:  # an old listing with no known place has no region
+        component.add("categories", categories)
     component.add("status", event.status)
     component.add("sequence", event.sequence)
     component.add("transp", "TRANSPARENT")

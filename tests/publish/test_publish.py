@@ -131,3 +131,10 @@ def test_collapse_guard_keeps_a_feed_that_would_lose_most_events(settings):
         "all.ics: would drop from 12 to 3 upcoming events; kept the published version"][::-1]
     report = publish(many[:8], settings, TODAY)  # losing a third is normal churn
     assert report.refused == [] and europe.read_bytes() != before
+
+
+def test_event_without_region_has_no_empty_categories(settings):
+    unplaced = event("np", dt.date(2025, 6, 12), (), city=None, country=None)
+    publish([unplaced], settings, TODAY)
+    raw = (settings.output.dir / "ics" / "all.ics").read_bytes()
+    assert b"CATEGORIES" not in raw and b"UID:np" in raw
