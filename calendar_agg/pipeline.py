@@ -28,8 +28,7 @@ def utc_now() -> dt.datetime:
 
 
 def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = None,
-             clock: Clock = utc_now, session=None,
-             on_document: Callable[[Document], None] | None = None) -> RunReport:
+             clock: Clock = utc_now, session=None) -> RunReport:
     """Fetch, parse, store and publish once; the store changes in one transaction."""
     now = clock()
     report = RunReport(started=now)
@@ -39,7 +38,7 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
         issue_dates: dict[str, dt.date | None] = {}
         with store.transaction():
             for source in sources if sources is not None else settings.sources:
-                found = _run_source(source, store, session, now, report, on_document)
+                found = _run_source(source, store, session, now, report)
                 for result in found:
                     events.extend(result.events)
                     for issue in result.issues:
@@ -63,7 +62,7 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
 
 
 def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
-                report: RunReport, on_document) -> list[ParseResult]:
+                report: RunReport) -> list[ParseResult]:
     source_report = SourceReport(source.name)
     report.sources.append(source_report)
     state = store.source_state(source.name) or {}
@@ -82,8 +81,6 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
         return []
     results = []
     for document in fetched.documents:
-        if on_document:
-            on_document(document)
         result = parse_document(document)
         results.append(result)
         source_report.documents += 1

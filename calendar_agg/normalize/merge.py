@@ -38,8 +38,8 @@ def listings_by_identity(
     grouped: dict[str, list[Listing]] = defaultdict(list)
     for raw in events:
         event = resolve(raw)
-        grouped[identity_key(event)].append(
-            Listing(identity_key(event), event, event_regions(event), issue_dates.get(raw.issue)))
+        key = identity_key(event)
+        grouped[key].append(Listing(key, event, event_regions(event), issue_dates.get(raw.issue)))
     return grouped
 
 
@@ -52,21 +52,16 @@ def combine(listings: list[Listing]) -> tuple[RawEvent, tuple[str, ...]]:
                         key=lambda li: li.event.line)
     online = [li.event for li in same_issue if li.event.virtual]
     in_person = [li.event for li in same_issue if not li.event.virtual or li.event.hybrid]
+    events = [li.event for li in same_issue]
     placed = next((e for e in in_person if e.city), None) or next(
-        (e for e in same_issue_events(same_issue) if e.city), newest.event)
+        (e for e in events if e.city), newest.event)
     hybrid = any(e.hybrid for e in online) or bool(online and in_person)
-    extra = _extra_urls(same_issue, placed.url)
-    event = replace(placed, virtual=bool(online), hybrid=hybrid, extra_urls=extra,
-                    title=placed.title or next((e.title for e in same_issue_events(same_issue)
-                                                if e.title), None))
-    event = replace(event, region=None if hybrid else event.region)
+    event = replace(placed, virtual=bool(online), hybrid=hybrid,
+                    extra_urls=_extra_urls(same_issue, placed.url),
+                    title=placed.title or next((e.title for e in events if e.title), None))
     found = regions.event_regions(event.country, event.virtual, event.hybrid,
                                   _heading(same_issue, hybrid))
     return replace(event, region=found[0] if found else event.region), found
-
-
-def same_issue_events(listings: list[Listing]) -> list[RawEvent]:
-    return [li.event for li in listings]
 
 
 def _heading(listings: list[Listing], hybrid: bool) -> str | None:
