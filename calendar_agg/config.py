@@ -6,7 +6,9 @@ relative to the current working directory, as a user typing a command expects.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,43 @@ class StoreSettings:
 class PublishSettings:
     past_days: int = 30  # ICS window starts this many days back
     atom_entries: int = 100  # newest entries kept per Atom feed
-    refresh: str = "PT6H"  # REFRESH-INTERVAL / X-PUBLISHED-TTL hint for clients
+    refresh: str | None = None  # REFRESH-INTERVAL hint; None = derived from the schedule
+    include_imprecise: bool = True  # month/year-precision events (posts) in ICS, on day one
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    cron: str | None = None  # crontab expression, e.g. "0 */6 * * *"
+    interval: str | None = None  # e.g. "6h", "30m", "90s"; default 6h when neither is set
+    jitter: int = 0  # seconds of random delay added to each run
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    enabled: bool = True  # does the daemon serve output/?
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+@dataclass(frozen=True)
+class NearSettings:
+    city: str
+    radius_km: float
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """A custom feed from ``[[feeds]]``: events matching every given condition."""
+
+    name: str
+    title: str
+    description: str = ""
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    virtual: bool | None = None
+    near: NearSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +80,8 @@ class SourceSettings:
     path: Path | None = None
     format: str | None = None  # force a parser; None = detect per document
     timeout: float = 30.0  # seconds, for connect and for each read
+    priority: int | None = None  # merge authority; None = the format's default
+    timezone: str | None = None  # IANA zone for floating times (ICS sources)
 
     @property
     def location(self) -> str:
@@ -55,13 +95,19 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     sources: tuple[SourceSettings, ...] = ()
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
+    feeds: tuple[FeedSettings, ...] = ()
 
 
 # section -> {key: (type, converter)}; the one description of what a config may say
 _TABLES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "output": {"dir": str, "base_url": str},
     "store": {"path": str},
-    "publish": {"past_days": int, "atom_entries": int, "refresh": str},
+    "publish": {"past_days": int, "atom_entries": int, "refresh": str,
+                "include_imprecise": bool},
+    "schedule": {"cron": str, "interval": str, "jitter": int},
+    "serve": {"enabled": bool, "host": str, "port": int},
 }
 _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str,
@@ -69,8 +115,25 @@ _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "path": str,
     "format": str,
     "timeout": (int, float),
+    "priority": int,
+    "timezone": str,
 }
-_TOP_KEYS = [*_TABLES, "sources"]
+_FEED_KEYS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "title": str,
+    "description": str,
+    "regions": list,
+    "countries": list,
+    "cities": list,
+    "virtual": bool,
+    "near": dict,
+}
+_NEAR_KEYS: dict[str, type | tuple[type, ...]] = {
+    "city": str,
+    "country": str,
+    "radius_km": (int, float),
+}
+_TOP_KEYS = [*_TABLES, "sources", "feeds"]
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -100,6 +163,11 @@ def settings_from_dict(data: dict[str, Any], path: Path | None = None) -> Settin
     for name, spec in _TABLES.items():
         _check_table(tables[name], spec, f"{name}.", problems)
     sources = _sources(data.get("sources", []), problems)
+    feeds = _feeds(data.get("feeds", []), problems)
+    _check_schedule(tables["schedule"], tables["publish"], problems)
+    port = tables["serve"].get("port")
+    if isinstance(port, int) and not 0 <= port <= 65535:
+        problems.append(f"serve.port: must be between 0 and 65535, not {port}")
     publish = tables["publish"]
     for key in ("past_days", "atom_entries"):
         if isinstance(publish.get(key), int) and publish[key] < 0:
@@ -122,7 +190,60 @@ def settings_from_dict(data: dict[str, Any], path: Path | None = None) -> Settin
         store=store,
         publish=PublishSettings(**publish),
         sources=tuple(sources),
+        schedule=ScheduleSettings(**tables["schedule"]),
+        serve=ServeSettings(**tables["serve"]),
+        feeds=tuple(feeds),
     )
+
+
+_INTERVAL = re.compile(r"\s*(\d+)\s*(s|m|h|d)\s*")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DEFAULT_INTERVAL = dt.timedelta(hours=6)
+
+
+def parse_interval(text: str) -> dt.timedelta:
+    """``"6h"``, ``"30m"``, ``"90s"``, ``"1d"`` or a sum like ``"1h30m"`` -> timedelta."""
+    parts = _INTERVAL.findall(text)
+    if not parts or "".join(f"{n}{u}" for n, u in parts) != re.sub(r"\s+", "", text):
+        raise ValueError(f"{text!r} is not an interval like '6h', '30m' or '1h30m'")
+    seconds = sum(int(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    if seconds <= 0:
+        raise ValueError(f"{text!r} must be longer than zero")
+    return dt.timedelta(seconds=seconds)
+
+
+def refresh_interval(settings: Settings) -> dt.timedelta:
+    """How often clients should re-fetch: ``[publish] refresh``, else the schedule's interval."""
+    from icalendar import vDuration
+
+    if settings.publish.refresh:
+        return vDuration.from_ical(settings.publish.refresh)
+    if settings.schedule.interval:
+        return parse_interval(settings.schedule.interval)
+    return DEFAULT_INTERVAL
+
+
+def _check_schedule(schedule: dict[str, Any], publish: dict[str, Any],
+                    problems: list[str]) -> None:
+    if "cron" in schedule and "interval" in schedule:
+        problems.append("schedule: give either cron or interval, not both")
+    interval = schedule.get("interval")
+    if isinstance(interval, str):
+        try:
+            parse_interval(interval)
+        except ValueError as exc:
+            problems.append(f"schedule.interval: {exc}")
+    if isinstance(schedule.get("jitter"), int) and schedule["jitter"] < 0:
+        problems.append(f"schedule.jitter: must be 0 or more, not {schedule['jitter']}")
+    refresh = publish.get("refresh")
+    if isinstance(refresh, str):
+        from icalendar import vDuration
+
+        try:
+            vDuration.from_ical(refresh)
+        except ValueError:
+            problems.append(f"publish.refresh: {refresh!r} is not an ISO 8601 duration "
+                            f"like 'PT6H'")
 
 
 def _with_slash(url: str) -> str:
@@ -194,6 +315,73 @@ def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
     return sources
 
 
+def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
+    from calendar_agg.models import REGIONS, region_slug
+
+    if not isinstance(value, list):
+        problems.append("feeds: must be an array of tables ([[feeds]])")
+        return []
+    feeds: list[FeedSettings] = []
+    taken = {"all", "archive", *(region_slug(r) for r in REGIONS)}
+    for index, entry in enumerate(value):
+        prefix = f"feeds[{index}]."
+        if not isinstance(entry, dict):
+            problems.append(f"feeds[{index}]: must be a table")
+            continue
+        before = len(problems)
+        _check_table(entry, _FEED_KEYS, prefix, problems)
+        for key in ("name", "title"):
+            if key not in entry:
+                problems.append(f"{prefix}{key}: missing")
+        name = entry.get("name")
+        if isinstance(name, str):
+            if not _FEED_NAME.fullmatch(name):
+                problems.append(f"{prefix}name: {name!r} must be lowercase letters, digits "
+                                f"and dashes (it becomes a file name)")
+            elif name in taken:
+                problems.append(f"{prefix}name: {name!r} is already a feed name")
+            taken.add(name)
+        for key in ("regions", "countries", "cities"):
+            _check_strings(entry.get(key, []), f"{prefix}{key}", problems)
+        for region in entry.get("regions", []) if isinstance(entry.get("regions"), list) else []:
+            if isinstance(region, str) and region not in REGIONS:
+                close = difflib.get_close_matches(region, REGIONS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{prefix}regions: unknown region {region!r}{hint}")
+        near = entry.get("near")
+        if isinstance(near, dict):
+            _check_table(near, _NEAR_KEYS, f"{prefix}near.", problems)
+            for key in ("city", "radius_km"):
+                if key not in near:
+                    problems.append(f"{prefix}near.{key}: missing")
+        if len(problems) == before:
+            feeds.append(_feed_from_entry(entry))
+    return feeds
+
+
+_FEED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def _check_strings(value: Any, where: str, problems: list[str]) -> None:
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        problems.append(f"{where}: must be a list of strings")
+
+
+def _feed_from_entry(entry: dict[str, Any]) -> FeedSettings:
+    near = entry.get("near")
+    return FeedSettings(
+        name=entry["name"],
+        title=entry["title"],
+        description=entry.get("description", ""),
+        regions=tuple(entry.get("regions", ())),
+        countries=tuple(code.upper() for code in entry.get("countries", ())),
+        cities=tuple(entry.get("cities", ())),
+        virtual=entry.get("virtual"),
+        near=NearSettings(city=near["city"], radius_km=float(near["radius_km"]),
+                          country=near.get("country")) if near else None,
+    )
+
+
 def _check_format(name: Any, prefix: str, problems: list[str]) -> None:
     from calendar_agg.parsers import PARSERS
 
@@ -211,6 +399,8 @@ def source_from_entry(entry: dict[str, Any]) -> SourceSettings:
         path=Path(entry["path"]) if "path" in entry else None,
         format=entry.get("format"),
         timeout=float(entry.get("timeout", SourceSettings.timeout)),
+        priority=entry.get("priority"),
+        timezone=entry.get("timezone"),
     )
 
 

@@ -1,8 +1,10 @@
+import datetime as dt
+
 from pathlib import Path
 
 import pytest
 
-from calendar_agg.config import adhoc_source, load_settings
+from calendar_agg.config import adhoc_source, load_settings, parse_interval, refresh_interval
 from calendar_agg.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,3 +91,70 @@ def test_store_inside_output_is_refused(tmp_path):
 def test_adhoc_sources():
     assert adhoc_source("https://x.org/a.xml").url == "https://x.org/a.xml"
     assert adhoc_source("some/dir").path == Path("some/dir")
+
+
+def test_schedule_serve_and_custom_feeds(tmp_path):
+    settings = load_settings(write(tmp_path, """
+[schedule]
+interval = "1h30m"
+jitter = 30
+[serve]
+host = "0.0.0.0"
+port = 9000
+[[feeds]]
+name = "germany"
+title = "Rust events in Germany"
+countries = ["de"]
+virtual = false
+near = { city = "Berlin", radius_km = 300 }
+"""))
+    assert settings.schedule.interval == "1h30m" and settings.schedule.jitter == 30
+    assert (settings.serve.host, settings.serve.port) == ("0.0.0.0", 9000)
+    (feed,) = settings.feeds
+    assert feed.countries == ("DE",) and feed.virtual is False
+    assert feed.near.city == "Berlin" and feed.near.radius_km == 300.0
+    assert refresh_interval(settings) == dt.timedelta(minutes=90)
+
+
+def test_refresh_hint_prefers_publish_refresh(tmp_path):
+    settings = load_settings(write(tmp_path, '[publish]\nrefresh = "PT2H"\n'
+                                             '[schedule]\ninterval = "6h"\n'))
+    assert refresh_interval(settings) == dt.timedelta(hours=2)
+    assert refresh_interval(load_settings(write(tmp_path, ""))) == dt.timedelta(hours=6)
+
+
+def test_bad_schedule_and_feeds_are_all_reported(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, """
+[schedule]
+interval = "often"
+[serve]
+port = 70000
+[[feeds]]
+name = "Germany!"
+title = "x"
+regions = ["Europa"]
+[[feeds]]
+name = "europe"
+title = "dup"
+near = { city = "Berlin" }
+"""))
+    text = str(caught.value)
+    assert "schedule.interval" in text
+    assert "serve.port" in text
+    assert "feeds[0].name" in text
+    assert "did you mean 'Europe'" in text
+    assert "feeds[1].name: 'europe' is already a feed name" in text
+    assert "feeds[1].near.radius_km: missing" in text
+
+
+@pytest.mark.parametrize("text, seconds", [("90s", 90), ("30m", 1800), ("6h", 21600),
+                                           ("1d", 86400), ("1h 30m", 5400)])
+def test_parse_interval(text, seconds):
+    assert parse_interval(text).total_seconds() == seconds
+
+
+@pytest.mark.parametrize("text", ["", "6", "h", "0h", "6x", "6h and more"])
+def test_parse_interval_rejects(text):
+    with pytest.raises(ValueError):
+        parse_interval(text)

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from calendar_agg.cli import JSONL_FIELDS, build_parser
-from calendar_agg.config import _SOURCE_KEYS, _TABLES
+from calendar_agg.config import _FEED_KEYS, _SOURCE_KEYS, _TABLES
 from calendar_agg.parsers import PARSERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -30,6 +30,8 @@ def test_every_config_key_is_documented():
             assert f"`[{table}] {key}`" in README, (table, key)
     for key in _SOURCE_KEYS:
         assert f"`[[sources]] {key}`" in README, key
+    for key in _FEED_KEYS:
+        assert f"`[[feeds]] {key}`" in README, key
 
 
 def test_every_format_and_jsonl_field_is_documented():

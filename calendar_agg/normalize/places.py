@@ -102,6 +102,11 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def city_key(name: str) -> str:
+    """A city name folded for comparison: ``"Nürnberg"`` and ``"nurnberg"`` are equal."""
+    return _fold(name)
+
+
 def _clean(text: str) -> str:
     """Whitespace collapsed; an all-lower or all-upper name gets capitalised words."""
     cleaned = " ".join(text.split())

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from calendar_agg.config import Settings
+from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import in_window, standard_feeds
 from calendar_agg.publish.files import write_if_changed
@@ -30,7 +30,7 @@ def publish(events: list[Event], settings: Settings, today: dt.date) -> PublishR
 
     out = settings.output.dir
     base = settings.output.base_url
-    refresh = _duration(settings.publish.refresh)
+    refresh = refresh_interval(settings)
     window = [e for e in events if in_window(e, today, settings.publish.past_days)]
     upcoming = [e for e in window if (e.end or e.start) >= today]
     report = PublishReport()
@@ -71,12 +71,6 @@ def publish(events: list[Event], settings: Settings, today: dt.date) -> PublishR
         else:
             report.unchanged += 1
     return report
-
-
-def _duration(text: str) -> dt.timedelta:
-    from icalendar import vDuration
-
-    return vDuration.from_ical(text)
 
 
 def events_json(events: list[Event]) -> bytes:

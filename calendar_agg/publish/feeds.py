@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from calendar_agg.models import REGIONS, Event, region_slug
+from calendar_agg.normalize import places
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,47 @@ def standard_feeds() -> list[Feed]:
 def in_window(event: Event, today: dt.date, past_days: int) -> bool:
     """Is the event's last day within ``past_days`` before today, or later?"""
     return (event.end or event.start) >= today - dt.timedelta(days=past_days)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Conditions an event must all meet; an empty condition matches everything.
+
+    Used by custom ``[[feeds]]`` and by the server's ``/feed.ics?...`` queries.
+    ``near`` is (latitude, longitude, radius in km); ``days`` limits how far ahead.
+    """
+
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, upper case
+    cities: tuple[str, ...] = ()  # compared case- and accent-insensitively
+    virtual: bool | None = None
+    near: tuple[float, float, float] | None = None
+    days: int | None = None
+
+    def matches(self, event: Event, today: dt.date) -> bool:
+        if self.regions and not set(self.regions) & set(event.regions):
+            return False
+        if self.countries and event.country not in self.countries:
+            return False
+        if self.cities and not _same_city(event, self.cities):
+            return False
+        if self.virtual is not None and event.virtual != self.virtual:
+            return False
+        if self.days is not None and event.start > today + dt.timedelta(days=self.days):
+            return False
+        return self.near is None or _within(event, self.near)
+
+
+def _same_city(event: Event, cities: tuple[str, ...]) -> bool:
+    if not event.city:
+        return False
+    wanted = {places.city_key(city) for city in cities}
+    return places.city_key(event.city) in wanted or (
+        places.city_key(places.canonical_city(event.city, event.country)) in wanted)
+
+
+def _within(event: Event, near: tuple[float, float, float]) -> bool:
+    if not event.city:
+        return False
+    point = places.coordinates(event.city, event.country)
+    return point is not None and places.distance_km(point, near[:2]) <= near[2]
