@@ -1,21 +1,26 @@
 """Events -> everything under output/: ICS, Atom, per-event ICS, the page, events.json.
 
 Every file is written atomically and only when its bytes change, so a run that
-changed nothing leaves output/ byte-identical.
+changed nothing leaves output/ byte-identical. A feed that would collapse is
+not replaced (see ``guard``); when the ``all`` feed is kept, so are the page
+and events.json, which show the same events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
-from calendar_agg.publish.feeds import in_window, standard_feeds
+from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import write_if_changed
-from calendar_agg.publish.guard import collapse_reason
+from calendar_agg.publish.guard import collapse_reason, upcoming_count
+
+EVENTS_JSON_VERSION = 1
 
 
 @dataclass
@@ -25,56 +30,109 @@ class PublishReport:
     refused: list[str] = field(default_factory=list)  # feeds kept by the collapse guard
 
 
-def publish(events: list[Event], settings: Settings, today: dt.date) -> PublishReport:
-    from calendar_agg.publish import atom, ics, page, text
+def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
+    """The standard feeds, then the config's ``[[feeds]]``."""
+    config = str(settings.config_path or "<config>")
+    return standard_feeds() + custom_feeds(settings.feeds, today, config)
 
-    out = settings.output.dir
-    base = settings.output.base_url
+
+def publish(events: list[Event], settings: Settings, today: dt.date,
+            sources: Sequence[Mapping[str, object]] = ()) -> PublishReport:
+    """Write output/ for ``events`` (all stored ones); ``sources`` are Store.sources() rows."""
+    from calendar_agg.publish import ics, page, text
+
+    out, base = settings.output.dir, settings.output.base_url
     refresh = refresh_interval(settings)
+    feeds = all_feeds(settings, today)
     window = [e for e in events if in_window(e, today, settings.publish.past_days)]
     upcoming = [e for e in window if (e.end or e.start) >= today]
     report = PublishReport()
-    files: dict[Path, bytes] = {}
-    per_event = {e.uid for e in window}
+    imprecise = settings.publish.include_imprecise
+    per_event = {e.uid for e in window if ics.in_ics(e, imprecise)}
 
     def calendar_url(event: Event) -> str | None:
         return f"{base}events/{event.uid}.ics" if event.uid in per_event else None
 
-    feeds = standard_feeds()
+    files = _feed_files(feeds, events, window, settings, today, calendar_url, report)
+    archive = out / "ics" / "archive.ics"
+    if _allowed(archive, events, today, report):
+        files[archive] = ics.calendar_bytes(
+            events, name="Rust events — archive", description="Every Rust event ever seen.",
+            refresh=refresh, base_url=base, include_imprecise=imprecise)
+    for event in (e for e in window if e.uid in per_event):
+        files[out / "events" / f"{event.uid}.ics"] = ics.calendar_bytes(
+            [event], name=text.display_title(event), description="One Rust event.",
+            refresh=refresh, base_url=base)
+    page_bytes = None
+    if not any(r.startswith("all.ics:") for r in report.refused):
+        changed = max((e.last_modified for e in events if e.last_modified), default=None)
+        page_bytes = page.page_html(
+            feeds, upcoming, base_url=base, changed=changed, sources=sources,
+            event_calendar=calendar_url).encode()
+        files[out / "events.json"] = events_json(upcoming)
+    for path, data in files.items():
+        _write(path, data, report)
+    if page_bytes is not None:
+        _write_page(out / "index.html", page_bytes, report)
+    return report
+
+
+def _write(path: Path, data: bytes, report: PublishReport) -> None:
+    if write_if_changed(path, data):
+        report.written.append(str(path))
+    else:
+        report.unchanged += 1
+
+
+def _write_page(path: Path, new: bytes, report: PublishReport) -> None:
+    """The page, rewritten when the data changed: its source health alone never rewrites it,
+    so it shows the health as of the last change of the data (INTEROP.md rule 19)."""
+    from calendar_agg.publish.page import without_health
+
+    try:
+        old = path.read_bytes()
+    except OSError:
+        old = None
+    if report.written or old is None or without_health(old) != without_health(new):
+        _write(path, new, report)
+    else:
+        report.unchanged += 1
+
+
+def _feed_files(feeds: list[Feed], events: list[Event], window: list[Event],
+                settings: Settings, today: dt.date, calendar_url, report: PublishReport,
+                ) -> dict[Path, bytes]:
+    """ICS and Atom of every feed the collapse guard lets through."""
+    from calendar_agg.publish import atom, ics
+
+    out, base = settings.output.dir, settings.output.base_url
+    files: dict[Path, bytes] = {}
     for feed in feeds:
         chosen = [e for e in window if feed.includes(e)]
-        reason = collapse_reason(out / "ics" / f"{feed.name}.ics",
-                                 sum(1 for e in chosen if e.start >= today), today)
-        if reason:
-            report.refused.append(reason)
+        path = out / "ics" / f"{feed.name}.ics"
+        if not _allowed(path, chosen, today, report):
             continue
-        files[out / "ics" / f"{feed.name}.ics"] = ics.calendar_bytes(
-            chosen, name=feed.title, description=feed.description, refresh=refresh,
-            base_url=base)
+        files[path] = ics.calendar_bytes(
+            chosen, name=feed.title, description=feed.description,
+            refresh=refresh_interval(settings), base_url=base,
+            include_imprecise=settings.publish.include_imprecise)
         files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
             [e for e in events if feed.includes(e)], name=feed.name, title=feed.title,
             description=feed.description, base_url=base,
             max_entries=settings.publish.atom_entries, calendar_url=calendar_url)
-    files[out / "ics" / "archive.ics"] = ics.calendar_bytes(
-        events, name="Rust events — archive", description="Every Rust event ever seen.",
-        refresh=refresh, base_url=base)
-    for event in window:
-        files[out / "events" / f"{event.uid}.ics"] = ics.calendar_bytes(
-            [event], name=text.display_title(event), description="One Rust event.",
-            refresh=refresh, base_url=base)
-    changed = max((e.last_modified for e in events if e.last_modified), default=None)
-    files[out / "index.html"] = page.page_html(feeds, upcoming, base, changed).encode()
-    files[out / "events.json"] = events_json(upcoming)
-    for path, data in files.items():
-        if write_if_changed(path, data):
-            report.written.append(str(path))
-        else:
-            report.unchanged += 1
-    return report
+    return files
+
+
+def _allowed(path: Path, events: list[Event], today: dt.date, report: PublishReport) -> bool:
+    """May the calendar at ``path`` be replaced by one of ``events``? (the collapse guard)"""
+    reason = collapse_reason(path, upcoming_count(events, today), today)
+    if reason:
+        report.refused.append(reason)
+    return reason is None
 
 
 def events_json(events: list[Event]) -> bytes:
-    """``output/events.json``: upcoming events, schema in the README."""
+    """``output/events.json``: upcoming events; the schema is in the README."""
     rows = [{
         "uid": e.uid, "start": e.start.isoformat(),
         "end": e.end.isoformat() if e.end else None, "city": e.city,
@@ -82,6 +140,12 @@ def events_json(events: list[Event]) -> bytes:
         "hybrid": e.hybrid, "regions": list(e.regions), "group": e.group,
         "group_url": e.group_url, "title": e.title, "url": e.url,
         "extra_urls": list(e.extra_urls), "status": e.status, "sequence": e.sequence,
+        "first_seen": _iso(e.first_seen), "last_modified": _iso(e.last_modified),
+        "issues": list(e.issues),
     } for e in sorted(events, key=lambda e: (e.start, e.uid))]
-    return (json.dumps({"version": 1, "events": rows}, ensure_ascii=False, indent=1)
-            + "\n").encode()
+    return (json.dumps({"version": EVENTS_JSON_VERSION, "events": rows},
+                       ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if moment else None

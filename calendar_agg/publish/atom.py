@@ -43,8 +43,8 @@ def feed_bytes(events: list[Event], *, name: str, title: str, description: str,
     generator.title(title)
     generator.subtitle(description)
     generator.author({"name": "calendar-agg"})
-    generator.link(href=f"{base_url}atom/{name}.xml", rel="self")
-    generator.link(href=f"{base_url}index.html", rel="alternate")
+    generator.link(href=f"{base_url}atom/{name}.xml", rel="self", type="application/atom+xml")
+    generator.link(href=f"{base_url}index.html", rel="alternate", type="text/html")
     generator.updated(max((_updated(e) for e in chosen), default=EPOCH))
     links: dict[str, list[dict[str, str]]] = {}
     for event in reversed(chosen):  # feedgen prepends: add oldest first
@@ -92,6 +92,8 @@ def content_html(event: Event) -> str:
     rows.append(("Event", _link(event.url, display_title(event))))
     for url in event.extra_urls:
         rows.append(("Also", _link(url, url)))
+    if event.issues:
+        rows.append(("Announced in", escape(clean_text(event.issues[0]))))
     if event.status == "CANCELLED":
         rows.insert(0, ("Status", "Cancelled"))
     items = "".join(f"<li><b>{label}:</b> {value}</li>" for label, value in rows)

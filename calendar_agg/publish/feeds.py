@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from calendar_agg.config import FeedSettings
+from calendar_agg.errors import ConfigError
 from calendar_agg.models import REGIONS, Event, region_slug
 from calendar_agg.normalize import places
 
@@ -16,6 +18,8 @@ class Feed:
     title: str
     description: str
     includes: Callable[[Event], bool]
+    custom: bool = False  # from a [[feeds]] table in the config
+
 
 
 def standard_feeds() -> list[Feed]:
@@ -29,6 +33,33 @@ def standard_feeds() -> list[Feed]:
             f"Upcoming Rust community events: {region}.",
             lambda event, region=region: region in event.regions))
     return feeds
+
+
+def custom_feeds(configured: Sequence[FeedSettings], today: dt.date,
+                 config: str = "<config>") -> list[Feed]:
+    """The ``[[feeds]]`` of the config; an unknown ``near`` city is a ConfigError."""
+    feeds = []
+    for feed in configured:
+        chosen = event_filter(feed, config)
+        feeds.append(Feed(feed.name, feed.title, feed.description or feed.title,
+                          lambda event, chosen=chosen: chosen.matches(event, today),
+                          custom=True))
+    return feeds
+
+
+def event_filter(feed: FeedSettings, config: str = "<config>") -> EventFilter:
+    """The EventFilter of one ``[[feeds]]`` table, with ``near.city`` located offline."""
+    near = None
+    if feed.near is not None:
+        point = places.coordinates(feed.near.city, feed.near.country)
+        if point is None:
+            raise ConfigError(config, [
+                f"feeds {feed.name!r}: near.city: {feed.near.city!r} is not a city the "
+                f"offline gazetteer can locate (check the spelling, or add "
+                f"country = \"XX\" when the name is ambiguous)"])
+        near = (point[0], point[1], feed.near.radius_km)
+    return EventFilter(regions=feed.regions, countries=feed.countries, cities=feed.cities,
+                       virtual=feed.virtual, near=near)
 
 
 def in_window(event: Event, today: dt.date, past_days: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
 from icalendar import Event as VEvent
@@ -16,8 +17,9 @@ PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
 
 
 def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
-                   refresh: dt.timedelta, base_url: str) -> bytes:
-    """One VCALENDAR with ``events`` in a stable order (start, uid)."""
+                   refresh: dt.timedelta, base_url: str, include_imprecise: bool = True) -> bytes:
+    """One VCALENDAR with ``events`` in a stable order (start, uid); events dated only to
+    the month or year are left out when ``include_imprecise`` is false."""
     name, description = clean_text(name), clean_text(description)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -32,10 +34,15 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
     calendar.add("x-published-ttl", vDuration(refresh))
     count = 0
     for event in sorted(events, key=lambda e: (e.start, e.uid)):
+        if not in_ics(event, include_imprecise):
+            continue
         calendar.add_component(vevent(event, base_url))
         count += 1
     if count == 0:  # RFC 5545 wants a component; strict parsers reject an empty calendar
         calendar.add_component(_utc_timezone())
+    # A VTIMEZONE for every TZID the timed events use, in a stable order (byte-identity).
+    zones = sorted(calendar.get_missing_tzids())
+    calendar.subcomponents[:0] = [Timezone.from_tzid(zone) for zone in zones]
     return calendar.to_ical()
 
 
@@ -44,8 +51,7 @@ def vevent(event: Event, base_url: str) -> VEvent:
     component.add("uid", event.uid)
     stamp = event.last_modified or event.first_seen or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     component.add("dtstamp", stamp.astimezone(dt.UTC))
-    component.add("dtstart", event.start)
-    component.add("dtend", (event.end or event.start) + dt.timedelta(days=1))
+    _add_times(component, event)
     component.add("summary", display_title(event))
     component.add("url", event_link(event) or f"{base_url}#{event.uid}")
     component.add("location", place_line(event))
@@ -63,9 +69,50 @@ def vevent(event: Event, base_url: str) -> VEvent:
     return component
 
 
+def _add_times(component: VEvent, event: Event) -> None:
+    """A timed event keeps its time: DTSTART/DTEND with the TZID of its zone (a VTIMEZONE is
+    added per calendar), or in UTC when its zone is UTC or unknown. Otherwise all-day, DTEND
+    exclusive."""
+    if event.precision != "day":  # known to the month or year: all-day on its first day
+        component.add("dtstart", event.start)
+        component.add("dtend", event.start + dt.timedelta(days=1))
+        return
+    if event.starts_at is None:
+        component.add("dtstart", event.start)
+        component.add("dtend", (event.end or event.start) + dt.timedelta(days=1))
+        return
+    zone = _zone(event.timezone)
+    component.add("dtstart", event.starts_at.astimezone(zone))
+    if event.ends_at is not None and event.ends_at > event.starts_at:
+        component.add("dtend", event.ends_at.astimezone(zone))
+
+
+def _zone(name: str | None) -> dt.tzinfo:
+    if name and name != "UTC":
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.UTC
+
+
+def in_ics(event: Event, include_imprecise: bool = True) -> bool:
+    """Whether ``event`` goes into ICS: day-precise ones always, others when asked."""
+    return include_imprecise or event.precision == "day"
+
+
+def imprecise_date_text(event: Event) -> str | None:
+    """"Date known to the month: June 2024" for an event not dated to the day, else None."""
+    if event.precision == "month":
+        return f"Date known to the month: {event.start:%B %Y}"
+    if event.precision == "year":
+        return f"Date known to the year: {event.start.year}"
+    return None
+
+
 def description_text(event: Event) -> str:
-    lines = [f"{display_title(event)}", f"When: {date_text(event)}",
-             f"Where: {place_line(event)}"]
+    when = imprecise_date_text(event) or f"When: {date_text(event)}"
+    lines = [f"{display_title(event)}", when, f"Where: {place_line(event)}"]
     if event.group:
         lines.append(f"Organiser: {clean_text(event.group)}")
     links = [u for u in (event.url, event.group_url, *event.extra_urls) if u]

@@ -1,0 +1,132 @@
+"""Rule 20 (collapse guard, atomic writes) and output/events.json."""
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import icalendar
+
+from calendar_agg.publish import publish
+from calendar_agg.publish.files import write_if_changed
+from calendar_agg.publish.guard import upcoming_in_file
+
+TODAY = dt.date(2025, 6, 5)
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def issue(number: int, count: int, today: dt.date) -> str:
+    """An issue listing ``count`` Berlin meetups on the days after ``today``."""
+    window = f"{today.isoformat()} - {(today + dt.timedelta(days=40)).isoformat()}"
+    lines = [f"Title: This Week in Rust {number}", f"Number: {number}",
+             f"Date: {today.isoformat()}", "", "## Upcoming Events", "",
+             f"Rusty Events between {window} 🦀", "", "### Europe"]
+    for day in range(count):
+        date = (today + dt.timedelta(days=day + 1)).isoformat()
+        lines += [f"* {date} | Berlin, DE | [Rust Berlin {day}]"
+                  f"(https://www.meetup.com/rust-berlin-{day})",
+                  f"    * [**Meetup {day}**](https://www.meetup.com/rust-berlin-{day}/events/{day})"]
+    return "\n".join(lines + ["", "## Jobs", ""]) + "\n"
+
+
+def run(tmp_path: Path, source: Path, store: str) -> subprocess.CompletedProcess:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[output]\ndir = "out"\nbase_url = "https://example.org/"\n'
+                      f'[store]\npath = "{store}"\n')
+    return subprocess.run([sys.executable, "-m", "calendar_agg", "run", str(source),
+                           "--config", str(config)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_rule_20_collapse_guard_keeps_the_feed_reports_why_and_exits_non_zero(tmp_path):
+    today = dt.datetime.now(dt.UTC).date()  # the CLI runs on the real clock
+    (tmp_path / "a.md").write_text(issue(600, 12, today), encoding="utf-8")
+    (tmp_path / "b.md").write_text(issue(601, 2, today), encoding="utf-8")
+    first = run(tmp_path, tmp_path / "a.md", "var/one.sqlite3")
+    assert first.returncode == 0, first.stderr
+    kept = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert upcoming_in_file(tmp_path / "out" / "ics" / "europe.ics", today) == 12
+    # the store is lost (a new path), so the next run only knows two events
+    second = run(tmp_path, tmp_path / "b.md", "var/two.sqlite3")
+    assert second.returncode == 1
+    said = second.stdout + second.stderr
+    for name in ("all.ics", "europe.ics"):
+        assert f"not replaced: {name}: would drop from 12 to 2 upcoming events" in said
+    for path, data in kept.items():  # feeds, their Atom, the page and events.json all kept
+        if path.parent.name != "events":
+            assert path.read_bytes() == data, path
+
+
+def test_mass_cancellation_counts_as_a_collapse(settings, make_event):
+    many = [make_event(f"m{i}", dt.date(2025, 6, 10 + i), ("Europe",)) for i in range(10)]
+    publish(many, settings, TODAY)
+    gone = [make_event(e.uid, e.start, e.regions, status="CANCELLED", sequence=1)
+            for e in many[:7]] + many[7:]
+    report = publish(gone, settings, TODAY)
+    assert report.refused[0] == ("all.ics: would drop from 10 to 3 upcoming events; "
+                                 "kept the published version")
+    europe = settings.output.dir / "ics" / "europe.ics"
+    assert b"STATUS:CANCELLED" not in europe.read_bytes()
+    assert upcoming_in_file(europe, TODAY) == 10
+    publish(gone[:5] + many[5:], settings, TODAY)  # half cancelled: normal churn
+    assert upcoming_in_file(europe, TODAY) == 5
+
+
+def test_page_and_events_json_are_kept_with_a_collapsed_all_feed(settings, make_event):
+    many = [make_event(f"m{i}", dt.date(2025, 6, 10 + i), ("Europe",)) for i in range(10)]
+    publish(many, settings, TODAY)
+    out = settings.output.dir
+    page, data = (out / "index.html").read_bytes(), (out / "events.json").read_bytes()
+    publish(many[:1], settings, TODAY)
+    assert (out / "index.html").read_bytes() == page
+    assert (out / "events.json").read_bytes() == data
+
+
+def test_writes_are_atomic_and_only_when_bytes_change(tmp_path):
+    target = tmp_path / "ics" / "all.ics"
+    assert write_if_changed(target, b"one") is True
+    inode = os.stat(target).st_ino
+    assert write_if_changed(target, b"one") is False
+    assert os.stat(target).st_ino == inode  # untouched
+    reader = target.open("rb")  # a client reading the old file keeps a whole old file
+    assert write_if_changed(target, b"two") is True
+    assert os.stat(target).st_ino != inode  # replaced by rename, not rewritten in place
+    assert reader.read() == b"one"
+    reader.close()
+    assert target.read_bytes() == b"two" and oct(target.stat().st_mode & 0o777) == "0o644"
+    assert [p.name for p in target.parent.iterdir()] == ["all.ics"]  # no temp files left
+
+
+def test_events_json_has_a_version_and_upcoming_events(settings, sample_events):
+    publish(sample_events, settings, TODAY)
+    data = json.loads((settings.output.dir / "events.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1 and list(data) == ["version", "events"]
+    assert [e["uid"] for e in data["events"]] == [
+        "berlin", "potsdam", "munich", "paris", "seattle", "online", "tokyo"]
+    srug = data["events"][4]
+    assert srug == {
+        "uid": "seattle", "start": "2025-06-19", "end": None, "city": "Redmond",
+        "subdivision": "WA", "country": "US", "virtual": True, "hybrid": True,
+        "regions": ["North America", "Virtual"], "group": "Seattle Rust User Group",
+        "group_url": "https://www.meetup.com/rust-berlin", "title": "June SRUG Meetup",
+        "url": "https://www.meetup.com/rust-berlin/events/seattle", "extra_urls": [],
+        "status": "CONFIRMED", "sequence": 2, "first_seen": "2025-06-05T00:00:00Z",
+        "last_modified": "2025-06-06T00:00:00Z",
+        "issues": ["2025-06-04-this-week-in-rust.md"]}
+    assert data["events"][-1]["title"] == "Tokyo Rust Meetup 東京"  # UTF-8, not \\u escapes
+    calendar = icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "all.ics").read_bytes())
+    assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == {
+        e["uid"] for e in data["events"]}
+
+
+def test_events_json_schema_is_documented_in_the_readme(settings, sample_events):
+    publish(sample_events, settings, TODAY)
+    data = json.loads((settings.output.dir / "events.json").read_text(encoding="utf-8"))
+    section = README.read_text(encoding="utf-8").split("### `events.json`", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)
+    assert documented == ["version", "events", *data["events"][0]]
