@@ -35,11 +35,18 @@ def new_session() -> requests.Session:
 
 def fetch_url(source: SourceSettings, session: requests.Session | None,
               state: HttpState | None) -> FetchResult:
-    """GET the source's URL; a 304 gives ``not_modified`` and no documents."""
+    """GET the source's URL; a 304 gives ``not_modified`` and no documents.
+
+    A session passed in gets our redirect limit and, unless it names itself, our
+    User-Agent.
+    """
     session = session or new_session()
+    session.max_redirects = min(session.max_redirects, MAX_REDIRECTS)
     url = source.url
     assert url is not None
     headers = _conditional_headers(state)
+    if session.headers.get("User-Agent", "").startswith("python-requests"):
+        headers["User-Agent"] = USER_AGENT
     response = _get_with_retries(source, session, headers)
     if response.status_code == 304:
         return FetchResult(not_modified=True, http_state=state)
@@ -48,7 +55,7 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     text = decode_document(data, source.name, _document_name(url), response.encoding
                            if "charset" in content_type.lower() else None)
     document = Document(source=source.name, name=_document_name(url), text=text,
-                        location=url, format=source.format,
+                        location=url, format=source.format, timezone=source.timezone,
                         content_type=content_type.split(";")[0].strip() or None)
     new_state = HttpState(etag=response.headers.get("ETag"),
                           last_modified=response.headers.get("Last-Modified"))
@@ -115,6 +122,11 @@ def _retry_after(response: requests.Response) -> float | None:
 def _read_body(source: SourceSettings, response: requests.Response) -> bytes:
     chunks, size = [], 0
     deadline = time.monotonic() + max(60.0, source.timeout * 2)
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+        response.close()
+        raise SourceError(source.name, f"response of {declared} bytes is over the "
+                                       f"{MAX_DOCUMENT_BYTES} byte limit")
     try:
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
