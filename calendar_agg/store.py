@@ -1,14 +1,23 @@
-"""SQLite store: events, where each was seen, their history, and per-source state.
+"""SQLite store: every listing in full, the events derived from them, where each was seen,
+their history, and per-source state.
 
-One ``Store`` per run; ``with store.transaction():`` makes a run all-or-nothing,
-so a crash or kill mid-run leaves the previous state intact.
+Listings are the record (``record_listings``); events, sightings and history are derived from
+all of them on every run (``normalize.changes``) and written back with ``save_events``, which
+touches only rows that differ. One ``Store`` per run; ``with store.transaction():`` makes a
+run all-or-nothing, so a crash or kill mid-run leaves the previous state intact. The schema is
+versioned (``PRAGMA user_version``) and migrated on open by ``MIGRATIONS``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+import functools
 import json
 import sqlite3
+import types
+import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +25,8 @@ from pathlib import Path
 
 from calendar_agg.errors import StoreError
 from calendar_agg.models import Event, Issue, RawEvent
+
+T = typing.TypeVar("T")
 
 # Each entry migrates the schema from version i to i+1; never edit a released one.
 MIGRATIONS: tuple[str, ...] = (
@@ -52,33 +63,75 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sightings_issue ON sightings (source, issue);
     CREATE INDEX history_uid ON history (uid);
     """,
+    # 2: keep every listing in full; events, sightings and history are derived from the
+    # listings on every run (so the order issues arrive in cannot matter). Version 1 kept
+    # only derived rows, which cannot be rebuilt: its events are dropped, a backfill
+    # re-creates them (no store of version 1 was ever released).
+    """
+    DROP TABLE history;
+    DROP TABLE sightings;
+    DROP TABLE event_keys;
+    DROP TABLE events;
+    CREATE TABLE listings (
+        source TEXT NOT NULL, issue TEXT NOT NULL, line INTEGER NOT NULL,
+        issue_date TEXT, stored_at TEXT NOT NULL,
+        data TEXT NOT NULL,  -- the RawEvent as parsed, JSON (store.to_json)
+        PRIMARY KEY (source, issue, line)
+    );
+    CREATE TABLE events (
+        uid TEXT PRIMARY KEY, start TEXT NOT NULL,
+        data TEXT NOT NULL  -- the Event, JSON
+    );
+    CREATE TABLE sightings (
+        uid TEXT NOT NULL, source TEXT NOT NULL, issue TEXT NOT NULL, line INTEGER NOT NULL,
+        PRIMARY KEY (source, issue, line)
+    );
+    CREATE INDEX sightings_uid ON sightings (uid);
+    CREATE TABLE history (
+        uid TEXT NOT NULL, number INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
+        issue TEXT NOT NULL, change TEXT NOT NULL, details TEXT NOT NULL,
+        PRIMARY KEY (uid, number)
+    );
+    """,
 )
 
-# Fields whose change is a real change: it bumps SEQUENCE and LAST-MODIFIED.
-CHANGE_FIELDS = ("start", "end", "title", "city", "subdivision", "country", "url",
-                 "virtual", "hybrid")
+@dataclass(frozen=True)
+class Sighting:
+    """Where an event was seen: one listing of one issue, as it was written."""
+
+    source: str
+    issue: str
+    line: int
+    issue_date: dt.date | None
+    listing: RawEvent | None = None  # filled when read back for ``history``
 
 
 @dataclass(frozen=True)
-class Listing:
-    """A resolved RawEvent with its identity, ready to merge into the store."""
+class Change:
+    """One entry of an event's history, with the issue that caused it."""
 
-    key: str
-    event: RawEvent
-    regions: tuple[str, ...]
-    issue_date: dt.date | None
+    at: dt.datetime
+    source: str
+    issue: str
+    change: str  # new, changed, moved, renamed, cancelled, confirmed
+    details: dict
 
-    @property
-    def order(self) -> str:
-        """Sort key: a newer issue's listing wins; ties broken by issue name and line."""
-        day = self.issue_date.isoformat() if self.issue_date else "0000-00-00"
-        return f"{day}|{self.event.issue}|{self.event.line:06d}"
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event with everything derived along with it."""
+
+    event: Event
+    sightings: tuple[Sighting, ...]
+    history: tuple[Change, ...]
 
 
 @dataclass
 class MergeStats:
     new: int = 0
-    updated: int = 0
+    updated: int = 0  # a real change: LAST-MODIFIED moved
+    cancelled: int = 0
+    removed: int = 0  # regrouped into another event (an older issue arrived late)
 
 
 class Store:
@@ -163,145 +216,183 @@ class Store:
             (source, issue.name, _iso(issue.date), _iso(window[0]), _iso(window[1]), issue.url),
         )
 
-    def merge(self, key: str, listings: list[Listing], combined: RawEvent,
-              regions: tuple[str, ...], now: dt.datetime) -> str:
-        """Merge the listings of one identity; returns "new", "updated" or "same"."""
-        newest = max(listings, key=lambda listing: listing.order)
-        row = self._db.execute(
-            "SELECT e.* FROM event_keys k JOIN events e ON e.uid = k.uid WHERE k.key = ?", (key,)
-        ).fetchone()
-        seen = _seen_time(min(listings, key=lambda listing: listing.order), now)
-        if row is None:
-            from calendar_agg.normalize.identity import uid_for
+    def issues(self) -> list[tuple[str, Issue]]:
+        """Every recorded issue as (source, Issue)."""
+        return [(source, Issue(name, _date(date), (_date(first), _date(last))
+                               if first and last else None, url))
+                for source, name, date, first, last, url in self._db.execute(
+                    "SELECT * FROM issues ORDER BY source, name")]
 
-            uid = uid_for(key)
-            self._insert(uid, combined, regions, seen, newest)
-            self._db.execute("INSERT OR IGNORE INTO event_keys VALUES (?, ?)", (key, uid))
-            self._history(uid, newest, seen, "new", {})
-            outcome = "new"
-        else:
-            uid = row[0]
-            outcome = self._update(_row_event(row, self._columns()), row, combined, regions,
-                                   newest, now)
-            self._db.execute("UPDATE events SET first_seen = min(first_seen, ?) WHERE uid = ?",
-                             (seen.isoformat(), uid))
+    def record_listings(self, source: str, issue: str, issue_date: dt.date | None,
+                        events: list[RawEvent], now: dt.datetime) -> None:
+        """Keep what one issue lists, replacing what it listed before. An issue that now
+        lists nothing keeps its earlier listings: one missing parse never deletes anything."""
+        if not events:
+            return
+        stored_at = dict(self._db.execute(
+            "SELECT line, stored_at FROM listings WHERE source = ? AND issue = ?",
+            (source, issue)))
+        self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?", (source, issue))
         self._db.executemany(
-            "INSERT OR IGNORE INTO sightings VALUES (?, ?, ?, ?, ?)",
-            [(uid, li.event.source, li.event.issue, li.event.line, _iso(li.issue_date))
-             for li in listings],
-        )
-        return outcome
+            "INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?, ?, ?)",
+            [(source, issue, event.line, _iso(issue_date),
+              stored_at.get(event.line, now.isoformat()), to_json(event)) for event in events])
 
-    def _columns(self) -> list[str]:
-        return [c[0] for c in self._db.execute("SELECT * FROM events LIMIT 0").description]
+    def listings(self) -> list[tuple[RawEvent, dt.date | None, dt.datetime]]:
+        """Every stored listing as (listing as parsed, issue date, when first stored)."""
+        return [(from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored))
+                for date, stored, data in self._db.execute(
+                    "SELECT issue_date, stored_at, data FROM listings "
+                    "ORDER BY source, issue, line")]
 
-    def _insert(self, uid: str, ev: RawEvent, regions: tuple[str, ...],
-                seen: dt.datetime, newest: Listing) -> None:
-        self._db.execute(
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'CONFIRMED',0,?,?,?,?)",
-            (uid, *_event_values(ev, regions), seen.isoformat(),
-             _seen_time(newest, seen).isoformat(), seen.isoformat(), newest.order),
-        )
+    def save_events(self, records: list[EventRecord]) -> MergeStats:
+        """Make the stored events exactly ``records``, writing only rows that differ."""
+        stats = MergeStats()
+        stored = {uid: from_json(Event, data)
+                  for uid, data in self._db.execute("SELECT uid, data FROM events")}
+        sightings, history = self._stored_sightings(), self._stored_history()
+        wanted = {record.event.uid for record in records}
+        for uid in sorted(set(stored) - wanted):
+            for table in ("events", "sightings", "history"):
+                self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
+            stats.removed += 1
+        for record in records:
+            self._save_event(record, stored.get(record.event.uid), stats)
+            rows = [(s.source, s.issue, s.line) for s in record.sightings]
+            if sightings.get(record.event.uid) != sorted(rows):
+                self._replace_sightings(record.event.uid, rows)
+            changes = [_change_row(change) for change in record.history]
+            if history.get(record.event.uid) != changes:
+                self._replace_history(record.event.uid, changes)
+        return stats
 
-    def _update(self, current: Event, row: tuple, ev: RawEvent, regions: tuple[str, ...],
-                newest: Listing, now: dt.datetime) -> str:
-        columns = self._columns()
-        fields_from = row[columns.index("fields_from")]
-        last_seen = max(row[columns.index("last_seen")], _seen_time(newest, now).isoformat())
-        if newest.order < fields_from:  # an older issue: provenance only
-            self._db.execute("UPDATE events SET last_seen = ? WHERE uid = ?",
-                             (last_seen, current.uid))
-            return "same"
-        changes = _changes(current, ev)
-        values = _event_values(ev, regions)
-        if not changes:
-            self._db.execute(
-                "UPDATE events SET regions = ?, group_name = ?, group_url = ?, extra_urls = ?, "
-                "last_seen = ?, fields_from = ? WHERE uid = ?",
-                (values[7], values[8], values[9], values[12], last_seen, newest.order,
-                 current.uid))
-            return "same"
-        modified = _later(current.last_modified, _seen_time(newest, now))
-        self._db.execute(
-            "UPDATE events SET start=?, end_date=?, city=?, subdivision=?, country=?, virtual=?,"
-            " hybrid=?, regions=?, group_name=?, group_url=?, title=?, url=?, extra_urls=?,"
-            " status='CONFIRMED', sequence = sequence + 1, last_seen=?, last_modified=?,"
-            " fields_from=? WHERE uid=?",
-            (*values, last_seen, modified.isoformat(), newest.order, current.uid))
-        self._history(current.uid, newest, modified, "changed", changes)
-        return "updated"
+    def _save_event(self, record: EventRecord, old: Event | None, stats: MergeStats) -> None:
+        event = record.event
+        if old == event:
+            return
+        self._db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
+                         (event.uid, event.start.isoformat(), to_json(event)))
+        if old is None:
+            stats.new += 1
+        elif old.last_modified != event.last_modified:
+            stats.updated += 1
+            stats.cancelled += old.status != "CANCELLED" == event.status
 
-    def _history(self, uid: str, listing: Listing, at: dt.datetime, change: str,
-                 details: dict) -> None:
-        self._db.execute(
-            "INSERT INTO history (uid, at, source, issue, change, details) VALUES (?,?,?,?,?,?)",
-            (uid, at.isoformat(), listing.event.source, listing.event.issue, change,
-             json.dumps(details, sort_keys=True, default=str)))
+    def _stored_sightings(self) -> dict[str, list[tuple]]:
+        found: dict[str, list[tuple]] = {}
+        for uid, *row in self._db.execute(
+                "SELECT uid, source, issue, line FROM sightings ORDER BY uid, source, issue, line"):
+            found.setdefault(uid, []).append(tuple(row))
+        return found
+
+    def _stored_history(self) -> dict[str, list[tuple]]:
+        found: dict[str, list[tuple]] = {}
+        for uid, *row in self._db.execute(
+                "SELECT uid, at, source, issue, change, details FROM history "
+                "ORDER BY uid, number"):
+            found.setdefault(uid, []).append(tuple(row))
+        return found
+
+    def _replace_sightings(self, uid: str, rows: list[tuple]) -> None:
+        self._db.execute("DELETE FROM sightings WHERE uid = ?", (uid,))
+        self._db.executemany("INSERT OR REPLACE INTO sightings VALUES (?, ?, ?, ?)",
+                             [(uid, *row) for row in rows])
+
+    def _replace_history(self, uid: str, rows: list[tuple]) -> None:
+        self._db.execute("DELETE FROM history WHERE uid = ?", (uid,))
+        self._db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [(uid, number, *row) for number, row in enumerate(rows)])
 
     def events(self) -> list[Event]:
-        columns = self._columns()
-        rows = self._db.execute("SELECT * FROM events ORDER BY start, uid").fetchall()
-        issues = self._issues_by_uid()
-        return [_row_event(row, columns, issues.get(row[0], ())) for row in rows]
+        return [from_json(Event, data) for (data,) in self._db.execute(
+            "SELECT data FROM events ORDER BY start, uid")]
 
-    def _issues_by_uid(self) -> dict[str, tuple[str, ...]]:
-        found: dict[str, list[str]] = {}
-        for uid, issue in self._db.execute(
-                "SELECT uid, issue FROM sightings GROUP BY uid, issue "
-                "ORDER BY uid, min(coalesce(issue_date, '')), issue"):
-            found.setdefault(uid, []).append(issue)
-        return {uid: tuple(names) for uid, names in found.items()}
+    def event(self, uid: str) -> Event | None:
+        row = self._db.execute("SELECT data FROM events WHERE uid = ?", (uid,)).fetchone()
+        return from_json(Event, row[0]) if row else None
 
-    def sightings(self, uid: str) -> list[tuple]:
-        return self._db.execute(
-            "SELECT source, issue, line, issue_date FROM sightings WHERE uid = ? "
-            "ORDER BY issue_date, issue, line", (uid,)).fetchall()
+    def sightings(self, uid: str) -> list[Sighting]:
+        """Where an event was seen, oldest issue first, with each listing as written."""
+        return [Sighting(source, issue, line, _date(date), from_json(RawEvent, data))
+                for source, issue, line, date, data in self._db.execute(
+                    "SELECT s.source, s.issue, s.line, l.issue_date, l.data FROM sightings s "
+                    "JOIN listings l USING (source, issue, line) WHERE s.uid = ? "
+                    "ORDER BY coalesce(l.issue_date, l.stored_at), s.source, s.issue, s.line",
+                    (uid,))]
 
-    def history(self, uid: str) -> list[tuple]:
-        return self._db.execute(
-            "SELECT at, source, issue, change, details FROM history WHERE uid = ? ORDER BY id",
-            (uid,)).fetchall()
+    def history(self, uid: str) -> list[Change]:
+        return [Change(dt.datetime.fromisoformat(at), source, issue, change, json.loads(details))
+                for at, source, issue, change, details in self._db.execute(
+                    "SELECT at, source, issue, change, details FROM history WHERE uid = ? "
+                    "ORDER BY number", (uid,))]
 
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _seen_time(listing: Listing, now: dt.datetime) -> dt.datetime:
-    """When a listing was first known: its issue's date (deterministic), else now."""
-    if listing.issue_date is None:
-        return now
-    return dt.datetime.combine(listing.issue_date, dt.time(), tzinfo=dt.UTC)
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
-def _later(previous: dt.datetime | None, candidate: dt.datetime) -> dt.datetime:
-    if previous is None or candidate > previous:
-        return candidate
-    return previous + dt.timedelta(seconds=1)
+def _change_row(change: Change) -> tuple:
+    return (change.at.isoformat(), change.source, change.issue, change.change,
+            json.dumps(change.details, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def _event_values(ev: RawEvent, regions: tuple[str, ...]) -> tuple:
-    return (ev.start.isoformat(), _iso(ev.end), ev.city, ev.subdivision, ev.country,
-            int(ev.virtual), int(ev.hybrid), json.dumps(list(regions)), ev.group, ev.group_url,
-            ev.title, ev.url, json.dumps(list(ev.extra_urls)))
+# --- dataclasses <-> JSON, generically: a field added to RawEvent or Event is kept --------
 
 
-def _changes(current: Event, ev: RawEvent) -> dict[str, list]:
-    return {name: [getattr(current, name), getattr(ev, name)] for name in CHANGE_FIELDS
-            if getattr(current, name) != getattr(ev, name)}
+def to_json(value: object) -> str:
+    """A dataclass as JSON with sorted keys: dates, times and enums as their ISO/text form."""
+    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
 
 
-def _row_event(row: tuple, columns: list[str], issues: tuple[str, ...] = ()) -> Event:
-    r = dict(zip(columns, row))
-    return Event(
-        uid=r["uid"], start=dt.date.fromisoformat(r["start"]),
-        end=dt.date.fromisoformat(r["end_date"]) if r["end_date"] else None,
-        city=r["city"], subdivision=r["subdivision"], country=r["country"],
-        virtual=bool(r["virtual"]), hybrid=bool(r["hybrid"]),
-        regions=tuple(json.loads(r["regions"])), group=r["group_name"],
-        group_url=r["group_url"], title=r["title"], url=r["url"],
-        extra_urls=tuple(json.loads(r["extra_urls"])), status=r["status"],
-        sequence=r["sequence"], first_seen=dt.datetime.fromisoformat(r["first_seen"]),
-        last_seen=dt.datetime.fromisoformat(r["last_seen"]),
-        last_modified=dt.datetime.fromisoformat(r["last_modified"]), issues=issues,
-    )
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def from_json(cls: type[T], text: str) -> T:
+    """The dataclass ``cls`` from ``to_json`` text; fields it no longer has are ignored and
+    fields the JSON lacks get their defaults."""
+    hints = _hints(cls)
+    data = json.loads(text)
+    return cls(**{name: _typed(hints[name], value) for name, value in data.items()
+                  if name in hints})
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, object]:
+    return typing.get_type_hints(cls)
+
+
+def _typed(hint: object, value: object) -> object:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _typed(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_typed(args[0], item) for item in value)  # type: ignore[union-attr]
+        pairs = zip(args, value)  # type: ignore[call-overload]
+        return tuple(_typed(arg, item) for arg, item in pairs)
+    if hint in (dt.datetime, dt.date, dt.time):
+        return hint.fromisoformat(value)  # type: ignore[union-attr]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint(**value)  # type: ignore[arg-type]
+    return value

@@ -6,51 +6,65 @@ event listed without its own URL falls back to organiser + city + date.
 Left out of the identity on purpose:
 - the title: editors reword it from week to week;
 - the region heading: the same meetup is listed under Virtual and its continent;
-- extra/mirror links: they come and go;
+- extra/mirror links: they come and go (they still link listings, see ``merge``);
 - the end date: multi-day events are sometimes listed by their first day only.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from calendar_agg.models import RawEvent
+from calendar_agg.normalize import places
 
 # Fixed namespace so that a UID is the same on every machine, forever.
 UID_NAMESPACE = uuid.UUID("6f0c5b8e-2d1a-4f7e-9c3b-5a8d7e6f4c21")
 
-# Query parameters that only track the reader, never select the page.
+# Query parameters that only track the reader, on any site.
 _TRACKING_PARAMS = re.compile(
-    r"^(utm_.*|fbclid|gclid|mc_[ce]id|ref|ref_|aff|affiliate|_af.*|rv|a|https|eventId|"
-    r"recId|recSource|searchId|eventOrigin|_xtd)$"
-)
-# Meetup's locale prefix: /de-DE/Rust-Berlin/ is /Rust-Berlin/.
-_LOCALE_SEGMENT = re.compile(r"^/[a-z]{2}-[A-Z]{2}(?=/)")
+    r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_[ce]id|_hs(enc|mi)|ref|ref_|aff|affiliate|"
+    r"_af.*|igshid|si)$", re.IGNORECASE)
+# Meetup's own tracking parameters (from its search and e-mails); elsewhere a parameter
+# such as ``eventId`` may well select the page, so these are dropped on meetup.com only.
+_MEETUP_PARAMS = re.compile(
+    r"^(a|rv|https|eventId|recId|recSource|searchId|eventOrigin|_xtd|isFirstPublish)$")
+# Meetup's locale prefix: /de-DE/Rust-Berlin/ and /de/Rust-Berlin/ are /Rust-Berlin/.
+_LOCALE_SEGMENT = re.compile(r"^/[a-z]{2}(-[a-z]{2})?(?=/)", re.IGNORECASE)
+_DEFAULT_PORTS = {80, 443}
 _EVENT_PATH = re.compile(r"/(events?|e|event-details|talks?|sessions?)/[^/]+|/\d{4}/\d{2}/")
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_url(url: str | None) -> str | None:
-    """A URL reduced to what identifies the page it points to."""
-    if not url:
+    """A URL reduced to what identifies the page it points to: https, lower-case host
+    without ``www.``, no default port, no fragment, no trailing slash, no tracking
+    query, query parameters sorted; on meetup.com (also ``m.``) no locale segment and lower case."""
+    if not url or not url.strip():
         return None
     text = url.strip()
     if "://" not in text:
         text = "http://" + text.lstrip("/")
     try:
         parts = urlsplit(text)
+        port = parts.port
     except ValueError:
         return text.lower()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = _LOCALE_SEGMENT.sub("", parts.path) if "meetup.com" in host else parts.path
-    path = re.sub(r"/{2,}", "/", path).rstrip("/")
-    if "meetup.com" in host:
-        path = path.lower()
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if not _TRACKING_PARAMS.match(k)))
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = re.sub(r"^www\d?\.", "", host)
+    meetup = host in ("meetup.com", "m.meetup.com")
+    host = "meetup.com" if meetup else host
+    if port and port not in _DEFAULT_PORTS:
+        host = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path)
+    if meetup:
+        path = _LOCALE_SEGMENT.sub("", path).lower()
+    path = path.rstrip("/")
+    query = urlencode(sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING_PARAMS.match(k) and not (meetup and _MEETUP_PARAMS.match(k))))
     return urlunsplit(("https", host, path, query, ""))
 
 
@@ -65,9 +79,38 @@ def identity_key(event: RawEvent) -> str:
     url = canonical_url(event.url)
     if url:
         return f"url|{url}|{event.start.isoformat()}"
-    organiser = canonical_url(event.group_url) or _fold(event.group) or _fold(event.title)
-    city = _fold(event.city) or ("virtual" if event.virtual else "")
-    return f"org|{organiser}|{city}|{event.start.isoformat()}"
+    organiser = organiser_key(event) or fold(event.title)
+    return f"org|{organiser}|{place_key(event)}|{event.start.isoformat()}"
+
+
+def organiser_key(event: RawEvent) -> str:
+    """Who organises it: the group's link, else for a Meetup event the Meetup group it
+    belongs to, else the folded group name, else "". A Meetup link stands for its group
+    (``meetup.com/rust-berlin/events/`` is ``meetup.com/rust-berlin``)."""
+    group = _meetup_group(event.group_url) or canonical_url(event.group_url)
+    return group or _meetup_group(event.url) or fold(event.group)
+
+
+def organiser_keys(event: RawEvent) -> set[str]:
+    """Every way the listing names its organiser: ``organiser_key`` and the group's name.
+    Two listings have the same organiser when these share one."""
+    return {key for key in (organiser_key(event), fold(event.group)) if key}
+
+
+def _meetup_group(url: str | None) -> str | None:
+    canonical = canonical_url(url)
+    if not canonical or not canonical.startswith("https://meetup.com/"):
+        return None
+    segment = canonical.removeprefix("https://meetup.com/").split("/")[0].split("?")[0]
+    return f"https://meetup.com/{segment}" if segment and segment != "pro" else None
+
+
+def place_key(event: RawEvent) -> str:
+    """Where it is, for comparison: the folded canonical city, ``virtual`` for an online-only
+    event without a city, else ""."""
+    if event.city:
+        return places.city_key(places.canonical_city(event.city, event.country))
+    return "virtual" if event.virtual else ""
 
 
 def uid_for(key: str) -> str:
@@ -75,5 +118,6 @@ def uid_for(key: str) -> str:
     return str(uuid.uuid5(UID_NAMESPACE, key))
 
 
-def _fold(text: str | None) -> str:
+def fold(text: str | None) -> str:
+    """Text folded for comparison: punctuation to spaces, case dropped."""
     return re.sub(r"\W+", " ", text or "").strip().casefold()

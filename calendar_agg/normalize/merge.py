@@ -1,60 +1,262 @@
-"""Listings -> one event: resolve each listing's place and region, then combine the
-listings that share an identity into the fields the event carries."""
+"""Listings -> events: resolve each listing's place and region, decide which listings are one
+meetup, and combine the listings of one issue into the fields the event carries.
+
+Which listings are one event (exact rules, no fuzzy matching; README "Duplicates"):
+
+1. the same identity key (canonical event URL + date, or organiser + city + date), or the
+   same id given by the source itself (``source_uid``, from calendar sources);
+2. a shared page link on the same date (a listing's mirror is another's main link); a page
+   link is event-specific, or has a path and is no organiser's link;
+3. a move: one event-specific link listed with one date, then with another, where no issue
+   lists both dates (else it is a series) and the new date was first listed before the
+   previous one had passed (else it is the next occurrence); moving back counts too;
+4. a replaced link: listings with the same date, organiser (same group link, Meetup group or
+   group name) and city whose links differ, where
+   each link's listings all come from issues before the next one's (the editor swapped the
+   link), or whose titles are the same (an event listed twice). Other listings with the same
+   date, organiser and city (shown together in one issue, or alternating) are left apart
+   and reported for review.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import combinations, pairwise
+from urllib.parse import urlsplit
+
+import pycountry
 
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize import places, regions
-from calendar_agg.normalize.identity import identity_key
-from calendar_agg.store import Listing
+from calendar_agg.normalize.identity import (
+    canonical_url, fold, identity_key, is_event_specific, organiser_keys, place_key)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One resolved listing with its identity and when it was published."""
+
+    event: RawEvent
+    seen: dt.datetime  # midnight UTC of its issue's date, else when it was first stored
+    key: str
+
+    @property
+    def order(self) -> tuple:
+        """Issue date first; ties broken by source, issue name and line."""
+        return (self.seen, self.event.source, self.event.issue, self.event.line)
+
+    @property
+    def snapshot(self) -> tuple[dt.datetime, str, str]:
+        """The issue this listing is part of."""
+        return (self.seen, self.event.source, self.event.issue)
+
+
+def make_listing(raw: RawEvent, seen: dt.datetime) -> Listing:
+    event = resolve(raw)
+    return Listing(event, seen, identity_key(event))
+
+
+# --- places ------------------------------------------------------------------------------
 
 
 def resolve(raw: RawEvent) -> RawEvent:
-    """A listing with its country filled in when the city says it unambiguously, and
-    ``region`` set to the event's main region. The city stays as the issue wrote it."""
-    city, subdivision, country = raw.city, raw.subdivision, raw.country
-    if city and not country:
-        found = places.locate_city(city, subdivision, None)
+    """A listing with its place cleaned and ``region`` set to the event's main region."""
+    return check_place(raw)[0]
+
+
+def check_place(raw: RawEvent) -> tuple[RawEvent, list[str]]:
+    """The listing with country, subdivision and city cleaned, and what could not be
+    resolved (kept as written). The city becomes its canonical spelling ("Nürnberg" and
+    "Nurnberg" are "Nuremberg", "Cologne/Köln" is "Köln")."""
+    problems: list[str] = []
+    country = raw.country.strip() if raw.country and raw.country.strip() else None
+    if country:
+        code = places.country_code(country)
+        if code is None:
+            problems.append(f"unknown country {country!r} (kept as written)")
+        country = code or country
+    subdivision = raw.subdivision.strip() if raw.subdivision and raw.subdivision.strip() else None
+    if raw.city and not country:
+        found = places.locate_city(raw.city, subdivision, None)
         if found:
             subdivision, country = subdivision or found[1], found[2]
-    found_regions = regions.event_regions(country, raw.virtual, raw.hybrid, raw.region)
-    region = found_regions[0] if found_regions else raw.region
-    return replace(raw, city=city, subdivision=subdivision, country=country, region=region)
+    if subdivision and country and places.country_code(country) == country:
+        code = _subdivision_code(subdivision, country, raw.city)
+        if code is None:
+            problems.append(f"unknown subdivision {subdivision!r} of {country} (kept as written)")
+        subdivision = code or subdivision
+    city = _city(raw.city, country) if raw.city else raw.city
+    event = replace(raw, city=city, subdivision=subdivision, country=country)
+    found_regions = event_regions(event)
+    return replace(event, region=found_regions[0] if found_regions else raw.region), problems
+
+
+def _subdivision_code(written: str, country: str, city: str | None) -> str | None:
+    """The ISO 3166-2 code (without the country) a written subdivision means, if certain:
+    the code in any case or with its country prefix, the subdivision's name, or for a US
+    city the state it is in."""
+    code = written.upper().removeprefix(f"{country}-")
+    if places.subdivision_valid(country, code):
+        return code
+    named = _subdivision_names(country).get(places.city_key(written))
+    if named:
+        return named
+    found = places.locate_city(city, None, country) if city else None
+    return found[1] if found and found[1] else None
+
+
+def _city(name: str, country: str | None) -> str:
+    """The canonical city; a name that is a subdivision of the country ("Selangor") is not
+    read as a city that merely has it as an alternate name."""
+    cleaned = " ".join(name.split())
+    if country and _is_subdivision_name(cleaned, country):
+        return cleaned
+    return places.canonical_city(cleaned, country)
+
+
+def _is_subdivision_name(name: str, country: str) -> bool:
+    return places.city_key(name) in _subdivision_names(country)
+
+
+@functools.cache
+def _subdivision_names(country: str) -> dict[str, str]:
+    """Folded subdivision name -> its code (without the country); ambiguous names dropped."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
+        found[places.city_key(subdivision.name)].add(subdivision.code.split("-", 1)[1])
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
 
 
 def event_regions(raw: RawEvent) -> tuple[str, ...]:
     return regions.event_regions(raw.country, raw.virtual, raw.hybrid, raw.region)
 
 
-def listings_by_identity(
-    events: Iterable[RawEvent], issue_dates: dict[str, dt.date | None]
-) -> dict[str, list[Listing]]:
-    """Resolved listings grouped by identity key, in first-seen order."""
-    grouped: dict[str, list[Listing]] = defaultdict(list)
-    for raw in events:
-        event = resolve(raw)
-        key = identity_key(event)
-        grouped[key].append(Listing(key, event, event_regions(event), issue_dates.get(raw.issue)))
-    return grouped
+# --- which listings are one event --------------------------------------------------------
+
+
+class _Partition:
+    """Union-find over identity keys; the result does not depend on the order of unions."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._parent = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        while self._parent[key] != key:
+            self._parent[key] = self._parent[self._parent[key]]
+            key = self._parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+
+def group_listings(listings: Iterable[Listing]
+                   ) -> tuple[list[list[Listing]], list[tuple[Listing, Listing]]]:
+    """Listings -> events (each a list of listings, oldest first), and the pairs of likely
+    duplicates left apart for review (rule 4)."""
+    by_key: dict[str, list[Listing]] = defaultdict(list)
+    for listing in sorted(listings, key=lambda li: li.order):
+        by_key[listing.key].append(listing)
+    partition = _Partition(by_key)
+    _link_mirrors(by_key, partition)
+    _link_moves(by_key, partition)
+    review = _link_replaced(by_key, partition)
+    events: dict[str, list[Listing]] = defaultdict(list)
+    for key in sorted(by_key):
+        events[partition.find(key)].extend(by_key[key])
+    grouped = [sorted(found, key=lambda li: li.order) for found in events.values()]
+    duplicates = [(by_key[a][0], by_key[b][0]) for a, b in sorted(set(review))
+                  if partition.find(a) != partition.find(b)]
+    return sorted(grouped, key=lambda found: found[0].order), duplicates
+
+
+def _link_mirrors(by_key: dict[str, list[Listing]], partition: _Partition) -> None:
+    """Rule 2: listings sharing a page link (main or mirror) on one date. A page link is an
+    event-specific one, or any link with a path that is no organiser's link (a site's front
+    page or a group page is shared by all of its events)."""
+    everyone = {canonical_url(li.event.group_url) for found in by_key.values() for li in found}
+    by_link: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
+    for key, found in by_key.items():
+        for listing in found:
+            source_uid = getattr(listing.event, "source_uid", None)
+            if source_uid:  # a calendar source's own id: the same event, moved or renamed
+                by_link[(f"{listing.event.source}|{source_uid}", None)].add(key)
+            for url in (listing.event.url, *listing.event.extra_urls):
+                canonical = canonical_url(url)
+                if canonical and (is_event_specific(url) or (
+                        canonical not in everyone and urlsplit(canonical).path)):
+                    by_link[(canonical, listing.event.start)].add(key)
+    for keys in by_link.values():
+        first, *rest = sorted(keys)
+        for key in rest:
+            partition.union(first, key)
+
+
+def _link_moves(by_key: dict[str, list[Listing]], partition: _Partition) -> None:
+    """Rule 3: one event-specific link, a new date announced before the old one passed."""
+    by_url: dict[str, list[str]] = defaultdict(list)
+    for key, found in by_key.items():
+        url = found[0].event.url
+        if key.startswith("url|") and is_event_specific(url):
+            by_url[canonical_url(url) or ""].append(key)
+    for keys in by_url.values():
+        ordered = sorted(keys, key=lambda k: by_key[k][0].order)
+        for old, new in pairwise(ordered):
+            before, after = by_key[old], by_key[new]
+            shared = {li.snapshot for li in before} & {li.snapshot for li in after}
+            if not shared and after[0].seen.date() <= before[0].event.start:
+                partition.union(old, new)
+
+
+def _link_replaced(by_key: dict[str, list[Listing]], partition: _Partition
+                   ) -> list[tuple[str, str]]:
+    """Rule 4: same date, organiser and city, links replaced one after the other; returns
+    the pairs that match but are not certain (shown together or alternating)."""
+    buckets: dict[tuple[str, str, dt.date], list[str]] = defaultdict(list)
+    for key, found in by_key.items():
+        for bucket in {(organiser, place_key(li.event), li.event.start)
+                       for li in found for organiser in organiser_keys(li.event)}:
+            if bucket[1]:
+                buckets[bucket].append(key)
+    review: list[tuple[str, str]] = []
+    for keys in buckets.values():
+        if len(keys) < 2:
+            continue
+        ordered = sorted(keys, key=lambda k: by_key[k][0].order)
+        if all(by_key[a][-1].seen < by_key[b][0].seen for a, b in pairwise(ordered)):
+            for a, b in pairwise(ordered):
+                partition.union(a, b)
+        else:
+            for a, b in combinations(ordered, 2):
+                if _titles(by_key[a]) & _titles(by_key[b]):
+                    partition.union(a, b)
+                else:
+                    review.append((a, b))
+    return review
+
+
+def _titles(listings: list[Listing]) -> set[str]:
+    return {fold(li.event.title) for li in listings if li.event.title}
+
+
+# --- the fields of one issue's listings ----------------------------------------------------
 
 
 def combine(listings: list[Listing]) -> tuple[RawEvent, tuple[str, ...]]:
-    """The fields of an event from its listings: the newest issue speaks, and an event
-    that issue lists both online and in person is hybrid."""
-    newest = max(listings, key=lambda listing: listing.order)
-    same_issue = sorted((li for li in listings if li.event.issue == newest.event.issue
-                         and li.event.source == newest.event.source),
-                        key=lambda li: li.event.line)
+    """The fields of an event from the listings of one issue: an event that issue lists both
+    online and in person is hybrid; the in-person listing with a city gives the place."""
+    same_issue = sorted(listings, key=lambda li: li.event.line)
     online = [li.event for li in same_issue if li.event.virtual]
     in_person = [li.event for li in same_issue if not li.event.virtual or li.event.hybrid]
     events = [li.event for li in same_issue]
     placed = next((e for e in in_person if e.city), None) or next(
-        (e for e in events if e.city), newest.event)
+        (e for e in events if e.city), events[0])
     hybrid = any(e.hybrid for e in online) or bool(online and in_person)
     event = replace(placed, virtual=bool(online), hybrid=hybrid,
                     extra_urls=_extra_urls(same_issue, placed.url),

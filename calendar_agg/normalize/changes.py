@@ -1,0 +1,191 @@
+"""Change tracking: an event's state, SEQUENCE and history, derived from all its listings
+in issue-date order, so the order in which issues arrive cannot change the result.
+
+Walking the issues oldest first, each issue that lists the event gives its fields; a field
+change bumps SEQUENCE and LAST-MODIFIED and is recorded with the issue that caused it. An
+issue of a source that listed the event before, dated after its last listing, that lists
+nothing for it although its coverage includes the event's date, cancels it (STATUS:CANCELLED,
+kept: nothing is deleted); a later listing confirms it again.
+
+An issue's coverage is its "Rusty Events between A - B" window. Without a window (older
+issues) it is the span from the earliest to the latest date it lists, ending at most
+``UNWINDOWED_DAYS`` after the issue's date: those issues often begin their list a few days
+after publication. An issue that lists nothing covers nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from calendar_agg.models import Event, Issue, Problem, RawEvent
+from calendar_agg.normalize.identity import identity_key, uid_for
+from calendar_agg.normalize.merge import Listing, check_place, combine, group_listings
+from calendar_agg.store import Change, EventRecord, Sighting
+
+UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
+
+# RawEvent fields that are not the event's fields: where a listing was, and the heading
+# (the event's regions replace it).
+_BOOKKEEPING = frozenset({"issue", "line", "source", "region"})
+# Event fields whose change is not a real change (no SEQUENCE bump), and why:
+_NOT_CHANGES = frozenset({
+    "extra_urls",  # mirrors come and go from week to week
+    "group",  # the organiser's name is reworded; the event stays the same
+    "group_url",  # ... and its link switches between group page and site
+    "confidence",  # how sure the parser was, not a fact about the event
+})
+
+
+def events_from_listings(rows: Iterable[tuple[RawEvent, dt.date | None, dt.datetime]],
+                         issues: Iterable[tuple[str, Issue]]
+                         ) -> tuple[list[EventRecord], list[Problem]]:
+    """Every event from every stored listing (as parsed, issue date, when first stored),
+    with the problems found: places kept as written, likely duplicates left apart."""
+    listings, problems = [], []
+    for raw, issue_date, stored_at in rows:
+        event, messages = check_place(raw)
+        seen = (dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC) if issue_date
+                else stored_at)
+        listings.append(Listing(event, seen, identity_key(event)))
+        problems += [Problem(raw.source, raw.issue, raw.line, message) for message in messages]
+    groups, duplicates = group_listings(listings)
+    covered = coverages(issues, listings)
+    problems += [_duplicate(a, b) for a, b in duplicates]
+    return [derive(group, covered) for group in groups], problems
+
+
+def _duplicate(first: Listing, other: Listing) -> Problem:
+    return Problem(other.event.source, other.event.issue, other.event.line,
+                   f"possibly the same event as {first.event.issue}:{first.event.line} (same "
+                   f"date, organiser and city, another link); kept apart, check by hand",
+                   other.event.url or "")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The dates an issue lists all events for."""
+
+    source: str
+    issue: str
+    seen: dt.datetime
+    first: dt.date
+    last: dt.date
+
+
+def coverages(issues: Iterable[tuple[str, Issue]], listings: Iterable[Listing]
+              ) -> dict[str, list[Coverage]]:
+    """Each source's issue coverages, oldest first (see the module docstring)."""
+    listed: dict[tuple[str, str], list[Listing]] = defaultdict(list)
+    for listing in listings:
+        listed[(listing.event.source, listing.event.issue)].append(listing)
+    found: dict[str, list[Coverage]] = defaultdict(list)
+    for source, issue in issues:
+        mine = listed.get((source, issue.name))
+        if not mine or issue.date is None:
+            continue
+        seen = mine[0].seen
+        if issue.window:
+            first, last = issue.window
+        else:
+            first = min(li.event.start for li in mine)
+            last = min(max(li.event.start for li in mine),
+                       issue.date + dt.timedelta(UNWINDOWED_DAYS))
+        found[source].append(Coverage(source, issue.name, seen, first, last))
+    return {source: sorted(items, key=lambda c: (c.seen, c.issue))
+            for source, items in found.items()}
+
+
+def derive(listings: list[Listing], covered: dict[str, list[Coverage]]) -> EventRecord:
+    """The event one group of listings (oldest first) makes, with its history."""
+    snapshots: dict[tuple, list[Listing]] = defaultdict(list)
+    for listing in listings:
+        snapshots[listing.snapshot].append(listing)
+    steps: list[tuple] = [(key, found) for key, found in snapshots.items()]
+    steps += [((c.seen, c.source, c.issue), c) for c in _silent(listings, covered, snapshots)]
+    state: dict | None = None
+    history: list[Change] = []
+    last_listed = listings[0].seen
+    for (seen, source, issue), step in sorted(steps, key=lambda s: s[0]):
+        if isinstance(step, Coverage):
+            if state and state["status"] == "CONFIRMED" and seen > last_listed \
+                    and step.first <= state["start"] <= step.last:
+                state = state | {"status": "CANCELLED"}
+                history.append(Change(seen, source, issue, "cancelled", {
+                    "status": ["CONFIRMED", "CANCELLED"],
+                    "reason": f"not listed although the issue lists {step.first} to {step.last}"}))
+            continue
+        last_listed = seen
+        fields = _fields(step)
+        if state is None:
+            history.append(Change(seen, source, issue, "new", {"status": fields["status"]}))
+        else:
+            changes = _differences(state, fields)
+            if changes:
+                history.append(Change(seen, source, issue, _kind(changes), changes))
+        state = fields
+    assert state is not None  # a group always has a listing
+    return _record(listings, state, history)
+
+
+def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
+            snapshots: dict[tuple, list[Listing]]) -> list[Coverage]:
+    """Issues of the event's sources after its first listing that do not list it and are
+    dated no later than its latest date (a later issue cannot cover it)."""
+    latest = dt.datetime.combine(max(li.event.start for li in listings), dt.time(),
+                                 tzinfo=dt.UTC)
+    found = []
+    for source in sorted({li.event.source for li in listings}):
+        items = covered.get(source, [])
+        start = bisect.bisect_right([c.seen for c in items], listings[0].seen)
+        found += [c for c in items[start:] if c.seen <= latest
+                  and (c.seen, c.source, c.issue) not in snapshots]
+    return found
+
+
+def _fields(listings: list[Listing]) -> dict:
+    """What one issue says about the event: its fields, regions and status."""
+    combined, regions = combine(listings)
+    shared = {f.name for f in dataclasses.fields(Event)} - _BOOKKEEPING
+    fields = {f.name: getattr(combined, f.name) for f in dataclasses.fields(RawEvent)
+              if f.name in shared}
+    cancelled = any(getattr(li.event, "status", None) == "CANCELLED" for li in listings)
+    return fields | {"regions": regions, "status": "CANCELLED" if cancelled else "CONFIRMED"}
+
+
+def _differences(old: dict, new: dict) -> dict[str, list]:
+    return {name: [_plain(old.get(name)), _plain(value)] for name, value in new.items()
+            if name not in _NOT_CHANGES and old.get(name) != value}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _kind(changes: dict) -> str:
+    if "status" in changes:
+        return "confirmed" if changes["status"][1] == "CONFIRMED" else "cancelled"
+    if "start" in changes or "end" in changes:
+        return "moved"
+    return "renamed" if "title" in changes else "changed"
+
+
+def _record(listings: list[Listing], state: dict, history: list[Change]) -> EventRecord:
+    modified: list[dt.datetime] = []
+    for change in history:  # LAST-MODIFIED strictly grows, even for two changes in a day
+        at = change.at if not modified or change.at > modified[-1] else \
+            modified[-1] + dt.timedelta(seconds=1)
+        modified.append(at)
+    issues = tuple(dict.fromkeys(li.event.issue for li in listings))
+    event = Event(uid=uid_for(listings[0].key), sequence=len(history) - 1,
+                  first_seen=listings[0].seen, last_seen=listings[-1].seen,
+                  last_modified=modified[-1], issues=issues, **state)
+    sightings = tuple(Sighting(li.event.source, li.event.issue, li.event.line,
+                               li.seen.date()) for li in listings)
+    return EventRecord(event, sightings, tuple(history))
