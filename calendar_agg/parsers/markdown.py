@@ -2,8 +2,10 @@
 
 A document starts with ``Title:``/``Number:``/``Date:`` header lines (Pelican style) or
 YAML/TOML front matter; without either, the date comes from a ``YYYY-MM-DD`` prefix of the
-file name. Reference links (``[text][ref]`` with ``[ref]: url`` below) are inlined, their
-definitions blanked, and the lines handed to the shared TWiR reader.
+file name. The issue is named by ``issue_name`` from the date and the ``Slug:`` or numbered
+``Title:`` header (``2025-06-04-this-week-in-rust-602``, as the site's page and feed name it),
+else by the file name. Reference links (``[text][ref]`` with ``[ref]: url`` below) are
+inlined, their definitions blanked, and the lines handed to the shared TWiR reader.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 import re
 
 from calendar_agg.models import Document, ParseResult
-from calendar_agg.parsers.base import Parser
+from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.twir import parse_lines
 
 _HEADER = re.compile(r"^([A-Za-z][\w-]{0,30})\s*[:=]\s*(.*?)\s*$")
@@ -50,12 +52,14 @@ class MarkdownParser(Parser):
         text = document.text.lstrip("\ufeff")
         lines = text.splitlines()
         header = read_header(lines)
+        date = _issue_date(header.get("date"), document.name)
         return parse_lines(
             inline_references(lines, first=_section_start(text)),
             source=document.source,
-            issue=document.name,
-            issue_date=_issue_date(header.get("date"), document.name),
+            issue=issue_name(date, header.get("title"), header.get("slug")) or document.name,
+            issue_date=date,
             issue_url=header.get("url") or None,
+            document=document.name,
         )
 
 

@@ -188,6 +188,30 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Rust paris", None),  # city names are capitalised
         ("Rust Paris: Paris Edition", ("Paris", "FR")),  # the same city twice is fine
         ("", None),
+        # abbreviations, in capitals only
+        ("Rust DC - Inaugural Meetup", ("Washington", "US")),
+        ("Rust LA Monthly Meetup", ("Los Angeles", "US")),
+        ("Rust NY", ("New York", "US")),
+        ("La Rust Night", None),
+        ("Rust dc", None),
+        # names glued to "Rust"
+        ("RustBerlin Hack and Learn", ("Berlin", "DE")),
+        ("PDXRust", ("Portland", "US")),
+        ("Trustworthy Builds", None),
+        # a name several cities share: the clearly biggest one
+        ("Columbus Rust Society", ("Columbus", "US")),
+        ("Hyderabad", ("Hyderabad", "IN")),
+        ("Rust Barcelona", ("Barcelona", "ES")),
+        ("Rust Arlington", None),  # Texas and Virginia are too close
+        # exonyms of big cities, not surnames
+        ("Frankfurt/Main Rust Lint Workshop", ("Frankfurt am Main", "DE")),
+        ("Turin Rust Meetup", ("Turin", "IT")),
+        ("Rust Milano", ("Milan", "IT")),
+        ("Talk by Anna Ivanov", None),
+        # several cities of one country: the first; a region yields to a city
+        ("Rust Boulder/Denver Monthly Meeting", ("Boulder", "US")),
+        ("Rust Rhein-Main: Table of Regulars Darmstadt", ("Darmstadt", "DE")),
+        ("Rust Rhein-Main", ("Frankfurt am Main", "DE")),
     ],
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
@@ -270,3 +294,12 @@ def test_repeated_lookups_hit_the_cache() -> None:
         city_in_text.cache_info().hits,
     )
     assert [b - a for a, b in zip(before, after, strict=True)] == [100, 100, 100]
+
+
+def test_fuzzy_country_names_are_folded_once() -> None:
+    assert country_code("Russia") == "RU"
+    assert country_code("Moldova") == "MD"
+    before = places._folded_country_names.cache_info()
+    assert places._fuzzy_country("venezuela") == "VE"
+    after = places._folded_country_names.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits + 1)

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Document, ParseResult
+from calendar_agg.parsers.base import slugify
 
 feed_module = pytest.importorskip("calendar_agg.parsers.feed", reason="line parser not there yet")
 html_module = pytest.importorskip("calendar_agg.parsers.html")
@@ -114,16 +115,19 @@ def test_entry_date_is_the_date_as_written() -> None:
     assert feed_module.entry_date({"published": "someday"}) is None
 
 
-def test_entry_without_link_is_named_by_the_path_in_its_id_else_by_the_id() -> None:
+def test_entry_without_link_is_named_by_the_path_in_its_id_else_by_title_else_by_the_id() -> None:
     text = (SAMPLES / "atom.xml").read_text(encoding="utf-8")
     text = re.sub(r'<link href="[^"]*/this-week-in-rust-60[23]/" rel="alternate"></link>', "", text)
     tag_603 = "tag:this-week-in-rust.org,2025-06-11:/blog/2025/06/11/this-week-in-rust-603/"
     text = text.replace(tag_603, "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
     result = PARSER.parse(Document("twir", "atom.xml", text))
     assert [(issue.name, issue.url) for issue in result.issues] == [
-        ("urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", None),
+        ("2025-06-11-this-week-in-rust-603", None),  # date and numbered title
         (ISSUE_602, None),
     ]
+    untitled = text.replace("<title>This Week in Rust 603</title>", "<title>Issue</title>")
+    result = PARSER.parse(Document("twir", "atom.xml", untitled))
+    assert result.issues[0].name == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 
 
 # -- malformed feeds ----------------------------------------------------------------------
@@ -172,7 +176,7 @@ def generated_feeds(paths: list[Path]) -> tuple[str, str]:
         header, body = split_issue(path.read_text(encoding="utf-8"))
         year, month, day = (int(part) for part in re.findall(r"\d+", header["date"])[:3])
         published = dt.datetime(year, month, day, tzinfo=FIXED.tzinfo)
-        slug = path.stem[len(re.match(r"[\d-]+-", path.stem).group(0)) :]
+        slug = slugify(header["title"])  # as the site's URL names the issue
         url = f"https://this-week-in-rust.org/blog/{year:04}/{month:02}/{day:02}/{slug}/"
         entry = generator.add_entry(order="append")
         entry.id(url)
@@ -207,6 +211,32 @@ def test_corpus_feed_with_every_issue() -> None:
     from_rss = PARSER.parse(Document("twir", "rss.xml", rss))
     assert event_dicts(from_atom, "line") == event_dicts(from_rss, "line")
     assert len(from_atom.issues) + len(from_atom.notices) >= len(paths)
+
+
+def test_corpus_markdown_page_and_feed_name_each_issue_alike() -> None:
+    paths = corpus_files()[::7]
+    if not paths:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    markdown_parser = pytest.importorskip("calendar_agg.parsers.markdown").MarkdownParser()
+    page_parser = html_module.HtmlParser()
+    atom, rss = generated_feeds(paths)
+    for text in (atom, rss):
+        names = [issue.name for issue in PARSER.parse(Document("twir", "feed.xml", text)).issues]
+        assert len(names) == len(paths)
+        for path, name in zip(paths, names, strict=True):
+            header, body = split_issue(path.read_text(encoding="utf-8"))
+            from_markdown = markdown_parser.parse(
+                Document("twir", path.name, path.read_text(encoding="utf-8"))
+            )
+            page = (
+                f"<html><head><title>{header['title']} · This Week in Rust</title>"
+                f'<meta name="date" content="{header["date"]}"></head>'
+                f"<body>{markdown.markdown(body)}</body></html>"
+            )
+            from_page = page_parser.parse(Document("twir", path.stem + ".html", page))
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d-th\w+-weeks?-in-rust-\d+", name)
+            assert from_markdown.issues[0].name == from_page.issues[0].name == name
+            assert {event.issue for event in from_markdown.events} <= {name}
 
 
 # -- never raises -------------------------------------------------------------------------

@@ -143,3 +143,93 @@ def test_section_ends_at_other_headings_and_boilerplate() -> None:
         )
     )
     assert [(e.line, e.region) for e in section.entries] == [(2, None), (4, "Oceania")]
+
+
+# -- headings inside the section -----------------------------------------------------------
+CLOSING = "If you are running a Rust event please add it to the [calendar](https://x.org)."
+
+
+def events_of(*lines: str, date: dt.date = DATE) -> list[RawEvent]:
+    result = parse_lines(numbered(*lines), source="s", issue=ISSUE, issue_date=date)
+    return list(result.events)
+
+
+def test_non_region_heading_before_the_closing_line_is_part_of_the_section() -> None:
+    found = events_of(
+        "# Upcoming Events",
+        "### Europe",
+        "* [Jun  6. Wroclaw, PL - Rust Wroclaw Meetup](https://x.org/1).",
+        "# Conferences",  # even at the level of the section's heading
+        "* [Jun 28-29. Firenze, IT - RustLab](https://www.rustlab.it/).",
+        CLOSING,
+        "# Rust Jobs",
+        "* [Jun 30. Paris, FR - Not an event](https://x.org/2).",
+        date=dt.date(2019, 6, 5),
+    )
+    assert [(e.city, e.region) for e in found] == [("Wroclaw", "Europe"), ("Firenze", None)]
+    assert found[1].end == dt.date(2019, 6, 29)
+
+
+def test_deeper_non_region_heading_continues_a_section_without_closing_line() -> None:
+    found = events_of(
+        "## Upcoming Events",
+        "### Europe",
+        "* 2025-06-05 | Berlin, DE | [Rust Berlin](https://x.org/berlin)",
+        "### Conferences",
+        "* 2025-06-10 | Lyon, FR | [RustConf FR](https://x.org/conf)",
+        "## Jobs",
+        "* 2025-06-11 | Paris, FR | [Not an event](https://x.org/paris)",
+    )
+    assert [(e.city, e.region) for e in found] == [("Berlin", "Europe"), ("Lyon", None)]
+
+
+def test_heading_at_the_section_level_without_closing_line_ends_it() -> None:
+    found = events_of(
+        "# Upcoming Events",
+        "* [6/8. Seattle](https://x.org/seattle)",
+        "# Quote of the Week",
+        "* [6/9. Paris](https://x.org/paris)",
+        date=dt.date(2015, 6, 8),
+    )
+    assert [e.city for e in found] == ["Seattle"]
+
+
+# -- 2016-2020 "[DATE. City, CC - Group - Title](url)" ---------------------------------------
+@pytest.mark.parametrize(
+    ("line", "group", "title"),
+    [
+        ("* [Mar 27. Chicago, US - Chicago Rust Meetup - Futures in Rust](https://x.org)",
+         "Chicago Rust Meetup", "Futures in Rust"),
+        ("* [Apr 11. Arlington, US - Rust DC — Mid-month Rustful](https://x.org)",
+         "Rust DC", "Mid-month Rustful"),
+        ("* [Mar 29. Noida, IN - Fearless Concurrency in Rust - Knoldus Meetup](https://x.org)",
+         "Knoldus Meetup", "Fearless Concurrency in Rust"),
+        ("* [5/11. Rust LA Monthly Meetup - Hack Night](https://x.org)",
+         "Rust LA Monthly Meetup", "Hack Night"),
+        ("* [Apr 26. Berlin, DE - Oxidize Berlin Conference](https://x.org)",
+         None, "Oxidize Berlin Conference"),
+        ("* [June 8, 2021, Seattle, WA, US - Monthly meetup - Seattle Rust Meetup](https://x.org)",
+         "Seattle Rust Meetup", "Monthly meetup"),
+    ],
+)  # fmt: skip
+def test_dash_lines_separate_group_and_title(line: str, group: str | None, title: str) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2019, 3, 19))
+    assert (event.group, event.title) == (group, title)
+
+
+@pytest.mark.parametrize(
+    ("line", "city", "country"),
+    [
+        ("* [5/27. Columbus Rust Society](http://www.meetup.com/columbus-rs/)", "Columbus", "US"),
+        ("* [5/26. Rust DC - Inaugural Meetup](http://x.org)", "Washington", "US"),
+        ("* [5/11. Rust LA Monthly Meetup - Hack Night](http://x.org)", "Los Angeles", "US"),
+        ("* [6/14. Hyderabad](https://x.org)", "Hyderabad", "IN"),
+        ("* [4/15. Frankfurt/Main Rust Lint Workshop](http://x.org)", "Frankfurt am Main", "DE"),
+        ("* 5/30. RustBerlin Hack and Learn.", "Berlin", "DE"),
+        ("* [5/12. Rust Boulder/Denver Monthly Meeting](http://x.org)", "Boulder", "US"),
+        ("* [5/16. Rust Reading Group](http://x.org)", None, None),
+    ],
+)  # fmt: skip
+def test_group_only_lines_get_the_city_they_name(line: str, city: str, country: str) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2016, 5, 9))
+    assert (event.city, event.country) == (city, country)

@@ -36,13 +36,15 @@ def parse_lines(
     issue: str,
     issue_date: dt.date | None,
     issue_url: str | None = None,
+    document: str | None = None,
 ) -> ParseResult:
     """Every event of the Upcoming Events section in ``lines``; never raises on bad input.
 
     Returns one Issue (``issue``, ``issue_date``, the listing window when the section
     states one, ``issue_url``), the events in document order, a Problem for every line that
     looks like an event but cannot be read fully, and the notice ``NO_SECTION`` when the
-    document has no Upcoming Events section.
+    document has no Upcoming Events section. Problems name ``document`` (the file or feed
+    the line numbers count in; ``issue`` when not given).
     """
     section = read_section(list(lines))
     window = _window(section, issue_date if issue_date and 1 < issue_date.year < 9998 else None)
@@ -50,7 +52,7 @@ def parse_lines(
     if not section.found:
         return ParseResult(issues=(found_issue,), notices=(f"{issue}: {NO_SECTION}",))
     usable = issue_date if issue_date and 1 < issue_date.year < 9998 else None
-    context = Context(source=source, issue=issue, issue_date=usable)
+    context = Context(source, issue, usable, document or issue)
     events: list[RawEvent] = []
     problems: list[Problem] = []
     for entry in section.entries:
@@ -72,7 +74,7 @@ def _read(entry: Entry, context: Context, events: list[RawEvent], problems: list
 
 
 def _problem(context: Context, entry: Entry, message: str) -> Problem:
-    return Problem(context.source, context.issue, entry.line, message, entry.head)
+    return Problem(context.source, context.document, entry.line, message, entry.head)
 
 
 def _window(section: Section, issue_date: dt.date | None) -> tuple[dt.date, dt.date] | None:

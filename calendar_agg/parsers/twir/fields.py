@@ -24,6 +24,7 @@ class Context:
     source: str
     issue: str
     issue_date: dt.date | None
+    document: str = ""  # what problems name: the file or feed the line numbers count in
 
 
 @dataclass(slots=True)

@@ -48,10 +48,7 @@ def read_dash_form(inner: str, span: DateSpan, link: Link | None, after: str) ->
     segments = [s for s in segments if not _MARKER_SEGMENT.match(s)]
     place, title_parts = _find_place(segments)
     fields = Fields(start=span.start, end=span.end, place=place, remote_hint=remote)
-    if with_group and len(title_parts) >= 2:
-        fields.title, fields.group = " - ".join(title_parts[:-1]), title_parts[-1]
-    else:
-        fields.title = " - ".join(title_parts) or None
+    fields.title, fields.group = _title_and_group(title_parts, group_last=with_group)
     if fields.title is None and clean_text(strip_links(after)):
         fields.title = _first_sentence(strip_links(after))
     fields.url = link.url if link else None
@@ -59,6 +56,27 @@ def read_dash_form(inner: str, span: DateSpan, link: Link | None, after: str) ->
     if not fields.place.city:
         fields.place = _city_from_text(fields.place, " ".join(segments))
     return fields
+
+
+def _title_and_group(parts: list[str], group_last: bool) -> tuple[str | None, str | None]:
+    """(title, group) of the parts after the place.
+
+    2021 lines (``June 8, 2021, City - Title - Group``) put the group last; earlier ones
+    mostly first (``Mar 27. Chicago, US - Chicago Rust Meetup - Futures in Rust``), except
+    where the last part alone reads as a group (``Fearless Concurrency - Knoldus Meetup``).
+    """
+    if len(parts) < 2:
+        return (parts[0] if parts else None), None
+    if group_last or (_GROUP_END.search(parts[-1]) and not _GROUP_WORD.search(parts[0])):
+        return " - ".join(parts[:-1]), parts[-1]
+    return " - ".join(parts[1:]), parts[0]
+
+
+_GROUP_END = re.compile(r"\b(?:meetup|group|society|community)$", re.I)
+_GROUP_WORD = re.compile(  # "Rust Munich", "Dallas Rust", "PDXRust", "Indy.rs"; not "in Rust"
+    r"(?i:\b(?:meetup|group|society|community|rustaceans)\b|^rust\b|\.rs\b)|Rust[A-Z]|\wRust\b"
+    r"|(?<!\bin )(?<!\bwith )(?<!\bof )(?<!\bfor )(?<!\band )\bRust$"
+)
 
 
 def _has_year(text: str) -> bool:

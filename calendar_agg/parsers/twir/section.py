@@ -101,6 +101,12 @@ def _heading(text: str) -> tuple[int, str] | None:
 
 def find_start(lines: Sequence[tuple[int, str]]) -> int | None:
     """Index of the line after the Upcoming Events heading, or None."""
+    found = _find_heading(lines)
+    return found[0] + 1 if found else None
+
+
+def _find_heading(lines: Sequence[tuple[int, str]]) -> tuple[int, int] | None:
+    """(index, level) of the Upcoming Events heading; a bold line has level 0."""
     for index, (_, text) in enumerate(lines):
         if "vent" not in text:
             continue
@@ -108,29 +114,40 @@ def find_start(lines: Sequence[tuple[int, str]]) -> int | None:
         bold = _BOLD_LINE.match(text)
         title = heading[1] if heading else (bold.group(1) if bold else None)
         if title is not None and _EVENTS_TITLE.search(title) and len(title) < 60:
-            return index + 1
+            return index, heading[0] if heading else 0
     return None
 
 
 def read_section(lines: Sequence[tuple[int, str]]) -> Section:
     """The entries of the Upcoming Events section of ``lines``."""
-    start = find_start(lines)
-    if start is None:
+    found = _find_heading(lines)
+    if found is None:
         return Section(found=False)
+    start, level = found[0] + 1, found[1]
     section = Section(found=True)
-    cutter = _Cutter(section)
-    for number, text in lines[start:]:
+    closing = next((i for i in range(start, len(lines)) if _BOILERPLATE.match(lines[i][1])), None)
+    cutter = _Cutter(section, level)
+    for index in range(start, len(lines)):
+        number, text = lines[index]
+        cutter.inside = closing is not None and index < closing
         if not cutter.feed(number, text):
             break
     return section
 
 
 class _Cutter:
-    """Feeds section lines one by one into entries."""
+    """Feeds section lines one by one into entries.
 
-    def __init__(self, section: Section) -> None:
+    A heading that names no region (``### Conferences``) starts a part of the section
+    whose entries have no region heading when it is deeper than the section's heading or
+    comes before the section's closing boilerplate; any other heading ends the section.
+    """
+
+    def __init__(self, section: Section, level: int = 0) -> None:
         self.section = section
         self.region: str | None = None
+        self.level = level  # of the Upcoming Events heading (0: a bold line)
+        self.inside = False  # the closing boilerplate is still to come
 
     @property
     def last(self) -> Entry | None:
@@ -150,25 +167,31 @@ class _Cutter:
             return True
         heading = _heading(text)
         if heading is not None:
-            return self._heading(number, heading[1])
+            return self._heading(number, heading[1], heading[0])
         bold = _BOLD_LINE.match(text)
         if bold and region_of(bold.group(1)):
-            return self._heading(number, bold.group(1))
+            return self._heading(number, bold.group(1), self.level + 1)
         self._content(number, text)
         return True
 
-    def _heading(self, number: int, title: str) -> bool:
+    def _heading(self, number: int, title: str, level: int) -> bool:
         region = region_of(title.strip("*_ :"))
         if region is not None:
-            self.region = region
-            if self.last is not None:
-                self.last.is_open = False
-                self.last.closed = True
+            self._set_region(region)
             return True
         if _STARTS_DATED.match(title) and ("|" in title or "](" in title):
             self._new(number, title, bullet=True)
             return True
+        if self.inside or (self.level and level > self.level):
+            self._set_region(None)  # "### Conferences": a part of the section
+            return True
         return False
+
+    def _set_region(self, region: str | None) -> None:
+        self.region = region
+        if self.last is not None:
+            self.last.is_open = False
+            self.last.closed = True
 
     def _new(self, number: int, text: str, bullet: bool) -> None:
         self.section.entries.append(Entry(number, text.strip(), self.region, bullet))
