@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from calendar_agg import __version__
-from calendar_agg.errors import CalendarAggError, ConfigError, SourceError
+from calendar_agg.errors import CalendarAggError, ConfigError, RunLockedError, SourceError
 
 log = logging.getLogger("calendar_agg")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+EXIT_BUSY = 4  # another run holds the run lock
 
 JSONL_FIELDS = ("issue", "line", "start", "end", "city", "subdivision", "country", "virtual",
-                "hybrid", "region", "group", "group_url", "title", "url", "extra_urls")
+                "hybrid", "region", "group", "group_url", "title", "url", "extra_urls",
+                "name", "precision", "confidence", "starts_at", "ends_at", "timezone", "status")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="calendar-agg",
         description="Turn newsletter event listings (This Week in Rust) into ICS calendars "
-                    "and Atom feeds.")
+                    "and Atom feeds.",
+        epilog="Run `calendar-agg COMMAND --help` for a command's options. Exit status: "
+               "0 success, 1 a source failed, 2 config or usage error, 3 other error, "
+               "4 another run is in progress.")
     parser.add_argument("--version", action="version", version=f"calendar-agg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -40,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="ad-hoc sources (file, folder or URL) instead of the configured ones")
     run.add_argument("--input-format", metavar="NAME", help="force the parser for ad-hoc sources")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                     help="when another run (or the daemon's) is in progress, wait this long "
+                          "for it, then give up with exit status 4 (default: 10)")
     run.set_defaults(handler=_cmd_run)
 
     parse = commands.add_parser("parse", parents=[common], help="parse only: print events",
@@ -51,15 +61,71 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--input-format", metavar="NAME", help="force the parser")
     parse.set_defaults(handler=_cmd_parse)
 
-    events = commands.add_parser("events", parents=[common], help="list stored events")
-    events.add_argument("--format", choices=("jsonl", "table"), default="table")
+    events = commands.add_parser("events", parents=[common], help="list stored events",
+                                 description="List the events in the store, oldest first.")
+    events.add_argument("--format", choices=("jsonl", "table"), default="table",
+                        help="output format (default: table)")
+    _add_event_filters(events)
     events.set_defaults(handler=_cmd_events)
 
     history = commands.add_parser("history", parents=[common],
-                                  help="an event's sightings and changes")
-    history.add_argument("uid")
+                                  help="an event's sightings and changes",
+                                  description="Where an event was seen (source, issue, line) "
+                                              "and how it changed.")
+    history.add_argument("uid", metavar="UID", help="the event's UID (see `events`)")
     history.set_defaults(handler=_cmd_history)
+    _add_service_commands(commands, common)
     return parser
+
+
+def _add_service_commands(commands, common: argparse.ArgumentParser) -> None:
+    daemon = commands.add_parser(
+        "daemon", parents=[common], help="run on the schedule and serve output/",
+        description="Run once now, then on [schedule]; serve output/ over HTTP unless "
+                    "[serve] enabled = false. SIGTERM or SIGINT: finish the current run, "
+                    "then exit 0.")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="serve output/ over HTTP",
+        description="Serve output/, /feed.ics and /feed.xml (filtered on request) and "
+                    "/healthz until SIGTERM or SIGINT.")
+    for command in (daemon, serve):
+        command.add_argument("--host", metavar="ADDRESS",
+                             help="address to listen on (default: [serve] host)")
+        command.add_argument("--port", type=int, metavar="PORT",
+                             help="port to listen on; 0 = any free port (default: [serve] port)")
+    daemon.set_defaults(handler=_cmd_daemon)
+    serve.set_defaults(handler=_cmd_serve)
+    status = commands.add_parser(
+        "status", parents=[common], help="health of each source",
+        description="Per source: last attempt, last success, last error, consecutive "
+                    "failures, events found last time. Exit status 1 when a source is failing.")
+    status.add_argument("--json", action="store_true", help="print as JSON")
+    status.set_defaults(handler=_cmd_status)
+
+
+def _add_event_filters(events: argparse.ArgumentParser) -> None:
+    """``events`` filters: all given ones must match; a repeated flag matches any value."""
+    from calendar_agg import browse
+
+    def checked(parse):
+        def convert(text: str):
+            try:
+                return parse(text)
+            except ValueError as exc:
+                raise argparse.ArgumentTypeError(str(exc)) from None
+        return convert
+
+    events.add_argument("--region", action="append", type=checked(browse.region_name),
+                        default=[], help="only events in this region (Europe, north-america)")
+    events.add_argument("--country", action="append", type=checked(browse.country_code),
+                        default=[], help="only events in this country (DE, Germany)")
+    events.add_argument("--city", action="append", default=[], help="only events in this city")
+    events.add_argument("--from", dest="first", type=checked(dt.date.fromisoformat),
+                        metavar="YYYY-MM-DD", help="only events on or after this day")
+    events.add_argument("--to", dest="last", type=checked(dt.date.fromisoformat),
+                        metavar="YYYY-MM-DD", help="only events starting on or before this day")
+    events.add_argument("--text", default="", help="only events whose title, organiser, "
+                                                   "place or links contain this text")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"calendar-agg: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RunLockedError as exc:
+        print(f"calendar-agg: {exc}; try again later", file=sys.stderr)
+        return EXIT_BUSY
     except CalendarAggError as exc:
         print(f"calendar-agg: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -98,14 +167,13 @@ def _settings(args: argparse.Namespace):
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from calendar_agg.config import adhoc_source
-    from calendar_agg.pipeline import run_once
 
     settings = _settings(args)
     sources = [adhoc_source(loc, args.input_format) for loc in args.locations] or None
     if sources is None and not settings.sources:
         raise ConfigError(str(settings.config_path or "<defaults>"),
                           ["sources: none configured and no PATH_OR_URL given"])
-    report = run_once(settings, sources=sources)
+    report = _locked_run(settings, sources, args)
     if args.json:
         print(json.dumps(_report_dict(report), indent=1))
     elif not args.quiet:
@@ -113,11 +181,32 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _locked_run(settings, sources, args: argparse.Namespace):
+    """run_once under the run lock, then the run record for /healthz."""
+    from calendar_agg.health import run_record, run_record_path, write_run_record
+    from calendar_agg.lock import lock_path, run_lock
+    from calendar_agg.pipeline import run_once, utc_now
+    from calendar_agg.progress import progress_for
+
+    with run_lock(lock_path(settings.store.path), wait=max(0.0, args.wait)):
+        started = time.monotonic()
+        report = run_once(settings, sources=sources,
+                          progress=progress_for(sys.stderr, args.quiet or args.json))
+        try:
+            write_run_record(run_record_path(settings.store.path),
+                             run_record(report, utc_now(), time.monotonic() - started))
+        except OSError as exc:
+            log.warning("cannot write the run record: %s", exc)
+    return report
+
+
 def _report_dict(report) -> dict:
     return {
         "started": report.started.isoformat(),
         "sources": [{"name": s.name, "documents": s.documents, "events": s.events,
-                     "unchanged": s.skipped, "error": s.error} for s in report.sources],
+                     "unchanged": s.skipped, "error": s.error, "failures": s.failures,
+                     "last_success": s.last_success.isoformat() if s.last_success else None}
+                    for s in report.sources],
         "events_found": report.events_found, "new": report.new, "updated": report.updated,
         "problems": [str(p) for p in report.problems], "written": len(report.written),
         "refused": report.refused,
@@ -130,6 +219,9 @@ def _print_report(report) -> None:
         state = (f"FAILED: {source.error}" if source.error else
                  "unchanged" if source.skipped else
                  f"{source.documents} documents, {source.events} events")
+        if source.error:
+            since = source.last_success.isoformat() if source.last_success else "never"
+            state += f" ({source.failures} consecutive failures; last success: {since})"
         print(f"source {source.name}: {state}")
     for problem in report.problems[:50]:
         print(f"problem: {problem}")
@@ -176,6 +268,8 @@ def event_jsonl(event) -> dict:
     row["start"] = event.start.isoformat()
     row["end"] = event.end.isoformat() if event.end else None
     row["extra_urls"] = list(event.extra_urls)
+    for name in ("starts_at", "ends_at"):  # ISO 8601 with the offset of the event's zone
+        row[name] = row[name].isoformat() if row[name] else None
     return row
 
 
@@ -183,46 +277,91 @@ def _print_table(events) -> None:
     for event in events:
         place = ", ".join(p for p in (event.city, event.subdivision, event.country) if p)
         flags = "hybrid" if event.hybrid else "virtual" if event.virtual else ""
-        print(f"{event.start}  {place or '-':<28} {flags:<7} {event.region or '-':<13} "
+        when = {"month": event.start.isoformat()[:7], "year": str(event.start.year)}.get(
+            event.precision, event.start.isoformat())
+        print(f"{when:<10}  {place or '-':<28} {flags:<7} {event.region or '-':<13} "
               f"{(event.title or event.group or '')[:60]}")
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
+    from calendar_agg import browse
     from calendar_agg.store import Store
 
-    settings = _settings(args)
-    store = Store.open(settings.store.path)
+    query = browse.EventQuery(tuple(args.region), tuple(args.country), tuple(args.city),
+                              args.first, args.last, args.text)
+    store = Store.open(_settings(args).store.path)
     try:
-        for event in store.events():
+        for event in query.select(store.events()):
             if args.format == "jsonl":
-                row = event_jsonl(event)
-                row.pop("issue"), row.pop("line")
-                row.update(uid=event.uid, regions=list(event.regions), status=event.status,
-                           sequence=event.sequence, first_seen=event.first_seen.isoformat(),
-                           last_seen=event.last_seen.isoformat(), region=event.region)
-                print(json.dumps(row, ensure_ascii=False))
+                print(json.dumps(browse.stored_jsonl(event, JSONL_FIELDS), ensure_ascii=False))
             else:
-                print(f"{event.uid}  {event.start}  {event.status:<9} "
-                      f"{'/'.join(event.regions):<22} {(event.title or event.group or '')[:50]}")
+                print(browse.table_line(event))
     finally:
         store.close()
     return EXIT_OK
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from calendar_agg import browse
     from calendar_agg.store import Store
 
-    settings = _settings(args)
-    store = Store.open(settings.store.path)
+    store = Store.open(_settings(args).store.path)
     try:
-        sightings = store.sightings(args.uid)
-        if not sightings:
-            print(f"calendar-agg: no event with UID {args.uid}", file=sys.stderr)
+        event = store.event(args.uid)
+        if event is None:
+            print(f"calendar-agg: no event with UID {args.uid} (see `calendar-agg events`)",
+                  file=sys.stderr)
             return EXIT_FAILED
-        for source, issue, line, issue_date in sightings:
-            print(f"seen     {issue_date or '-'}  {source}: {issue}:{line}")
-        for at, source, issue, change, details in store.history(args.uid):
-            print(f"{change:<8} {at}  {source}: {issue}  {details}")
+        lines = browse.history_lines(event, store.sightings(args.uid), store.history(args.uid))
     finally:
         store.close()
+    print("\n".join(lines))
     return EXIT_OK
+
+
+def _cmd_daemon(args: argparse.Namespace) -> int:
+    from calendar_agg.daemon import run_service
+
+    settings = _settings(args)
+    if not settings.sources:
+        raise ConfigError(str(settings.config_path or "<defaults>"),
+                          ["sources: none configured; the daemon needs [[sources]]"])
+    return run_service(settings, scheduled=True, serving=settings.serve.enabled,
+                       host=args.host or settings.serve.host,
+                       port=settings.serve.port if args.port is None else args.port)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from calendar_agg.daemon import run_service
+
+    settings = _settings(args)
+    return run_service(settings, scheduled=False, serving=True,
+                       host=args.host or settings.serve.host,
+                       port=settings.serve.port if args.port is None else args.port)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from calendar_agg.health import read_run_record, read_source_health, run_record_path
+
+    settings = _settings(args)
+    sources = read_source_health(settings)
+    if args.json:
+        last_run = read_run_record(run_record_path(settings.store.path))
+        print(json.dumps({"last_run": last_run, "sources": sources}, indent=1))
+    else:
+        for row in sources:
+            _print_source_health(row)
+    return EXIT_FAILED if any(row["failures"] for row in sources) else EXIT_OK
+
+
+def _print_source_health(row: dict) -> None:
+    print(f"source {row['name']}" + ("" if row["configured"] else " (not configured)"))
+    print(f"  last attempt: {row['last_attempt'] or 'never'}")
+    print(f"  last success: {row['last_success'] or 'never'}")
+    events = row["events_last"]
+    print(f"  events found last time: {'-' if events is None else events}")
+    if row["failures"]:
+        print(f"  FAILING: {row['failures']} consecutive failures; last error: "
+              f"{row['last_error']}")
+        if row["next_attempt"]:
+            print(f"  next attempt after: {row['next_attempt']}")

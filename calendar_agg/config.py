@@ -233,6 +233,14 @@ def _check_schedule(schedule: dict[str, Any], publish: dict[str, Any],
             parse_interval(interval)
         except ValueError as exc:
             problems.append(f"schedule.interval: {exc}")
+    cron = schedule.get("cron")
+    if isinstance(cron, str):
+        from calendar_agg.schedule import cron_trigger
+
+        try:
+            cron_trigger(cron)
+        except ValueError as exc:
+            problems.append(f"schedule.cron: {exc}")
     if isinstance(schedule.get("jitter"), int) and schedule["jitter"] < 0:
         problems.append(f"schedule.jitter: must be 0 or more, not {schedule['jitter']}")
     refresh = publish.get("refresh")

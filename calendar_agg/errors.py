@@ -7,7 +7,9 @@
     ├── SourceError                  a source could not be fetched or read
     │   └── DocumentError (ValueError)  a fetched document is unreadable (binary, bad encoding)
     ├── StoreError                   the SQLite store cannot be opened, migrated or written
-    └── PublishError                 output cannot be written, or a feed would collapse
+    ├── PublishError                 output cannot be written, or a feed would collapse
+    ├── RunLockedError               another run holds the run lock (daemon or `run`)
+    └── QueryError (ValueError)      a bad query parameter of a filtered feed (HTTP 400)
 
 Errors carry their context as attributes and build their message from them;
 only ``calendar_agg.cli`` turns them into text for people.
@@ -33,9 +35,10 @@ class ConfigError(CalendarAggError, ValueError):
 class SourceError(CalendarAggError):
     """A source could not be fetched or read."""
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, retry_after: float | None = None) -> None:
         self.source = source
         self.reason = reason
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
         super().__init__(f"source {source!r}: {reason}")
 
 
@@ -64,3 +67,22 @@ class PublishError(CalendarAggError):
         self.target = target
         self.reason = reason
         super().__init__(f"publishing {target}: {reason}")
+
+
+class RunLockedError(CalendarAggError):
+    """Another process is running the pipeline on the same store."""
+
+    def __init__(self, path: str, holder: str | None) -> None:
+        self.path = path
+        self.holder = holder  # "pid 1234" as written in the lock file, when known
+        by = f" ({holder})" if holder else ""
+        super().__init__(f"another run is in progress{by}; lock file {path}")
+
+
+class QueryError(CalendarAggError, ValueError):
+    """A query parameter of a filtered feed that cannot be used."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        self.parameter = parameter
+        self.reason = reason
+        super().__init__(f"parameter {parameter!r}: {reason}")

@@ -36,6 +36,8 @@ class Document:
     location: str = ""  # path or URL, for messages
     format: str | None = None  # forced parser name; None = detect
     content_type: str | None = None  # from HTTP, when known
+    fetched_at: dt.datetime | None = None  # when it was fetched (the run's clock)
+    timezone: str | None = None  # the source's IANA zone for floating times (ICS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,22 @@ class RawEvent:
     url: str | None = None
     extra_urls: tuple[str, ...] = ()
     source: str = ""
+    # A timed event (from a calendar source): aware start and end in the zone named by
+    # ``timezone`` (IANA, "UTC" for UTC); ``start``/``end`` stay its local dates.
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    timezone: str | None = None
+    status: str | None = None  # "CANCELLED" when the source cancels it; None = as listed
+    # The source's own id of the occurrence (ICS: UID, "#" + RECURRENCE-ID for a member of a
+    # series); stays when the organiser moves or renames the event.
+    source_uid: str | None = None
+    precision: str = "day"  # "day", "month" or "year": how exactly start/end are known
+    confidence: float | None = None  # 0-1, how sure a prose reader (posts) is; None = listed
+
+    @property
+    def name(self) -> str | None:
+        """The event's name: its title (JSONL ``name``)."""
+        return self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,16 @@ class Event:
     last_seen: dt.datetime | None = None
     last_modified: dt.datetime | None = None
     issues: tuple[str, ...] = ()  # issues it was announced in, oldest first
+    starts_at: dt.datetime | None = None  # a timed event: aware start and end, see RawEvent
+    ends_at: dt.datetime | None = None
+    timezone: str | None = None
+    precision: str = "day"  # "day", "month" or "year" (month/year: from posts)
+    confidence: float | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The event's name: its title (JSONL ``name``)."""
+        return self.title
 
     @property
     def region(self) -> str:
@@ -145,6 +173,9 @@ class SourceReport:
     events: int = 0
     error: str | None = None
     skipped: bool = False  # unchanged since the last run (conditional GET)
+    failures: int = 0  # consecutive failed runs, this one included
+    last_success: dt.datetime | None = None
+    next_attempt: dt.datetime | None = None  # set while a failing source is left alone
 
 
 @dataclass(slots=True)

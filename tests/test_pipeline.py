@@ -99,15 +99,17 @@ def test_cli_parse_jsonl_is_pure_and_complete(tmp_path):
     assert len(rows) == 8
     assert list(rows[0]) == ["issue", "line", "start", "end", "city", "subdivision", "country",
                              "virtual", "hybrid", "region", "group", "group_url", "title",
-                             "url", "extra_urls"]
+                             "url", "extra_urls", "name", "precision", "confidence",
+                             "starts_at", "ends_at", "timezone", "status"]
     srug = next(r for r in rows if r["subdivision"] == "WA" and r["hybrid"])
     assert srug == {
-        "issue": "2025-06-04-this-week-in-rust.md", "line": 15, "start": "2025-06-19",
+        "issue": "2025-06-04-this-week-in-rust-602", "line": 15, "start": "2025-06-19",
         "end": None, "city": "Redmond", "subdivision": "WA", "country": "US", "virtual": True,
         "hybrid": True, "region": "North America", "group": "Seattle Rust User Group",
         "group_url": "https://www.meetup.com/join-srug", "title": "June SRUG Meetup",
         "url": "https://www.meetup.com/seattle-rust-user-group/events/305658476",
-        "extra_urls": []}
+        "extra_urls": [], "name": "June SRUG Meetup", "precision": "day", "confidence": None,
+        "starts_at": None, "ends_at": None, "timezone": None, "status": None}
 
 
 def test_cli_run_without_network_fails_in_one_line_and_keeps_output(tmp_path):

@@ -19,6 +19,8 @@ PARSERS: dict[str, str] = {
     "markdown": "calendar_agg.parsers.markdown:MarkdownParser",
     "html": "calendar_agg.parsers.html:HtmlParser",
     "feed": "calendar_agg.parsers.feed:FeedParser",
+    "ics": "calendar_agg.parsers.ics:IcsParser",
+    "post": "calendar_agg.parsers.post:PostParser",
 }
 
 _instances: dict[str, Parser] = {}
