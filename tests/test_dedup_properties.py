@@ -3,6 +3,7 @@
 import datetime as dt
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,17 +50,46 @@ def _event(issue: str, line: int, day: dt.date, meetup: int, offset: int, link: 
                     source="twir")
 
 
-def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]]) -> tuple:
+# A calendar source lists some of the same meetups with their times: which meetup, date
+# offset, link variant. Its priority decides whether it or the newsletter gives the fields.
+calendar_choice = st.tuples(st.integers(0, len(MEETUPS) - 1), st.sampled_from([10, 14, 17]),
+                            st.integers(0, 1))
+calendar = st.lists(calendar_choice, max_size=4, unique=True)
+calendar_priority = st.sampled_from([None, 5, 30])
+
+
+def calendar_fetch(choices: list[tuple], day: dt.date) -> tuple[Issue, list[RawEvent]]:
+    """One fetch of the calendar on ``day``: every occurrence from one line (a series)."""
+    issue = Issue("ical", day, (day - dt.timedelta(days=31), day + dt.timedelta(days=365)))
+    events = []
+    for meetup, offset, link in choices:
+        group, group_url, city, country, links = MEETUPS[meetup]
+        start = FIRST_ISSUE + dt.timedelta(days=offset)
+        starts_at = dt.datetime.combine(start, dt.time(19), ZoneInfo("Europe/Berlin"))
+        events.append(RawEvent(
+            issue="ical", line=1, start=start, city=city, country=country, group=group,
+            group_url=group_url, title=f"{group} (calendar)", url=links[link], source="cal",
+            starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=3),
+            timezone="Europe/Berlin", source_uid=f"{meetup}-{offset}-{link}@cal"))
+    return issue, events
+
+
+def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
+             priority: int | None = None) -> tuple:
     """Run each list of issues as one run; returns every derived row of the store."""
     store = Store.open(path)
     try:
         for issues in runs:
             with store.transaction():
-                for issue, _ in issues:
-                    store.record_issue("twir", issue)
+                found = {}
+                for issue, listed in issues:
+                    source, format = (("cal", "ics") if listed and listed[0].source == "cal"
+                                      else ("twir", "markdown"))
+                    store.record_issue(source, issue, format)
+                    found[(source, issue.name)] = (issue, format)
                 events = [event for _, listed in issues for event in listed]
-                _merge(store, events, {i.name: i.date for i, _ in issues}, NOW,
-                       RunReport(started=NOW))
+                _merge(store, events, found, NOW, RunReport(started=NOW),
+                       {"cal": priority} if priority is not None else None)
         db = store._db
         return tuple(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608
                      for table in ("events", "sightings", "history"))
@@ -91,3 +121,32 @@ def test_backfill_twice_changes_nothing(choices):
     links = [(canonical_url(e.url), e.start) for e in events if e.url]
     assert len(links) == len(set(links))  # no two events share a canonical URL and date
     assert all(e.regions == (e.regions[0], "Virtual") for e in events if e.hybrid)
+
+
+@settings(max_examples=30, deadline=None)
+@given(archive, calendar, calendar_priority, st.integers(0, 3), st.randoms(use_true_random=False))
+def test_with_a_calendar_arrival_order_does_not_matter(choices, listed, priority, dropped,
+                                                       random):
+    """A calendar fetched before the issues arrive and again afterwards, with one occurrence
+    gone: the same events however the issues arrive, every time kept."""
+    issues = issues_of(choices)
+    shuffled = issues[:]
+    random.shuffle(shuffled)
+    first = calendar_fetch(listed, FIRST_ISSUE)
+    second = calendar_fetch([c for i, c in enumerate(listed) if i != dropped] or listed,
+                            FIRST_ISSUE + dt.timedelta(days=1))
+    with tempfile.TemporaryDirectory() as folder:
+        at_once = backfill(Path(folder) / "a.sqlite3", [[first, *issues], [second]], priority)
+        one_by_one = backfill(Path(folder) / "b.sqlite3",
+                              [[first], *([i] for i in shuffled), [second]], priority)
+        again = backfill(Path(folder) / "c.sqlite3",
+                         [[first, *issues], [second], [second], [*issues]], priority)
+    assert at_once == one_by_one == again
+    events = [from_json(Event, row[2]) for row in at_once[0]]
+    links = [(canonical_url(e.url), e.start) for e in events if e.url]
+    assert len(links) == len(set(links))
+    timed = {(canonical_url(url), FIRST_ISSUE + dt.timedelta(days=offset))
+             for meetup, offset, link in listed if (url := MEETUPS[meetup][4][link])}
+    for event in events:  # every meetup the calendar lists has its time, whoever won
+        if (canonical_url(event.url), event.start) in timed:
+            assert event.starts_at is not None and event.timezone == "Europe/Berlin"

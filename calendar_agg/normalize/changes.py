@@ -19,19 +19,21 @@ import bisect
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from calendar_agg.models import Event, Issue, Problem, RawEvent
+from calendar_agg.normalize.calendars import CALENDAR_FORMATS, DELETED
 from calendar_agg.normalize.identity import identity_key, uid_for
-from calendar_agg.normalize.merge import Listing, check_place, combine, group_listings
-from calendar_agg.store import Change, EventRecord, Sighting
+from calendar_agg.normalize.merge import Listing, check_place, combine, group_listings, priority_of
+from calendar_agg.store import Change, EventRecord, Sighting, occurrence_key
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
 
 # RawEvent fields that are not the event's fields: where a listing was, and the heading
 # (the event's regions replace it).
 _BOOKKEEPING = frozenset({"issue", "line", "source", "region"})
+_TIME_FIELDS = ("starts_at", "ends_at", "timezone")
 # Event fields whose change is not a real change (no SEQUENCE bump), and why:
 _NOT_CHANGES = frozenset({
     "extra_urls",  # mirrors come and go from week to week
@@ -42,19 +44,27 @@ _NOT_CHANGES = frozenset({
 
 
 def events_from_listings(rows: Iterable[tuple[RawEvent, dt.date | None, dt.datetime]],
-                         issues: Iterable[tuple[str, Issue]]
+                         issues: Iterable[tuple[str, Issue]],
+                         formats: Mapping[tuple[str, str], str] | None = None,
+                         priorities: Mapping[str, int] | None = None
                          ) -> tuple[list[EventRecord], list[Problem]]:
     """Every event from every stored listing (as parsed, issue date, when first stored),
-    with the problems found: places kept as written, likely duplicates left apart."""
+    with the problems found: places kept as written, likely duplicates left apart.
+    ``formats``: (source, issue) -> the format it was read with; ``priorities``: source ->
+    its configured priority (``merge.priority_of``)."""
+    formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
     for raw, issue_date, stored_at in rows:
         event, messages = check_place(raw)
         seen = (dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC) if issue_date
                 else stored_at)
-        listings.append(Listing(event, seen, identity_key(event)))
+        authority = priority_of(formats.get((raw.source, raw.issue)), priorities.get(raw.source))
+        listings.append(Listing(event, seen, identity_key(event), authority))
         problems += [Problem(raw.source, raw.issue, raw.line, message) for message in messages]
     groups, duplicates = group_listings(listings)
-    covered = coverages(issues, listings)
+    calendars = {key for key, format in formats.items() if format in CALENDAR_FORMATS}
+    covered = coverages([(source, issue) for source, issue in issues
+                         if (source, issue.name) not in calendars], listings)
     problems += [_duplicate(a, b) for a, b in duplicates]
     return [derive(group, covered) for group in groups], problems
 
@@ -107,29 +117,96 @@ def derive(listings: list[Listing], covered: dict[str, list[Coverage]]) -> Event
         snapshots[listing.snapshot].append(listing)
     steps: list[tuple] = [(key, found) for key, found in snapshots.items()]
     steps += [((c.seen, c.source, c.issue), c) for c in _silent(listings, covered, snapshots)]
+    words: dict[tuple[str, str], _Word] = {}  # by (source, calendar occurrence or "")
     state: dict | None = None
     history: list[Change] = []
-    last_listed = listings[0].seen
     for (seen, source, issue), step in sorted(steps, key=lambda s: s[0]):
-        if isinstance(step, Coverage):
-            if state and state["status"] == "CONFIRMED" and seen > last_listed \
-                    and step.first <= state["start"] <= step.last:
-                state = state | {"status": "CANCELLED"}
-                history.append(Change(seen, source, issue, "cancelled", {
-                    "status": ["CONFIRMED", "CANCELLED"],
-                    "reason": f"not listed although the issue lists {step.first} to {step.last}"}))
+        reasons = []
+        for key, part in _parts(source, step):
+            word, reason = _hear(words.get(key), seen, source, part)
+            if word is not None:
+                words[key], reasons = word, reasons + [reason]
+        if not reasons:
             continue
-        last_listed = seen
-        fields = _fields(step)
+        reason = next((r for r in reasons if r), None)
+        fields = _agreed(words)
         if state is None:
             history.append(Change(seen, source, issue, "new", {"status": fields["status"]}))
         else:
             changes = _differences(state, fields)
+            if reason and changes.get("status", [None, None])[1] == "CANCELLED":
+                changes["reason"] = reason
             if changes:
                 history.append(Change(seen, source, issue, _kind(changes), changes))
         state = fields
     assert state is not None  # a group always has a listing
     return _record(listings, state, history)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """What one source last said about an event, and how much that counts."""
+
+    fields: dict
+    seen: dt.datetime
+    source: str
+    priority: int
+
+    @property
+    def rank(self) -> tuple:
+        """The most authoritative source first; among equals, whoever spoke last."""
+        return (self.priority, self.seen, self.source)
+
+
+def _hear(word: _Word | None, seen: dt.datetime, source: str, step: list[Listing] | Coverage
+          ) -> tuple[_Word | None, str | None]:
+    """A source's new word on the event after one of its issues, with the reason for a
+    cancellation; (None, None) when the step says nothing new. An issue that covers the
+    event's date without listing it, after the source last listed it, cancels it."""
+    if isinstance(step, Coverage):
+        if word and word.fields["status"] == "CONFIRMED" and seen > word.seen \
+                and step.first <= word.fields["start"] <= step.last:
+            return (_Word(word.fields | {"status": "CANCELLED"}, seen, source, word.priority),
+                    f"not listed although the issue lists {step.first} to {step.last}")
+        return None, None
+    reason = ("deleted from the calendar" if all(li.event.status == DELETED for li in step)
+              else None)
+    return _Word(_fields(step), seen, source, max(li.priority for li in step)), reason
+
+
+def _live(word: _Word) -> tuple:
+    return (word.fields["status"] == "CONFIRMED", word.seen)
+
+
+def _parts(source: str, step: list[Listing] | Coverage
+           ) -> list[tuple[tuple[str, str], list[Listing] | Coverage]]:
+    """A step split by who speaks: a calendar speaks for each of its occurrences (one meetup
+    it lists twice is deleted only when both are gone), a newsletter issue as a whole."""
+    if isinstance(step, Coverage):
+        return [((source, ""), step)]
+    found: dict[str, list[Listing]] = defaultdict(list)
+    for listing in step:
+        found[listing.event.source_uid or ""].append(listing)
+    return [((source, uid), found[uid]) for uid in sorted(found)]
+
+
+def _agreed(words: dict[tuple[str, str], _Word]) -> dict:
+    """The event's fields: the most authoritative source's word (a calendar's live
+    occurrence before a deleted one); when it has a bare date, the time another source
+    gives for that date (a time beats a bare date)."""
+    per_source: dict[str, _Word] = {}
+    for (source, _), word in sorted(words.items()):
+        best = per_source.get(source)
+        if best is None or _live(word) > _live(best):
+            per_source[source] = word
+    ranked = sorted(per_source.values(), key=lambda w: w.rank, reverse=True)
+    best = ranked[0].fields
+    if best["starts_at"] is None:
+        timed = next((w.fields for w in ranked[1:] if w.fields["starts_at"] is not None
+                      and w.fields["start"] == best["start"]), None)
+        if timed is not None:
+            best = best | {name: timed[name] for name in _TIME_FIELDS}
+    return best
 
 
 def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
@@ -153,7 +230,7 @@ def _fields(listings: list[Listing]) -> dict:
     shared = {f.name for f in dataclasses.fields(Event)} - _BOOKKEEPING
     fields = {f.name: getattr(combined, f.name) for f in dataclasses.fields(RawEvent)
               if f.name in shared}
-    cancelled = any(getattr(li.event, "status", None) == "CANCELLED" for li in listings)
+    cancelled = any(li.event.status in ("CANCELLED", DELETED) for li in listings)
     return fields | {"regions": regions, "status": "CANCELLED" if cancelled else "CONFIRMED"}
 
 
@@ -182,10 +259,12 @@ def _record(listings: list[Listing], state: dict, history: list[Change]) -> Even
         at = change.at if not modified or change.at > modified[-1] else \
             modified[-1] + dt.timedelta(seconds=1)
         modified.append(at)
-    issues = tuple(dict.fromkeys(li.event.issue for li in listings))
+    listed = [li for li in listings if li.event.status != DELETED]  # deletions are no sightings
+    issues = tuple(dict.fromkeys(li.event.issue for li in listed))
     event = Event(uid=uid_for(listings[0].key), sequence=len(history) - 1,
-                  first_seen=listings[0].seen, last_seen=listings[-1].seen,
+                  first_seen=listings[0].seen, last_seen=listed[-1].seen,
                   last_modified=modified[-1], issues=issues, **state)
-    sightings = tuple(Sighting(li.event.source, li.event.issue, li.event.line,
-                               li.seen.date()) for li in listings)
+    sightings = tuple(Sighting(li.event.source, li.event.issue, li.event.line, li.seen.date(),
+                               occurrence=occurrence_key(li.event, li.seen.date()))
+                      for li in listed)
     return EventRecord(event, sightings, tuple(history))

@@ -9,13 +9,17 @@ Which listings are one event (exact rules, no fuzzy matching; README "Duplicates
    link is event-specific, or has a path and is no organiser's link;
 3. a move: one event-specific link listed with one date, then with another, where no issue
    lists both dates (else it is a series) and the new date was first listed before the
-   previous one had passed (else it is the next occurrence); moving back counts too;
+   previous one had passed (else it is the next occurrence); moving back counts too; not
+   for calendar listings, whose own ids tell their moves (a series shares one link);
 4. a replaced link: listings with the same date, organiser (same group link, Meetup group or
    group name) and city whose links differ, where
    each link's listings all come from issues before the next one's (the editor swapped the
    link), or whose titles are the same (an event listed twice). Other listings with the same
    date, organiser and city (shown together in one issue, or alternating) are left apart
-   and reported for review.
+   and reported for review. Between a calendar and newsletters, the same date, organiser
+   and city is one event when each calendar lists one event there and the newsletters one.
+
+Which listing gives the event's fields is decided in ``changes`` by ``priority_of``.
 """
 
 from __future__ import annotations
@@ -36,18 +40,41 @@ from calendar_agg.normalize.identity import (
     canonical_url, fold, identity_key, is_event_specific, organiser_keys, place_key)
 
 
+# How authoritative each format's listings are when listings of one event disagree (higher
+# wins; ``[[sources]] priority`` overrides): the organiser's own calendar beats a newsletter,
+# which beats a blog post read as prose.
+FORMAT_PRIORITY = {"ics": 20, "markdown": 10, "html": 10, "feed": 10, "post": 5}
+DEFAULT_PRIORITY = 10  # a format not named above, or not known
+
+
+def priority_of(format: str | None, configured: int | None = None) -> int:
+    """A source's authority: its configured ``priority``, else its format's default."""
+    if configured is not None:
+        return configured
+    return FORMAT_PRIORITY.get(format or "", DEFAULT_PRIORITY)
+
+
 @dataclass(frozen=True)
 class Listing:
-    """One resolved listing with its identity and when it was published."""
+    """One resolved listing with its identity, when it was published and how much its
+    source counts (``priority_of``)."""
 
     event: RawEvent
     seen: dt.datetime  # midnight UTC of its issue's date, else when it was first stored
     key: str
+    priority: int = DEFAULT_PRIORITY
 
     @property
     def order(self) -> tuple:
-        """Issue date first; ties broken by source, issue name and line."""
-        return (self.seen, self.event.source, self.event.issue, self.event.line)
+        """Issue date first; ties broken by source, issue name and line, then (for the
+        occurrences of a calendar series, which share a line) date and the source's id."""
+        return (self.seen, self.event.source, self.event.issue, self.event.line,
+                self.event.start, self.event.source_uid or "")
+
+    @property
+    def from_calendar(self) -> bool:
+        """Listed by a calendar source, which gives each event its own id."""
+        return bool(self.event.source_uid)
 
     @property
     def snapshot(self) -> tuple[dt.datetime, str, str]:
@@ -203,7 +230,8 @@ def _link_moves(by_key: dict[str, list[Listing]], partition: _Partition) -> None
     by_url: dict[str, list[str]] = defaultdict(list)
     for key, found in by_key.items():
         url = found[0].event.url
-        if key.startswith("url|") and is_event_specific(url):
+        calendar = any(li.from_calendar for li in found)  # its own ids tell moves (rule 1)
+        if key.startswith("url|") and is_event_specific(url) and not calendar:
             by_url[canonical_url(url) or ""].append(key)
     for keys in by_url.values():
         ordered = sorted(keys, key=lambda k: by_key[k][0].order)
@@ -226,19 +254,55 @@ def _link_replaced(by_key: dict[str, list[Listing]], partition: _Partition
                 buckets[bucket].append(key)
     review: list[tuple[str, str]] = []
     for keys in buckets.values():
-        if len(keys) < 2:
-            continue
-        ordered = sorted(keys, key=lambda k: by_key[k][0].order)
-        if all(by_key[a][-1].seen < by_key[b][0].seen for a, b in pairwise(ordered)):
-            for a, b in pairwise(ordered):
-                partition.union(a, b)
-        else:
-            for a, b in combinations(ordered, 2):
-                if _titles(by_key[a]) & _titles(by_key[b]):
-                    partition.union(a, b)
-                else:
-                    review.append((a, b))
+        listed = [k for k in keys if not any(li.from_calendar for li in by_key[k])]
+        review += _replaced_links(listed, by_key, partition)
+        if len(listed) < len(keys):
+            review += _join_calendars(keys, by_key, partition)
     return review
+
+
+def _replaced_links(keys: list[str], by_key: dict[str, list[Listing]],
+                    partition: _Partition) -> list[tuple[str, str]]:
+    """Rule 4 among newsletter listings: links swapped one after the other, or the same
+    title; the other pairs are returned for review."""
+    if len(keys) < 2:
+        return []
+    review = []
+    ordered = sorted(keys, key=lambda k: by_key[k][0].order)
+    if all(by_key[a][-1].seen < by_key[b][0].seen for a, b in pairwise(ordered)):
+        for a, b in pairwise(ordered):
+            partition.union(a, b)
+    else:
+        for a, b in combinations(ordered, 2):
+            if _titles(by_key[a]) & _titles(by_key[b]):
+                partition.union(a, b)
+            else:
+                review.append((a, b))
+    return review
+
+
+def _join_calendars(keys: list[str], by_key: dict[str, list[Listing]],
+                    partition: _Partition) -> list[tuple[str, str]]:
+    """Rule 4 across sources: same date, organiser and city is one event when each calendar
+    lists one event there and the newsletters (after their own rule 4) one at most. A
+    calendar listing two is certain they differ: the pairs across sources go to review."""
+    per_calendar: dict[str, set[str]] = defaultdict(set)
+    listed: set[str] = set()
+    for key in keys:
+        for li in by_key[key]:
+            if li.from_calendar:
+                per_calendar[li.event.source].add(partition.find(key))
+            else:
+                listed.add(partition.find(key))
+    if all(len(found) == 1 for found in per_calendar.values()) and len(listed) <= 1:
+        first, *rest = sorted(keys)
+        for key in rest:
+            partition.union(first, key)
+        return []
+    ordered = sorted(keys, key=lambda k: by_key[k][0].order)
+    return [(a, b) for a, b in combinations(ordered, 2)
+            if any(li.from_calendar for li in by_key[a]) != any(
+                li.from_calendar for li in by_key[b])]
 
 
 def _titles(listings: list[Listing]) -> set[str]:
@@ -251,7 +315,7 @@ def _titles(listings: list[Listing]) -> set[str]:
 def combine(listings: list[Listing]) -> tuple[RawEvent, tuple[str, ...]]:
     """The fields of an event from the listings of one issue: an event that issue lists both
     online and in person is hybrid; the in-person listing with a city gives the place."""
-    same_issue = sorted(listings, key=lambda li: li.event.line)
+    same_issue = sorted(listings, key=lambda li: li.order)
     online = [li.event for li in same_issue if li.event.virtual]
     in_person = [li.event for li in same_issue if not li.event.virtual or li.event.hybrid]
     events = [li.event for li in same_issue]
