@@ -28,8 +28,10 @@ def entry_id(event: Event) -> str:
 
 
 def entry_title(event: Event) -> str:
-    """``2025-03-12 · Berlin, DE · Rust Hack and Learn``."""
-    return f"{event.start.isoformat()} · {place_line(event)} · {display_title(event)}"
+    """``2025-03-12 · Berlin, DE · Rust Hack and Learn`` (``2024-03 · ...`` for an event
+    known only to the month)."""
+    day = event.start.isoformat() if event.precision == "day" else date_text(event)
+    return f"{day} · {place_line(event)} · {display_title(event)}"
 
 
 def feed_bytes(events: list[Event], *, name: str, title: str, description: str,

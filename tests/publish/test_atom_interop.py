@@ -172,3 +172,14 @@ def test_entry_content_is_escaped(settings, make_event):
     assert not list(html.iter("img", "script"))
     assert "javascript" not in entry.content[0].value
     assert '<img src=x onerror=alert(1)> & "q"' in html.text_content()
+
+
+def test_event_known_to_the_month_says_so_in_title_and_content(settings, make_event):
+    summit = make_event("summit", dt.date(2025, 6, 1), ("Europe",), end=dt.date(2025, 6, 30),
+                        city="London", country="GB", title="Rust Leads Summit",
+                        precision="month")
+    publish([summit], settings, TODAY)
+    (entry,) = feed(settings).entries
+    assert entry.title == "2025-06 · London, GB · Rust Leads Summit"
+    assert "When: 2025-06" in lxml.html.fromstring(entry.content[0].value).text_content()
+    assert "2025-06-01" not in entry.content[0].value
