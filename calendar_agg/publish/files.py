@@ -8,6 +8,8 @@ from pathlib import Path
 
 from calendar_agg.errors import PublishError
 
+TEMP_SUFFIX = ".tmp"  # temp files are ".<name>.<random>.tmp" beside their target
+
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` via a temp file + rename; False when already identical."""
@@ -15,7 +17,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -29,3 +31,19 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise PublishError(str(path), exc.strerror or str(exc)) from None
     return True
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temp files a killed run left in ``folder``; how many there were.
+
+    Only one run publishes at a time (the run lock), so no temp file here is in use.
+    """
+    removed = 0
+    for temp in folder.rglob(f".*{TEMP_SUFFIX}") if folder.is_dir() else ():
+        try:
+            temp.unlink()
+            removed += 1
+        except OSError as exc:
+            raise PublishError(str(temp), f"cannot remove a leftover temp file: "
+                                          f"{exc.strerror or exc}") from None
+    return removed

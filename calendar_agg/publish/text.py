@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_agg.models import Event
 
-# Characters XML 1.0 forbids; event text must never carry them into a feed or page.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids, and the DEL and C1 controls it discourages (feed readers
+# "repair" those as Windows-1252); event text never carries them into a feed or page.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def clean_text(text: str | None) -> str:
@@ -52,6 +55,34 @@ def event_link(event: Event) -> str | None:
 
 
 def date_text(event: Event) -> str:
+    """"2025-06-19", "2025-06-19 – 2025-06-21", for a timed event its local time and
+    zone: "2025-06-19 19:00–22:00 (Europe/Berlin)", and for an event known only to the
+    month or year (from a post) "2024-03" or "2018"."""
+    if event.precision == "month":
+        return f"{event.start:%Y-%m}"
+    if event.precision == "year":
+        return str(event.start.year)
+    if event.starts_at is not None:
+        return _time_text(event.starts_at, event.ends_at, event.timezone)
     if event.end and event.end != event.start:
         return f"{event.start.isoformat()} – {event.end.isoformat()}"
     return event.start.isoformat()
+
+
+def _time_text(starts_at: dt.datetime, ends_at: dt.datetime | None, zone_name: str | None
+               ) -> str:
+    zone = _zone(zone_name)
+    start = starts_at.astimezone(zone) if zone else starts_at
+    text = f"{start.date().isoformat()} {start:%H:%M}"
+    if ends_at is not None and ends_at > starts_at:
+        end = ends_at.astimezone(zone) if zone else ends_at
+        text += f"–{end:%H:%M}" if end.date() == start.date() else \
+            f" – {end.date().isoformat()} {end:%H:%M}"
+    return f"{text} ({zone_name or start.strftime('UTC%z')})"
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from calendar_agg import __version__
 from calendar_agg.config import SourceSettings
-from calendar_agg.errors import SourceError
+from calendar_agg.errors import DocumentError, SourceError
 from calendar_agg.models import Document
 from calendar_agg.sources import MAX_DOCUMENT_BYTES, FetchResult, HttpState
-from calendar_agg.sources.decode import decode_document
+from calendar_agg.sources.decode import decode_document, kind_mismatch
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,10 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_WAIT = 30.0  # a longer Retry-After is left to a later run
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
+# All attempts at one URL, body included, end within this many times its timeout
+# (a minute for the default 30 s): a slow or stalling server cannot hold a run up.
+BUDGET_TIMEOUTS = 2
+CHUNK_BYTES = 64 * 1024
 
 
 def new_session() -> requests.Session:
@@ -47,13 +53,17 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     headers = _conditional_headers(state)
     if session.headers.get("User-Agent", "").startswith("python-requests"):
         headers["User-Agent"] = USER_AGENT
-    response = _get_with_retries(source, session, headers)
+    deadline = time.monotonic() + BUDGET_TIMEOUTS * source.timeout
+    response = _get_with_retries(source, session, headers, deadline)
     if response.status_code == 304:
         return FetchResult(not_modified=True, http_state=state)
-    data = _read_body(source, response)
+    data = _read_body(source, response, deadline)
     content_type = response.headers.get("Content-Type", "")
     text = decode_document(data, source.name, _document_name(url), response.encoding
                            if "charset" in content_type.lower() else None)
+    mismatch = kind_mismatch(text, source.format, url)
+    if mismatch:
+        raise DocumentError(source.name, _document_name(url), mismatch)
     document = Document(source=source.name, name=_document_name(url), text=text,
                         location=url, format=source.format, timezone=source.timezone,
                         content_type=content_type.split(";")[0].strip() or None)
@@ -72,34 +82,37 @@ def _conditional_headers(state: HttpState | None) -> dict[str, str]:
 
 
 def _get_with_retries(source: SourceSettings, session: requests.Session,
-                      headers: dict[str, str]) -> requests.Response:
+                      headers: dict[str, str], deadline: float) -> requests.Response:
+    """The first answer below 400; transient failures are tried again while time is left."""
     delay = 1.0
     for attempt in range(RETRIES + 1):
-        last = attempt == RETRIES
+        left = max(0.01, deadline - time.monotonic())
         try:
-            response = session.get(source.url, headers=headers, stream=True,
-                                   timeout=(min(CONNECT_TIMEOUT, source.timeout), source.timeout))
+            response = session.get(source.url, headers=headers, stream=True, timeout=(
+                min(CONNECT_TIMEOUT, source.timeout, left), min(source.timeout, left)))
         except requests.TooManyRedirects:
             raise SourceError(source.name, f"more than {MAX_REDIRECTS} redirects") from None
         except requests.ConnectionError as exc:
-            if last or "resolve" in str(exc):  # no DNS: no network, retrying will not help
-                raise SourceError(source.name, f"cannot connect: {_short(exc)}") from None
+            failure = SourceError(source.name, f"cannot connect: {_short(exc)}")
+            if "resolve" in str(exc):  # no DNS: no network, retrying will not help
+                raise failure from None
         except requests.Timeout:
-            if last:
-                raise SourceError(source.name, f"no answer within {source.timeout:g} s") from None
+            failure = SourceError(source.name, f"no answer within {source.timeout:g} s")
         except requests.RequestException as exc:
             raise SourceError(source.name, f"request failed: {_short(exc)}") from None
         else:
-            if response.status_code < 400 or response.status_code == 304:
+            if response.status_code < 400:
                 return response
             wait = _retry_after(response)
             response.close()
-            if response.status_code not in RETRY_STATUSES or last or (wait or 0) > MAX_RETRY_WAIT:
-                reason = f"HTTP {response.status_code} {response.reason or ''}".strip()
-                if wait:
-                    reason += f" (Retry-After {wait:g} s)"
-                raise SourceError(source.name, reason)
+            reason = f"HTTP {response.status_code} {response.reason or ''}".strip()
+            failure = SourceError(source.name, reason + (f" (Retry-After {wait:g} s)"
+                                                         if wait else ""), retry_after=wait)
+            if response.status_code not in RETRY_STATUSES or (wait or 0) > MAX_RETRY_WAIT:
+                raise failure
             delay = max(delay, wait or 0)
+        if attempt == RETRIES or time.monotonic() + delay >= deadline:
+            raise failure
         log.info("%s: attempt %d failed, retrying in %g s", source.name, attempt + 1, delay)
         time.sleep(delay)
         delay *= 2
@@ -119,27 +132,42 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _read_body(source: SourceSettings, response: requests.Response) -> bytes:
-    chunks, size = [], 0
-    deadline = time.monotonic() + max(60.0, source.timeout * 2)
+def _read_body(source: SourceSettings, response: requests.Response, deadline: float) -> bytes:
+    """The body, read as it arrives: never more than the size cap, never past ``deadline``."""
+    body = bytearray()
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-        response.close()
-        raise SourceError(source.name, f"response of {declared} bytes is over the "
-                                       f"{MAX_DOCUMENT_BYTES} byte limit")
     try:
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > MAX_DOCUMENT_BYTES:
+        if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+            raise SourceError(source.name, f"response of {declared} bytes is over the "
+                                           f"{MAX_DOCUMENT_BYTES} byte limit")
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SourceError(source.name, f"response took more than "
+                                               f"{BUDGET_TIMEOUTS * source.timeout:g} s to arrive")
+            _wait_at_most(response, min(source.timeout, left))
+            chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
                 raise SourceError(source.name, f"response larger than {MAX_DOCUMENT_BYTES} bytes")
-            if time.monotonic() > deadline:
-                raise SourceError(source.name, "response took too long to arrive")
-            chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise SourceError(source.name, f"response cut off: {_short(exc)}") from None
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        raise SourceError(source.name, f"response stalled after {len(body)} bytes: nothing "
+                                       f"more within {source.timeout:g} s") from None
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+        got = f" after {len(body)}" + (f" of {declared}" if declared.isdigit() else "") + " bytes"
+        raise SourceError(source.name, f"response cut off{got}: {_short(exc)}") from None
     finally:
         response.close()
-    return b"".join(chunks)
+    return bytes(body)
+
+
+def _wait_at_most(response: requests.Response, seconds: float) -> None:
+    """Let the next read of the body wait at most ``seconds`` (the socket's timeout)."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(max(0.01, seconds))
 
 
 def _document_name(url: str) -> str:

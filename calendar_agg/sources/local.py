@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from calendar_agg.config import SourceSettings
@@ -21,6 +22,8 @@ def read_path(source: SourceSettings) -> FetchResult:
         return _read_folder(source, path)
     if not path.exists():
         raise SourceError(source.name, f"{path}: no such file or folder")
+    if not path.is_file():  # a device or pipe could be endless
+        raise SourceError(source.name, f"{path}: not a regular file or folder")
     return FetchResult(documents=[read_file(source, path)])
 
 
@@ -39,15 +42,17 @@ def _read_folder(source: SourceSettings, folder: Path) -> FetchResult:
 
 
 def read_file(source: SourceSettings, path: Path) -> Document:
-    """One file as a Document named by its file name."""
+    """One file as a Document named by its file name; never more than the size cap is read,
+    even of a file that grows while it is read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise DocumentError(source.name, path.name,
-                                f"{size} bytes is over the {MAX_DOCUMENT_BYTES} byte limit")
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_DOCUMENT_BYTES + 1) if size <= MAX_DOCUMENT_BYTES else b""
+        if size > MAX_DOCUMENT_BYTES or len(data) > MAX_DOCUMENT_BYTES:
+            raise DocumentError(source.name, path.name, f"{max(size, len(data))} bytes is "
+                                f"over the {MAX_DOCUMENT_BYTES} byte limit")
     except OSError as exc:
         raise SourceError(source.name, f"{path}: {exc.strerror or exc}") from None
     text = decode_document(data, source.name, path.name)
     return Document(source=source.name, name=path.name, text=text, location=str(path),
-                    format=source.format)
+                    format=source.format, timezone=source.timezone)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from calendar_agg.models import Event
 from calendar_agg.publish.atom import feed_bytes
 from calendar_agg.publish.ics import calendar_bytes
-from calendar_agg.publish.text import clean_text
+from calendar_agg.publish.atom import entry_title
+from calendar_agg.publish.text import clean_text, event_link, place_line
 
 T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 text = st.text(max_size=80)
@@ -44,6 +45,12 @@ def test_ics_round_trips(event):
     expected = clean_text(event.title) or clean_text(event.group) or "Rust event"
     assert str(component["SUMMARY"]) == expected
     assert not str(component["URL"]).lower().startswith(("javascript:", "data:"))
+    # the same values come back, one property each: nothing injected, nothing split
+    assert str(component["URL"]) == (event_link(event) or f"https://e.org/#{event.uid}")
+    assert str(component["LOCATION"]) == place_line(event)
+    assert component["DTEND"].dt == (event.end or event.start) + dt.timedelta(days=1)
+    assert str(component["STATUS"]) == event.status
+    assert raw.count(b"\r\nBEGIN:VEVENT\r\n") == 1 and b"\n" not in raw.replace(b"\r\n", b"")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,4 +62,6 @@ def test_atom_parses_without_error(event):
     assert not feed.bozo, feed.get("bozo_exception")
     [entry] = feed.entries
     assert entry.id == f"urn:uuid:{event.uid}"
+    assert entry.title == " ".join(entry_title(event).split())
+    assert entry.link == (event_link(event) or "https://e.org/index.html")
     assert "href=\"javascript" not in entry.content[0].value.lower()
