@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from calendar_agg.models import Document
+from calendar_agg.parsers.post import PostParser
 from calendar_agg.parsers.prose.dates import find_dates, resolve
 from calendar_agg.parsers.prose.frontmatter import post_date, read_front_matter
 from calendar_agg.parsers.prose.markup import Link, blocks, sentences
-from calendar_agg.parsers.prose.names import event_name
+from calendar_agg.parsers.prose.names import event_name, group_name, subject_name
 from calendar_agg.parsers.prose.places import cities_in, online_in
 
 D = dt.date
@@ -80,6 +82,12 @@ def test_find_dates_ignores_what_is_no_date(text: str) -> None:
         ("last weekend", None, D(2017, 10, 2), (D(2017, 9, 30), D(2017, 10, 1), "day")),
         ("12–13 October", None, None, None),
         ("last weekend", 2017, None, None),
+        ("Last week", None, D(2023, 11, 20), (D(2023, 11, 1), D(2023, 11, 30), "month")),
+        ("this past week", None, D(2021, 6, 17), (D(2021, 6, 1), D(2021, 6, 30), "month")),
+        ("next month", None, D(2024, 12, 10), (D(2025, 1, 1), D(2025, 1, 31), "month")),
+        ("last month", None, D(2024, 1, 2), (D(2023, 12, 1), D(2023, 12, 31), "month")),
+        ("last week", None, D(2024, 3, 4), None),  # Feb 26 – Mar 3: which month?
+        ("next month", 2024, None, None),
     ],
 )
 def test_resolve(text: str, year: int | None, reference: dt.date | None, expected) -> None:
@@ -109,7 +117,9 @@ def test_cities_in(text: str, city: str, country: str, cued: bool) -> None:
 
 @pytest.mark.parametrize(
     "text", ["Rust Leads Summit 2024", "Fostering Connections and Ideas in the Rust Community",
-             "A Reading Group for Tokio users", "Thanks to Mary and George"])
+             "A Reading Group for Tokio users", "Thanks to Mary and George",
+             "at the Nubank office on Avenida Faria Lima", "our office on Paris Street",
+             "the venue at Via Roma 12"])
 def test_no_city_in(text: str) -> None:
     assert cities_in(text) == []
 
@@ -146,6 +156,11 @@ def test_online_in(text: str, kind: str | None) -> None:
         ("Save the date: Rust Paris Summit", "Rust Paris Summit", None),
         ("My trip to the Rust All Hands", "Rust All Hands", None),
         ("RustConf on September 14", "RustConf", None),
+        ("Embedded Rust Days at the Espressif office", "Embedded Rust Days", None),
+        ("Tickets for Rust Days", "Rust Days", None),
+        ("The second Rust compiler workshop", "Rust compiler workshop", None),
+        ("Join the Rust embedded hackathon", "Rust embedded hackathon", None),
+        ("Recap of RustChinaConf 2023 (Shanghai, June 17–18)", "RustChinaConf 2023", 2023),
     ],
 )
 def test_event_name(title: str, name: str, year: int | None) -> None:
@@ -161,6 +176,39 @@ def test_event_name(title: str, name: str, year: int | None) -> None:
 )
 def test_no_event_name(title: str) -> None:
     assert event_name(title) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Rust.Tokyo 2023 was held on November 25 in Tokyo.", "Rust.Tokyo 2023"),
+        ("Rust Lille 2022 took place at Euratechnologies in Lille.", "Rust Lille 2022"),
+        ("Oxidize Global 2021, happened online on May 5.", "Oxidize Global 2021"),
+        ("Rust 2018 was released on December 6.", None),
+        ("Rust 2024 will take place in the compiler.", None),
+        ("The 2023 meetup was held in Oslo.", None),
+        ("In 2019 the conference took place in Rome.", None),
+        ("Rust.Tokyo was held on November 25 in Tokyo.", None),  # no year: too weak
+    ],
+)
+def test_subject_name(sentence: str, name: str | None) -> None:
+    found = subject_name(sentence)
+    assert (found.text if found else None) == name
+
+
+@pytest.mark.parametrize(
+    ("title", "group"),
+    [
+        ("Introducing Rust São Paulo", "Rust São Paulo"),
+        ("Welcome to Rust Lisbon!", "Rust Lisbon"),
+        ("Announcing Rust 1.80", None),
+        ("Why we love Rust at Acme", None),
+        ("Rust Nation UK", None),  # an event, not a group
+        ("Introducing Tokio Console", None),
+    ],
+)
+def test_group_name(title: str, group: str | None) -> None:
+    assert group_name(title) == group
 
 
 # --- front matter and the post date ----------------------------------------------------------
@@ -231,3 +279,92 @@ def test_sentences() -> None:
     text = "It was held on Oct. 12 in St. Louis. Then we left! Why? Because."
     assert sentences(text) == ["It was held on Oct. 12 in St. Louis.", "Then we left!", "Why?",
                                "Because."]
+
+
+# --- whole posts: the headline and lineup patterns --------------------------------------------
+
+def _events(text: str, name: str = "2024-02-01-post.md") -> list[tuple]:
+    result = PostParser().parse(Document("t", name, text))
+    return [(e.title, e.start.isoformat(), e.end and e.end.isoformat(), e.precision, e.city,
+             e.virtual) for e in result.events]
+
+
+def test_a_later_sentence_that_does_not_name_the_event_does_not_date_it() -> None:
+    text = ("---\ntitle: Towards a Rust Summit in Asia\n---\n\nWe would love to hold a summit "
+            "next year, somewhere in Asia, and have started to talk to possible hosts.\n\n"
+            "Venues in Tokyo and Singapore are on the list; the organizers' meeting on "
+            "March 4 will discuss them.\n")
+    assert _events(text) == []
+
+
+def test_a_name_with_its_year_that_opens_a_held_sentence() -> None:
+    text = ("---\ntitle: Thanks for coming!\n---\n\nRust Lille 2022 took place on "
+            "June 3rd in Lille, with ninety people and eleven talks over the day.\n")
+    assert _events(text) == [("Rust Lille 2022", "2022-06-03", None, "day", "Lille", False)]
+
+
+def test_a_lead_sentence_that_says_the_event_happened() -> None:
+    text = ("---\ntitle: Until next year\ndate: 2018-10-25\n---\n\nRust Belt Rust happened "
+            "on Oct. 19–20 in Ann Arbor, Michigan, and it was our best edition so far.\n")
+    assert _events(text) == [("Rust Belt Rust", "2018-10-19", "2018-10-20", "day", "Ann Arbor",
+                              False)]
+
+
+def test_the_first_meetup_of_a_group_a_title_introduces() -> None:
+    text = ("---\ntitle: Welcome to Rust Lisbon\ndate: 2024-01-08\n---\n\nHello, Lisbon! "
+            "We are a new group for everyone who writes Rust or wants to.\n\n"
+            "Our first meetup is on January 25 at 18:30, hosted by a local startup.\n")
+    assert _events(text) == [("Rust Lisbon meetup", "2024-01-25", None, "day", "Lisbon", False)]
+
+
+def test_a_group_without_a_dated_first_meetup_gives_nothing() -> None:
+    text = ("---\ntitle: Welcome to Rust Lisbon\ndate: 2024-01-08\n---\n\nWe meet monthly; "
+            "our first meetup is on the website soon.\n")
+    assert _events(text) == []
+
+
+def test_last_week_in_a_recap_dates_it_to_the_month() -> None:
+    text = ("---\ntitle: Thank you for RustBridge Oslo\ndate: 2022-09-19\n---\n\nLast week, "
+            "thirty newcomers gathered in Oslo for RustBridge Oslo and wrote their first "
+            "lines of Rust.\n")
+    assert _events(text) == [("RustBridge Oslo", "2022-09-01", "2022-09-30", "month", "Oslo",
+                              False)]
+
+
+LIST_LINEUP = """---
+title: Conferences we are going to
+date: 2023-01-10
+---
+
+Our team will be at these:
+
+- [Rust Nation UK](https://example.org/rn) — London, 16–17 February 2023. Two days of talks.
+- **EuroRust** - Brussels, 12-13 October 2023.
+- **Rust Global**: online, 6 September 2023.
+"""
+
+
+def test_a_lineup_of_list_items() -> None:
+    assert _events(LIST_LINEUP) == [
+        ("Rust Nation UK", "2023-02-16", "2023-02-17", "day", "London", False),
+        ("EuroRust", "2023-10-12", "2023-10-13", "day", "Brussels", False),
+        ("Rust Global", "2023-09-06", None, "day", None, True),
+    ]
+
+
+def test_a_list_lineup_in_a_review_gives_nothing() -> None:
+    assert _events(LIST_LINEUP.replace("Conferences we are going to", "Our 2023 in review")) == []
+
+
+def test_list_items_of_one_event_are_no_lineup() -> None:
+    text = ("---\ntitle: RustLab 2023 schedule\n---\n\nRustLab 2023 takes place in Florence "
+            "on 19–21 November 2023.\n\n- Workshops: Florence, 19 November 2023\n"
+            "- Conference: Florence, 20–21 November 2023\n")
+    assert _events(text) == [("RustLab 2023", "2023-11-19", "2023-11-21", "day", "Florence",
+                              False)]
+
+
+def test_list_items_of_prose_are_no_lineup() -> None:
+    text = ("---\ntitle: What we did this year\n---\n\n- We spoke at RustConf in Albuquerque "
+            "on September 13, 2023.\n- We went to EuroRust in Brussels on October 12, 2023.\n")
+    assert _events(text) == []

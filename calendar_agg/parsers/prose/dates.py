@@ -9,7 +9,9 @@ be capitalised: prose does, and "may" or "march" in lower case are words.
 ``resolve(mention, year, reference)`` turns a mention into (first day, last day, precision).
 A mention without a year takes ``year`` (e.g. the year in the event's name); "this/next/last
 March" are taken relative to ``reference`` (the post date); any other year-less date takes
-the year that puts it nearest to ``reference`` (days before it count double). Without either, it does not resolve.
+the year that puts it nearest to ``reference`` (days before it count double). Without
+either, it does not resolve. "last week", "next month" and the like resolve against
+``reference`` to a month, and not at all when the week runs over two months.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ _PATTERNS = (
 _WEEKEND = re.compile(r"\b(?P<rel>(?:[Tt]his|[Ll]ast|[Nn]ext|[Tt]his\s+past|[Oo]ver\s+the)"
                       r"\s+weekend)\b")
 
+# last week / next month / this past week: only to the month, and only when the week lies
+# within one month
+_WEEK_OR_MONTH = re.compile(r"\b(?P<rel>(?:[Tt]his|[Ll]ast|[Nn]ext|[Tt]his\s+past)"
+                            r"\s+(?:week|month))\b")
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -90,6 +97,9 @@ def find_dates(text: str) -> list[DateMention]:
     found += [DateMention(match.start(), match.end(), match.group(0), (None, 1, 1), (None, 1, 1),
                           relative=" ".join(match.group("rel").lower().split()))
               for match in _WEEKEND.finditer(text)]
+    found += [DateMention(match.start(), match.end(), match.group(0), (None, 1, None),
+                          (None, 1, None), relative=" ".join(match.group("rel").lower().split()))
+              for match in _WEEK_OR_MONTH.finditer(text)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     chosen: list[DateMention] = []
     for mention in found:
@@ -155,7 +165,11 @@ def resolve(mention: DateMention, year: int | None = None,
             reference: dt.date | None = None) -> tuple[dt.date, dt.date, str] | None:
     """(first day, inclusive last day, precision) of ``mention``, or None without a year."""
     if mention.relative:
-        return _weekend(mention.relative, reference) if reference else None
+        if reference is None:
+            return None
+        if mention.relative.endswith(("week", "month")):
+            return _relative_month(mention.relative, reference)
+        return _weekend(mention.relative, reference)
     first_year = mention.first[0]
     if first_year is None:
         first_year = _year_for(mention, year, reference)
@@ -209,6 +223,23 @@ def _weekend(relative: str, reference: dt.date) -> tuple[dt.date, dt.date, str]:
         if reference.weekday() == 6:
             saturday -= dt.timedelta(days=7)
     return saturday, saturday + dt.timedelta(days=1), "day"
+
+
+def _relative_month(relative: str, reference: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """The month "last week", "next month" and the like mean, seen from ``reference``; None
+    when the week meant runs over two months."""
+    step = -1 if relative.startswith(("last", "this past")) else 1 if relative.startswith(
+        "next") else 0
+    if relative.endswith("month"):
+        index = reference.year * 12 + reference.month - 1 + step
+        first = dt.date(index // 12, index % 12 + 1, 1)
+    else:
+        monday = reference - dt.timedelta(days=reference.weekday()) + dt.timedelta(weeks=step)
+        first = monday.replace(day=1)
+        if (monday + dt.timedelta(days=6)).month != monday.month:
+            return None
+    days = calendar.monthrange(first.year, first.month)[1]
+    return first, first.replace(day=days), "month"
 
 
 def year_only(year: int) -> tuple[dt.date, dt.date, str]:

@@ -1,12 +1,14 @@
 """The headline event of an announcement or recap post: what, when, where.
 
 The event is named in the title ("EuroRust 2023: ...", "Recap: Rust Leads Summit 2024"),
-else in the summary or the opening paragraph. Its date is the best-scored date mention:
-one in a sentence that names the event or says that something is held, hosted or gathered,
-near the top of the post, and not a deadline ("submit to the CFP by June 25"). Its place
-is a city named in that sentence, the title, or a sentence that names the event. Without
-a date the event is kept only when its name carries a year ("Rustfest 2018 Paris": year
-precision); without a place (or "online") it is not kept at all.
+else in the summary or the opening paragraph ("Rust.Tokyo 2023 was held on ..."), else by
+a title naming a Rust group whose opening dates its first meetup. Its date is the
+best-scored date mention: one in a sentence that names the event or says that something
+is held, hosted or gathered, near the top of the post, and not a deadline ("submit to the
+CFP by June 25") or a meeting; past the opening paragraph only sentences that name the
+event count. Its place is a city named in that sentence, the title, or a sentence that
+names the event. Without a date the event is kept only when its name carries a year
+("Rustfest 2018 Paris": year precision); without a place (or "online") it is not kept.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from calendar_agg.parsers.prose.found import (
     event_url,
     post_sentences,
 )
-from calendar_agg.parsers.prose.names import EventName, event_name, mentions
+from calendar_agg.parsers.prose.names import (
+    EventName,
+    event_name,
+    group_name,
+    mentions,
+    subject_name,
+)
 from calendar_agg.parsers.prose.places import PlaceMention, cities_in, online_in
 
 _CUE = re.compile(
@@ -36,15 +44,21 @@ _DEADLINE = re.compile(
     r"\b(?:by|until|till|before|deadline|due|clos(?:e|es|ed|ing)|ends?|ending|submit\w*|"
     r"submissions?|proposals?|CFP|call\s+for\s+\w+|early[- ]bird|released?|releases|"
     r"published|posted|updated|survey|vote|voting|nominations?|apply|applications?|since|"
-    r"after|open(?:s|ed)?\s+(?:on|until|from))\b[^.;]{0,40}$", re.IGNORECASE)
+    r"meetings?|after|open(?:s|ed)?\s+(?:on|until|from))\b[^.;]{0,40}$", re.IGNORECASE)
 # What a sentence must say for an event named only in the opening (not the title) to count.
 _HELD = re.compile(r"\b(?:(?:will\s+be|was|is|are|were)\s+held|take[sn]?\s+place|took\s+place|"
-                   r"taking\s+place|gathered|c[oa]me\s+to|(?:will\s+)?host(?:s|ed|ing)?\s+"
+                   r"taking\s+place|gathered|c[oa]me\s+to|happen(?:s|ed)|will\s+happen|"
+                   r"(?:will\s+)?host(?:s|ed|ing)?\s+"
                    r"(?:the|its|our|a|an)\b)", re.IGNORECASE)
 # Titles of posts that announce no event even when their opening names one.
-_NOT_ANNOUNCING = re.compile(r"\b(?:release[sd]?|survey|results|update|changelog|RFC|roadmap|"
+NOT_ANNOUNCING = re.compile(r"\b(?:release[sd]?|survey|results|update|changelog|RFC|roadmap|"
                              r"minutes|security|advisory|CVE|edition|goals|grants?|report|annual|"
                              r"newsletter|digest|retrospective|review)\b|\d+\.\d+", re.IGNORECASE)
+# "Our first meetup is on ...": the gathering a post launching a group dates.
+_LAUNCH = re.compile(r"\b(?:our|the)\s+(?:very\s+)?(?:first|inaugural|kick-?off)\s+"
+                     r"(?P<noun>meetup|meet-up|workshop|hackathon|conference)\s+"
+                     r"(?:is|will\s+be|takes\s+place|will\s+take\s+place)\s+on\b",
+                     re.IGNORECASE)
 MIN_DATE_SCORE = 3
 
 
@@ -91,16 +105,32 @@ def headline_event(post: Post) -> FoundEvent | Missing | None:
 def _headline_name(pool: list[Sentence]) -> EventName | None:
     """The name in the title; else one in the summary or lead that comes with a date."""
     name = event_name(pool[0].text)
-    if name is not None or _NOT_ANNOUNCING.search(pool[0].text):
+    if name is not None or NOT_ANNOUNCING.search(pool[0].text):
         return name
     for sentence in pool:
         if sentence.part not in ("description", "lead"):
             continue
-        candidate = event_name(sentence.text)
+        candidate = event_name(sentence.text) or subject_name(sentence.text)
         if (candidate and find_dates(sentence.text) and _HELD.search(sentence.text)
                 and (online_in(sentence.text)
                      or any(place.cued for place in cities_in(sentence.text)))):
             return candidate
+    return _launch_name(pool)
+
+
+def _launch_name(pool: list[Sentence]) -> EventName | None:
+    """A group's first gathering: a title naming a Rust group ("Introducing Rust São
+    Paulo") and an opening that dates it ("Our first meetup is on Sept. 12") name
+    "Rust São Paulo meetup"."""
+    group = group_name(pool[0].text)
+    if group is None:
+        return None
+    for sentence in pool:
+        launch = _LAUNCH.search(sentence.text)
+        if (sentence.part in ("description", "lead", "body") and launch
+                and any(m.precision == "day" for m in find_dates(sentence.text))):
+            noun = launch.group("noun").lower()
+            return EventName(f"{group} {noun}", noun, None)
     return None
 
 
@@ -113,7 +143,8 @@ def _best_date(pool: list[Sentence], name: EventName) -> _Dated | None:
     """The best-scored date; a post's only day-precise date may score lower, if not a
     deadline."""
     scored = [_Dated(mention, sentence, _score(mention, sentence, name))
-              for sentence in pool for mention in find_dates(sentence.text)]
+              for sentence in pool if _may_date(sentence, name)
+              for mention in find_dates(sentence.text)]
     best = max(scored, key=lambda d: d.score, default=None)  # the first of equals
     if best is not None and best.score >= MIN_DATE_SCORE:
         return best
@@ -121,6 +152,12 @@ def _best_date(pool: list[Sentence], name: EventName) -> _Dated | None:
     if len(days) == 1 and days[0].score >= 1:
         return days[0]
     return None
+
+
+def _may_date(sentence: Sentence, name: EventName) -> bool:
+    """Past the opening, a date is the event's only in a sentence that names it: "the
+    budget is discussed at the next Council meeting on May 28" dates the meeting."""
+    return sentence.part != "body" or mentions(name, sentence.text) > 0
 
 
 def _score(mention: DateMention, sentence: Sentence, name: EventName) -> int:

@@ -1,9 +1,12 @@
-"""Lineup posts: a heading per event ("### April 26-29, 2019: Oxidize"), prose below it.
+"""Lineup posts: a heading per event ("### April 26-29, 2019: Oxidize"), prose below it,
+or a list item per event ("- **Rust Nation UK** — London, 26–27 March 2025.").
 
-An entry is a heading that holds a date and a name, or an event name whose section opens
-with a date. The place is a city in the heading, else a city the section names ("held in
-Berlin"); the link is the heading's, else one in the section that carries the name. Two or
-more entries make a post a lineup.
+An entry is a heading that holds a date and a name, an event name whose section opens
+with a date, or a list item that opens with an event name, a separator and one date. The
+place is a city in the heading (or item), else a city the section names ("held in
+Berlin"), or "online" as a slot of its own; the link is the heading's, else one in the
+section that carries the name. Two or more entries make a post a lineup, unless its title
+says it reviews or reports (a "year in review" lists past events in passing).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 
 from calendar_agg.parsers.prose.dates import DateMention, find_dates, resolve
 from calendar_agg.parsers.prose.found import FoundEvent, Missing, Post, event_url
+from calendar_agg.parsers.prose.headline import NOT_ANNOUNCING
 from calendar_agg.parsers.prose.markup import Block, Link, sentences
 from calendar_agg.parsers.prose.names import EventName, event_name, is_event_like
 from calendar_agg.parsers.prose.places import PlaceMention, cities_in, online_in
@@ -20,6 +24,9 @@ _EDGES = re.compile(r"^[\s:|–—\-,.()\[\]@/]+|[\s:|–—\-,.()\[\]@/]+$")
 _LEAD_WORDS = re.compile(r"^(?:on|at|from|in)\s+", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"^(?:day|week|part|session|update|agenda|schedule|version|release"
                          r"|v?\d[\d.]*)\b", re.IGNORECASE)
+# Between the name and the rest of a list-item entry: "Name — place, date", "Name: date".
+_SEPARATOR = re.compile(r"\s+[—–|]\s+|\s+-\s+|:\s+")
+_ONLINE_SLOT = re.compile(r"online|virtual|remote", re.IGNORECASE)
 MIN_ENTRIES = 2
 
 
@@ -28,13 +35,18 @@ def lineup_events(post: Post) -> list[FoundEvent | Missing]:
     entries = []
     blocks = list(post.blocks)
     for index, block in enumerate(blocks):
+        if block.kind == "item":
+            item = _item_entry(block)
+            if item is not None:
+                entries.append((item[0], [], item[1], item[2]))
         if block.kind != "heading":
             continue
         section = _section(blocks, index)
         entry = _entry(block, section)
         if entry is not None:
             entries.append((block, section, *entry))
-    if len(entries) < MIN_ENTRIES or (event_name(post.title) and _one_event(entries)):
+    if (len(entries) < MIN_ENTRIES or (event_name(post.title) and _one_event(entries))
+            or NOT_ANNOUNCING.search(post.title)):
         return []
     year = _title_year(post.title)
     return [_event(post, year, *entry) for entry in entries]
@@ -76,6 +88,26 @@ def _entry(heading: Block, section: list[Block]) -> tuple[str, DateMention] | No
     return (heading.text, dates[0]) if dates else None
 
 
+def _item_entry(item: Block) -> tuple[Block, str, DateMention] | None:
+    """(first sentence, name, date) of a list item written as an entry ("Rust Nation UK —
+    London, 26–27 March 2025."): an event name, a separator, then one date; else None."""
+    first = sentences(item.text)[0] if item.text else ""
+    parts = _SEPARATOR.split(first, maxsplit=1)
+    if len(parts) != 2 or len(parts[0].split()) > 8 or find_dates(parts[0]):
+        return None
+    name, found = parts[0].strip(), find_dates(parts[1])
+    if len(found) != 1 or not (is_event_like(name) or any(link.text == name
+                                                           for link in item.links)):
+        return None
+    return Block("item", 0, first, item.line, item.links), name, found[0]
+
+
+def _said_online(text: str) -> str | None:
+    """"virtual" when a slot of an entry is just "online" ("Rust Week — online, 3 June")."""
+    slots = (slot.strip() for slot in re.split(r"[—–|,:()]|\s-\s", text))
+    return "virtual" if any(_ONLINE_SLOT.fullmatch(slot) for slot in slots) else None
+
+
 def _event(post: Post, year: int | None, heading: Block, section: list[Block], name: str,
            mention: DateMention) -> FoundEvent | Missing:
     event = event_name(name) or EventName(name, name.split()[0], None)
@@ -85,7 +117,7 @@ def _event(post: Post, year: int | None, heading: Block, section: list[Block], n
                        heading.text)
     texts = [heading.text] + [b.text for b in section if b.kind != "heading"]
     place = _place(heading.text.replace(mention.text, " "), texts[1:])
-    online = next((o for o in map(online_in, texts) if o), None)
+    online = next((o for o in map(online_in, texts) if o), None) or _said_online(heading.text)
     if online == "virtual":
         place = None
     if place is None and online is None:

@@ -26,7 +26,8 @@ _LINK = re.compile(
     r"|<(?P<auto>https?://[^>\s]+)>"
     r"|\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?(?P<url>[^()\s>]*(?:\([^()\s]*\))?)>?"
     r"(?:\s+[\"'][^\"']*[\"'])?\s*\)"
-    r"|\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])+)\](?:\s?\[(?P<ref>[^\[\]]*)\])?", re.IGNORECASE | re.DOTALL)
+    r"|\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])+)\](?:\s?\[(?P<ref>[^\[\]]*)\])?",
+    re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][^>]{0,300}>")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]]*\]")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~)(?=\S)(.+?)(?<=\S)\1")

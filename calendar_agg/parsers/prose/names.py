@@ -22,6 +22,7 @@ _EVENT_WORD = re.compile(
     r"Unconference|Unconf|All[- ]Hands|Gathering|Symposium|Sprint|Expo|Retreat|Convention|"
     r"Congress|Colloquium|Devroom|Festival|Bootcamp|Camp)s?\b"
     r"|\b[A-Z][a-z]+(?:[Cc]onf|[Ff]est|Con|Camp|Summit|Days)\b"
+    r"|\b[A-Z][a-z]+(?:[A-Z][a-z]+)+(?:Conf|Fest)\b"  # RustChinaConf, RustLatamFest
     r"|\bRust\s?(?:Days?|Global|Nation|Forum|Week)\b")
 _NOT_EVENTS = re.compile(r"\b(?:Manifest|Manifests|Infest|Falcon|Silicon|Bacon|Beacon|Icon"
                          r"|Lexicon|Recon|Unicon|Conference\s+Talks?)\b")
@@ -47,6 +48,14 @@ _FRAMING = {
 }
 _LOWER_EVENT_WORDS = {"conference", "summit", "meetup", "workshop", "hackathon", "unconference"}
 _EVENT_ADJECTIVES = {"virtual", "online", "hybrid", "annual", "international", "community"}
+# "Rust.Tokyo 2023 was held on ...": a capitalised name with its year, as the subject of
+# a sentence that says the event is held.
+_SUBJECT = re.compile(
+    r"^(?P<name>(?:[A-Z][\w.'’&+-]*\s+){1,4}(?:19|20)\d\d),?\s+(?:(?:was|is|will\s+be)\s+held"
+    r"|took\s+place|takes\s+place|will\s+take\s+place|happened|happens|will\s+happen)\b")
+# Sentence openers that are no name ("This 2023 ...", "In 2019 ..."), and the editions.
+_NOT_A_SUBJECT = re.compile(r"(?:In|On|At|By|Since|During|Until|Our|Their|Its|The|This|That|It|"
+                            r"We|They|Rust\s+(?:19|20)\d\d)$")
 _QUOTED = re.compile(r"[“\"«‘']([A-Z][^”\"»’']{1,60})[”\"»’']")
 
 
@@ -90,20 +99,48 @@ def event_name(text: str) -> EventName | None:
     return None
 
 
+def subject_name(sentence: str) -> EventName | None:
+    """The name a sentence opens with when it says that this, with its year, is held:
+    "Rust.Tokyo 2023 was held on November 25 in Tokyo" names "Rust.Tokyo 2023" though no
+    event word is in it."""
+    match = _SUBJECT.match(sentence)
+    if match is None or _BREAKS.fullmatch(match.group("name").split()[0]):
+        return None
+    words = _trim(match.group("name").split())
+    if len(words) < 2 or _NOT_A_SUBJECT.match(words[0]) or _NOT_A_SUBJECT.match(" ".join(words)):
+        return None
+    text = " ".join(words)
+    return EventName(text, _YEAR.sub("", text).strip(), int(words[-1]))
+
+
+def group_name(title: str) -> str | None:
+    """The Rust group a title names, framing words aside: "Introducing Rust São Paulo" ->
+    "Rust São Paulo"; a title with more than the name names none."""
+    runs = [_trim(run) for run in _runs(title)]
+    runs = [run for run in runs if run]
+    if (len(runs) != 1 or not 2 <= len(runs[0]) <= 4 or "Rust" not in runs[0]
+            or any(char.isdigit() for word in runs[0] for char in word)):
+        return None
+    name = " ".join(runs[0])
+    return None if is_event_like(name) else name
+
+
 def _name(words: list[str], text: str) -> EventName:
-    if len(words) > 1 and words[-1] in _LOWER_EVENT_WORDS:  # "... 2024 workshop"
-        words = words[:-1]
+    described = len(words) > 2 and words[-1] in _LOWER_EVENT_WORDS and words[-2].islower()
+    if len(words) > 1 and words[-1] in _LOWER_EVENT_WORDS and not described:
+        words = words[:-1]  # "... 2024 workshop"
     text = " ".join(words)
     match = _event_word(text)
-    key = match.group(0) if match else words[0]
+    key = text if described else match.group(0) if match else words[0]
     years = [int(y) for y in _YEAR.findall(text)]
     return EventName(text, key, years[0] if years else None)
 
 
 def _runs(text: str) -> list[list[str]]:
     """Runs of capitalised words, years and joining words between them ("in" only before
-    "Rust": "Scientific Computing in Rust"); a lower-case event word right after a run
-    ends it ("... 2024 workshop")."""
+    "Rust": "Scientific Computing in Rust"); a lower-case event word right after a run,
+    or after one lower-case word after it, ends it ("... 2024 workshop", "Rust compiler
+    workshop")."""
     runs: list[list[str]] = [[]]
     tokens = _TOKEN.findall(text)
     for index, token in enumerate(tokens):
@@ -113,6 +150,8 @@ def _runs(text: str) -> list[list[str]]:
             runs[-1].append(word)
         elif word in _EVENT_ADJECTIVES and following in _LOWER_EVENT_WORDS and runs[-1]:
             continue  # "... 2024 virtual workshop"
+        elif word.isalpha() and word.islower() and following in _LOWER_EVENT_WORDS and runs[-1]:
+            runs[-1].append(word)  # "Rust compiler workshop"
         elif word in _LOWER_EVENT_WORDS and runs[-1]:
             runs[-1].append(word)
             runs.append([])
@@ -127,13 +166,22 @@ def _runs(text: str) -> list[list[str]]:
 
 
 def _trim(words: list[str]) -> list[str]:
-    """Framing words dropped from both ends; joining words never end a name."""
+    """Framing words dropped from both ends; joining words never end a name. A last word
+    that makes the name an event stays ("Embedded Rust Days", not "Embedded Rust")."""
     start, stop = 0, len(words)
     while start < stop and (words[start].lower() in _FRAMING | _JOINERS):
         start += 1
     while stop > start and (words[stop - 1].lower() in _FRAMING | _JOINERS):
+        if words[stop - 1][0].isupper() and _ends_in_event_word(words[start:stop]):
+            break
         stop -= 1
     return words[start:stop]
+
+
+def _ends_in_event_word(words: list[str]) -> bool:
+    """Whether the last of ``words`` is part of the event word the run holds."""
+    match = _event_word(" ".join(words))
+    return match is not None and match.end() == len(" ".join(words))
 
 
 def mentions(name: EventName, text: str) -> int:

@@ -4,7 +4,8 @@
 with ``normalize.places.city_in_text`` ("held in Brussels", "in the Seattle area", "the
 Google London office"), or a smaller city made certain by the country or US state written
 after it ("Delft, the Netherlands", "Pittsburgh, PA"). A mention is *cued* when a word such
-as "in", "at" or "to" comes right before it: that is how prose says where something is.
+as "in", "at" or "to" comes right before it: that is how prose says where something is. A
+run that is a street ("Avenida Faria Lima", "Paris Street") names no city.
 
 ``online_in(text)`` says whether a sentence calls the event online ("virtual") or both
 online and in person ("hybrid"); a post saying that "collaboration occurs online" does not.
@@ -32,6 +33,10 @@ _NOT_PLACES = re.compile(
     r"Production|Practice|Action|Mobile|Independence|Enterprise|Commerce|Providence|Concord|"
     r"Surprise|Reading|Bath|Nice|Split|Victoria|Orange|Union|Liberty|Temple|Rust|English|"
     r"Person|Part|Time|Order|General|Spring|Summer|Autumn|Fall|Winter)", re.IGNORECASE)
+# Words that make a capitalised run an address: "on Avenida Faria Lima" is no Lima.
+_STREET = re.compile(
+    r"\b(?:Avenida|Avenue|Ave|Rua|Rue|Calle|Carrer|Via|Viale|Corso|Street|St|Road|Rd|Lane|"
+    r"Boulevard|Blvd|Straße|Strasse|Str|Gasse|Weg|Allee|Platz|Plaza|Square|Place|Ulica|ul)\b")
 _ONLINE = re.compile(
     r"\b(?:held|take[sn]?\s+place|took\s+place|taking\s+place|happen(?:s|ed|ing)?|run(?:s|ning)?"
     r"|go(?:es|ing)?|went|move[ds]?|moving|hosted)\s+"
@@ -74,6 +79,8 @@ def _place(match: re.Match[str], text: str, after_in: bool) -> tuple[str, str | 
     """(city, subdivision, country) of a capitalised run, checked against what follows it.
     Right after "in" a smaller city counts too ("in Delft"), if the gazetteer is sure."""
     run = match.group(0)
+    if _STREET.search(run):
+        return None
     after = _AFTER.match(text, match.end())
     where = after.group("where") if after else None
     if where:
