@@ -303,3 +303,27 @@ def test_fuzzy_country_names_are_folded_once() -> None:
     assert places._fuzzy_country("venezuela") == "VE"
     after = places._folded_country_names.cache_info()
     assert (after.misses, after.hits) == (before.misses, before.hits + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RainOfRust Camp Patan, Gujarat", None),  # not Pātan, Nepal: Gujarat is in India
+        ("RainOfRust Camp Ahmedabad, Gujarat", ("Ahmedabad", "IN")),
+        ("Monkey Tech Days Toulouse, France", ("Toulouse", "FR")),
+        ("Dive into Rust @ Indore, MP India", ("Indore", "IN")),
+        ("GNOME+Rust Hackfest 2017, Mexico City", ("Mexico City", "MX")),  # the city itself
+        ("Rust Melbourne - Hack Night, Talks, and Networking", ("Melbourne", "AU")),
+        ("Rust Hamburg, Central Station", ("Hamburg", "DE")),
+    ],
+)
+def test_city_in_text_is_not_placed_where_a_qualifier_after_a_comma_contradicts(
+    text, expected
+):
+    assert city_in_text(text) == expected
+
+
+def test_knows_city_however_many_the_country_has():
+    assert places.knows_city("Columbus", "US")  # several: locate_city gives None
+    assert not places.knows_city("Columbus", "IL")
+    assert places.knows_city("Cologne/Köln", "DE")

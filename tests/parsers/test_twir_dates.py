@@ -142,3 +142,23 @@ def test_reading_dates_never_fails_other_than_value_error(text: str, issue: dt.d
     except ValueError:
         return
     assert span is None or span.end is None or span.end > span.start
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2024/10/09 | Berlin, DE", D(2024, 10, 9), None),
+        ("2024.10.09 | Berlin, DE", D(2024, 10, 9), None),
+        ("2024-10-09/10 | Berlin, DE", D(2024, 10, 9), D(2024, 10, 10)),
+        ("2024-10-09/2024-10-10 | Berlin", D(2024, 10, 9), D(2024, 10, 10)),
+        ("2024-10-09..11 | Berlin, DE", D(2024, 10, 9), D(2024, 10, 11)),
+    ],
+)
+def test_iso_dates_with_slashes_dots_or_a_slash_list_are_read(
+    text: str, start: dt.date, end: dt.date | None
+) -> None:
+    span = read_dates(text, D(2024, 9, 25))
+    assert span is not None
+    assert (span.start, span.end) == (start, end)
+    assert text[span.length :].startswith(" |")
+    assert read_dates("2024-10/09 | Berlin", D(2024, 9, 25)) is None  # mixed: not a date

@@ -233,3 +233,95 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
 def test_group_only_lines_get_the_city_they_name(line: str, city: str, country: str) -> None:
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2016, 5, 9))
     assert (event.city, event.country) == (city, country)
+
+
+# -- found by the audit of every sample event ------------------------------------------------
+def current(place: str, title: str, url: str = "https://x.org/e/1") -> tuple[str, str]:
+    """A 2022- entry: ``DATE | PLACE | [Group](url)`` and its title sub-item."""
+    return (f"* 2025-06-12 | {place} | [Rust Group](https://x.org/g)",
+            f"    * [**{title}**]({url})")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Rust Munich 2024 / 1 - hybrid",
+        "Rust (Hybrid) Hack & Learn September 2022",
+        "(Hybrid - in person & online) August 2023 Rust Melbourne Meetup",
+        "Hybrid event with Rust Dortmund!",
+    ],
+)
+def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title: str) -> None:
+    (event,) = events_of("# Upcoming Events", "### Europe", *current("Munich, DE", title))
+    assert (event.city, event.virtual, event.hybrid) == ("Munich", True, True)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Virtual Filesystem with Rust",
+        "Remote debugging of embedded Rust",
+        "Let's make a Discord bot!",
+        "Writing virtual machines in Rust",
+    ],
+)
+def test_online_words_used_as_technical_terms_in_a_title_are_not_online(title: str) -> None:
+    (event,) = events_of("# Upcoming Events", "### Europe", *current("Milano, IT", title))
+    assert (event.virtual, event.hybrid) == (False, False)
+    line = f"* [Sep 25. Milano, IT - Rust Language Milano - {title}](https://x.org/e/2)."
+    (legacy,) = events_of("# Upcoming Events", line, date=dt.date(2019, 9, 17))
+    assert legacy.virtual is False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://t.me/joinchat/EkKINhHCgZ9llzvPidOssA",
+        "https://discordapp.com/channels/442252698964721669/443773747350994945",
+        "irc://irc.mozilla.org/rust-community",
+        "https://zoom.us/webinar/register/WN_1",
+    ],
+)
+def test_event_linking_to_a_chat_room_or_call_is_online(url: str) -> None:
+    line = f"* [Feb 28. Rust Events Team Meeting]({url})."
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2018, 2, 13))
+    assert event.virtual is True
+    (meetup,) = events_of(
+        "# Upcoming Events", "* [Feb 28. Berlin, DE - Rust Berlin](https://t.me/rustberlin).",
+        date=dt.date(2018, 2, 13),
+    )
+    assert meetup.virtual is False  # a group chat link does not move a city's meetup online
+
+
+def test_city_named_in_a_title_is_not_placed_in_a_country_its_state_contradicts() -> None:
+    # Pātan in Nepal is bigger than Patan in Gujarat, India.
+    line = "* [Jun 27. RainOfRust Camp Patan, Gujarat](https://reps.mozilla.org/e/x/)."
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2017, 6, 20))
+    assert (event.city, event.country) != ("Pātan", "NP")
+    line = "* [Jun 24. RainOfRust Camp Ahmedabad, Gujarat](https://reps.mozilla.org/e/y/)."
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2017, 6, 20))
+    assert (event.city, event.country) == ("Ahmedabad", "IN")
+
+
+def test_emphasis_star_stuck_to_the_end_of_a_link_target_is_dropped() -> None:
+    line = ("* 2022-04-05 | Austin, TX, US | "
+            "[WebAssembly and WasmEdge](https://www.meetup.com/wasmedge*)")  # fmt: skip
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2022, 3, 30))
+    assert event.group_url == "https://www.meetup.com/wasmedge"
+
+
+def test_in_person_listing_naming_only_a_country_gets_the_city_its_title_names() -> None:
+    (event,) = events_of("# Upcoming Events", *current("Poland, PL", "Rust Poland x Kraków #10"))
+    assert (event.city, event.country) == ("Kraków", "PL")
+    (online,) = events_of("# Upcoming Events",
+                          *current("Virtual (Israel)", "Rust at Microsoft, Tel Aviv"))  # fmt: skip
+    assert (online.city, online.country) == (None, "IL")
+    (nothing,) = events_of("# Upcoming Events", *current("Malaysia, MY", "Rust Meetup May 2026"))
+    assert (nothing.city, nothing.country) == (None, "MY")
+
+
+def test_current_line_with_a_slashed_date_is_read_in_full() -> None:
+    (event,) = events_of("# Upcoming Events",
+                         "* 2025/06/12 | Berlin, DE | [Rust Berlin](https://x.org/g)",
+                         "    * [**Hack and Learn**](https://x.org/e/3)")  # fmt: skip
+    assert (event.start, event.city, event.url) == (dt.date(2025, 6, 12), "Berlin", "https://x.org/e/3")

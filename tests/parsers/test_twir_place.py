@@ -79,3 +79,37 @@ def test_empty_and_unknown_places() -> None:
 )
 def test_is_place(text: str, expected: bool) -> None:
     assert is_place(text) is expected
+
+
+# -- found by the audit of every sample event ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "city", "subdivision", "country"),
+    [
+        ("Malaysia, MY", None, None, "MY"),
+        ("Poland, PL", None, None, "PL"),
+        ("Switzerland, CH", None, None, "CH"),
+        ("Utah, US", None, "UT", "US"),
+        ("Georgia, US", None, "GA", "US"),  # the state, not the country
+        ("Singapore, SG", "Singapore", None, "SG"),  # a city-state is a city
+        ("Luxembourg, LU", "Luxembourg", None, "LU"),
+        ("New York, US", "New York", None, "US"),  # a state and a city: the city
+    ],
+)
+def test_country_or_state_written_where_the_city_goes_is_no_city(
+    text: str, city: str | None, subdivision: str | None, country: str
+) -> None:
+    place = read_place(text)
+    assert (place.city, place.subdivision, place.country) == (city, subdivision, country)
+
+
+def test_state_name_between_city_and_country_becomes_its_code() -> None:
+    place = read_place("Utah Valley, Utah, US")
+    assert (place.city, place.subdivision, place.country) == ("Utah Valley", "UT", "US")
+
+
+def test_state_code_that_is_also_a_country_goes_with_a_city_only_the_state_country_has() -> None:
+    # "IL" is Illinois and Israel; there is no Columbus in Israel.
+    place = read_place("Columbus, IL")
+    assert (place.city, place.subdivision, place.country) == ("Columbus", "IL", "US")
+    assert read_place("Medellín, CO").country == "CO"  # Colombia has Medellín
+    assert read_place("Boulder, CO").country == "US"

@@ -23,7 +23,7 @@ import re
 from calendar_agg.parsers.twir.dates import DateSpan
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
-from calendar_agg.parsers.twir.place import read_place
+from calendar_agg.parsers.twir.place import city_from_text, read_place
 
 _NO_DATE = dt.date.min  # placeholder in cached, undated fields
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
@@ -66,6 +66,9 @@ def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
         fields.notes.append(f"unreadable place {place_text.strip()!r}")
     _read_groups(fields, group_part)
     _read_subs(fields, subs)
+    place = fields.place
+    if place.country and not place.city and not place.virtual:  # "Poland, PL" + "... Kraków"
+        fields.place = city_from_text(fields.place, fields.title or "")
     return fields
 
 

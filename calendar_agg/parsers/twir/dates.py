@@ -46,7 +46,8 @@ PAST_LIMIT = dt.timedelta(days=75)
 FUTURE_LIMIT = dt.timedelta(days=550)
 
 _ORD = r"(?:st|nd|rd|th)?"
-_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
+# 2024-10-09, and the slips 2024/10/09 and 2024.10.09 (one separator throughout).
+_ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 _NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
 _NAMED = re.compile(
     rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
@@ -58,7 +59,7 @@ _DAYFIRST = re.compile(
 _MMDD = re.compile(r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
 _DAY = re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?![\d/:.]\d)(?!\s+[a-z])(?!\s*[-/]\s*\d)")
 _SEP = re.compile(
-    r"\s*(?:-|–|—|~|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*", re.I
+    r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*", re.I
 )
 _LEAD = re.compile(r"[\s*_\[(]*")
 
@@ -129,6 +130,7 @@ class _Piece:
 def _piece(match: re.Match[str], kind: str) -> _Piece | None:
     groups = match.groupdict()
     corrected = False
+    month: int | None
     if "mon" in groups:
         found = month_number(groups["mon"])
         if found is None or (kind == "dayfirst" and found[1]):
@@ -236,7 +238,7 @@ def _typo(written: int, meant: int) -> bool:
     return (
         abs(written - meant) == 1
         or sorted(a) == sorted(b)
-        or (len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1)
+        or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
     )
 
 
@@ -253,7 +255,7 @@ def read_dates(text: str, issue_date: dt.date | None, pos: int = 0) -> DateSpan 
     pieces, end = found
     dates, doubt = _resolve(pieces, issue_date)
     corrected = any(p.corrected for p in pieces)
-    for piece, date in zip(pieces, dates):
+    for piece, date in zip(pieces, dates, strict=True):
         corrected = corrected or (piece.year is not None and piece.year != date.year)
     last = max(dates)
     return DateSpan(dates[0], last if last != dates[0] else None, end, corrected, doubt)

@@ -9,10 +9,21 @@ from dataclasses import dataclass, field
 
 from calendar_agg.models import RawEvent
 from calendar_agg.parsers.twir.links import Link, clean_text, find_links
-from calendar_agg.parsers.twir.place import NOWHERE, VIRTUAL_WORDS, Place
+from calendar_agg.parsers.twir.place import NOWHERE, Place, says_hybrid, says_virtual
 
-# Meetings held in chat rooms are online even without a heading saying so.
-_CHAT = re.compile(r"\birc\b|irc\.mozilla\.org|\bdiscord\b|\btelegram\b|\bjitsi\b", re.I)
+# Meetings held in chat rooms are online even without a heading saying so; a talk about
+# writing a Discord bot is not.
+_CHAT = re.compile(
+    r"\birc\b|irc\.mozilla\.org|\bdiscord\b(?![\s-]+bots?\b)|\btelegram\b(?![\s-]+bots?\b)"
+    r"|\bjitsi\b",
+    re.I,
+)
+# An event page that is a chat room or a video call: the meeting happens there.
+_CHAT_URL = re.compile(
+    r"^(?:irc://|https?://(?:www\.)?(?:t\.me/|telegram\.me/|discord(?:app)?\.(?:gg|com)/"
+    r"|chat\.mibbit\.com|(?:[\w-]+\.)?zoom\.us/|meet\.jit\.si/|meet\.google\.com/))",
+    re.I,
+)
 # Links that point at the calendar itself, not at one event.
 _CALENDAR = re.compile(r"google\.com/calendar/embed|calendar\.google\.com/calendar/embed", re.I)
 
@@ -63,18 +74,27 @@ def title_text(text: str | None) -> str | None:
 @functools.lru_cache(maxsize=16384)
 def says_online(text: str | None) -> bool:
     """Whether a title says the event is online (``Remote``, ``[Virtual]``, ``on IRC``)."""
-    return bool(text) and bool(VIRTUAL_WORDS.search(text) or _CHAT.search(text))
+    if not text:
+        return False
+    return says_virtual(text) or bool(_CHAT.search(text))
+
+
+def meets_in_chat(url: str | None) -> bool:
+    """Whether an event's own link is a chat room or a video call (``t.me/...``, ``irc://``)."""
+    return url is not None and bool(_CHAT_URL.match(url))
 
 
 def build(fields: Fields, region: str | None, line: int, context: Context) -> RawEvent:
     """The RawEvent for fields read from an entry under ``region``."""
     place = fields.place
+    hybrid = place.hybrid or says_hybrid(fields.title)  # "Rust Munich 2024 / 1 - hybrid"
     virtual = (
         place.virtual
+        or hybrid
         or region == "Virtual"
         or fields.remote_hint
         or says_online(fields.title)
-        or (place.city is None and says_online(fields.group))
+        or (place.city is None and (says_online(fields.group) or meets_in_chat(fields.url)))
     )
     extra: list[str] = []
     for url in fields.links:
@@ -89,7 +109,7 @@ def build(fields: Fields, region: str | None, line: int, context: Context) -> Ra
         subdivision=place.subdivision,
         country=place.country,
         virtual=virtual,
-        hybrid=place.hybrid,
+        hybrid=hybrid,
         region=region,
         group=title_text(fields.group),
         group_url=fields.group_url or None,

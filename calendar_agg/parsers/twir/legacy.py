@@ -20,12 +20,12 @@ from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
 from calendar_agg.parsers.twir.place import (
     NOWHERE,
-    VIRTUAL_WORDS,
     Place,
-    city_in_text,
+    city_from_text,
     is_place,
     known_city,
     read_place,
+    says_virtual,
 )
 
 _SEGMENTS = re.compile(r"\s+[-–—]\s+|\s+-(?=\s*$)")
@@ -54,7 +54,7 @@ def read_dash_form(inner: str, span: DateSpan, link: Link | None, after: str) ->
     fields.url = link.url if link else None
     fields.links.extend(other.url for other in event_links(after))
     if not fields.place.city:
-        fields.place = _city_from_text(fields.place, " ".join(segments))
+        fields.place = city_from_text(fields.place, " ".join(segments))
     return fields
 
 
@@ -120,17 +120,6 @@ def _checked(text: str) -> Place:
     return Place(None, place.subdivision, place.country, place.virtual, place.hybrid, True)
 
 
-def _city_from_text(place: Place, text: str) -> Place:
-    """Fill a missing city (and country) from a city named in the text, when unambiguous."""
-    found = city_in_text(text)
-    if found is None:
-        return place
-    city, country = found
-    if place.country and country != place.country:
-        return place
-    return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
-
-
 def _first_sentence(text: str) -> str | None:
     sentence = re.split(r"(?<=[a-z0-9])\.\s", text.strip(" .)"), maxsplit=1)[0]
     return clean_text(sentence) or None
@@ -147,6 +136,6 @@ def read_free_text(text: str, span: DateSpan, date_at_start: bool) -> Fields:
     if links:
         fields.url = links[0].url
         fields.links.extend(link.url for link in links[1:])
-    fields.remote_hint = bool(title and VIRTUAL_WORDS.search(title))
-    fields.place = _city_from_text(NOWHERE, title or "")
+    fields.remote_hint = bool(title and says_virtual(title))
+    fields.place = city_from_text(NOWHERE, title or "")
     return fields

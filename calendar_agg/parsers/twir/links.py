@@ -2,7 +2,8 @@
 
 Handles nested brackets in the text (``[Jul 18. Rust Bay Area - [@ Stanford] Macros](url)``),
 a space before or inside the parentheses (``[x] (url)``, ``]( url)``), a doubled
-parenthesis (``[x]((url)``) and a missing closing parenthesis at the end of a line.
+parenthesis (``[x]((url)``), a missing closing parenthesis at the end of a line and stars
+of emphasis left at the end of a target (``(https://host/path*)``).
 """
 
 from __future__ import annotations
@@ -43,10 +44,15 @@ def find_links(text: str) -> tuple[Link, ...]:
     if "](" not in text and "] (" not in text:
         return ()
     return tuple(
-        Link(match.group(1), match.group(2).strip("<>"), match.start(), match.end())
+        Link(match.group(1), _target(match.group(2)), match.start(), match.end())
         for match in _LINK.finditer(text)
         if match.group(2)
     )
+
+
+def _target(url: str) -> str:
+    """A link target without ``<>`` around it or emphasis stars stuck to its end (``wasmedge*``)."""
+    return url.strip("<>").rstrip("*")
 
 
 @functools.lru_cache(maxsize=16384)

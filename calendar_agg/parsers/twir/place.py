@@ -18,8 +18,18 @@ VIRTUAL_WORDS = re.compile(
     r"|webinar|tele-meetup|on discord|in discord)\b",
     re.I,
 )
+# "Virtual" and "remote" as technical terms of a talk title, not a way to attend.
+_TECHNICAL = re.compile(
+    r"\b(?:virtual|remote)[\s-]+(?:file[\s-]?systems?|fs|machines?|memory|dom|tables?"
+    r"|dispatch|methods?|functions?|threads?|address(?:es)?|reality|env\w*|procedures?"
+    r"|debugg\w*|execution|code|calls?|desktops?|sensing|control)\b",
+    re.I,
+)
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b", re.I)
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
+_BOTH_WAYS = re.compile(
+    r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b", re.I
+)
 _MARKER_ONLY = re.compile(
     r"^(?:hybrid|virtual|online|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s)*$", re.I
 )
@@ -51,6 +61,18 @@ class Place:
 
 
 NOWHERE = Place()
+
+
+def says_virtual(text: str) -> bool:
+    """Whether text says an event is online (``Remote``, ``Online``, ``on Zoom``), not counting
+    the words as technical terms (``Virtual Filesystem with Rust``, ``Remote debugging``)."""
+    return bool(VIRTUAL_WORDS.search(_TECHNICAL.sub(" ", text)))
+
+
+def says_hybrid(text: str | None) -> bool:
+    """Whether a title says the event is both online and in person (``... - hybrid``,
+    ``(Hybrid - in person & online)``)."""
+    return text is not None and bool(_HYBRID.search(text) or _BOTH_WAYS.search(text))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -110,9 +132,29 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
     last = parts[-1]
     country = places.country_code(last)
     if len(parts) >= 3:
-        subdivision = parts[-2].upper() if len(parts[-2]) <= 3 else None
-        return city, subdivision, _country_of(subdivision, country)
-    return _two_parts(city, last, country)
+        subdivision = _subdivision(parts[-2], country)
+        return _region_as_city(city, subdivision, _country_of(subdivision, country))
+    return _region_as_city(*_two_parts(city, last, country))
+
+
+def _subdivision(text: str, country: str | None) -> str | None:
+    """``WA`` as written; ``Utah`` (a name) as its code when the country has it."""
+    if len(text) <= 3:
+        return text.upper()
+    return places.subdivision_named(text, country) if country else None
+
+
+def _region_as_city(city: str | None, subdivision: str | None, country: str | None) -> Located:
+    """``Malaysia, MY``, ``Utah, US``: a country or a state written where the city goes
+    names no city, unless the gazetteer knows a city by that name there (``Singapore``)."""
+    if not city or not country or places.locate_city(city, subdivision, country) is not None:
+        return city, subdivision, country
+    if places.country_code(city) == country:
+        return None, subdivision, country
+    named = places.subdivision_named(city, country)
+    if named is not None and subdivision in (None, named):
+        return None, named, country
+    return city, subdivision, country
 
 
 def _country_of(subdivision: str | None, country: str | None) -> str | None:
@@ -148,11 +190,25 @@ def _two_parts(city: str | None, last: str, country: str | None) -> Located:
             found = places.locate_city(city, code, None)
             if found is not None:
                 return city, code, found[2]
+            state_of = _state_country(city, code, country)
+            if state_of is not None:  # "Columbus, IL": no Columbus in Israel
+                return city, code, state_of
     if country == "SA" and places.locate_city(city, None, "SA") is None:
         found = places.locate_city(city)
         if found is not None and found[2] == "ZA":  # "Johannesburg, SA": South Africa
             return city, None, "ZA"
     return city, None, country
+
+
+def _state_country(city: str, code: str, country: str) -> str | None:
+    """The North American country whose state ``code`` is, when ``city`` is a city there
+    but not in ``country`` (the one ``code`` also names)."""
+    if places.knows_city(city, country):
+        return None
+    found = [c for c in _NORTH_AMERICA if places.subdivision_valid(c, code)]
+    if len(found) == 1 and places.knows_city(city, found[0]):
+        return found[0]
+    return None
 
 
 def _single(part: str) -> tuple[str | None, str | None, str | None]:
@@ -230,6 +286,17 @@ def known_city(place: Place) -> bool:
     if not place.city:
         return False
     return places.locate_city(place.city, place.subdivision, place.country) is not None
+
+
+def city_from_text(place: Place, text: str) -> Place:
+    """Fill a missing city (and country) from a city named in the text, when unambiguous."""
+    found = city_in_text(text)
+    if found is None:
+        return place
+    city, country = found
+    if place.country and country != place.country:
+        return place
+    return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
 
 
 def city_in_text(text: str) -> tuple[str, str] | None:
