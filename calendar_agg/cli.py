@@ -105,7 +105,13 @@ def _add_service_commands(commands, common: argparse.ArgumentParser) -> None:
 
 def _add_event_filters(events: argparse.ArgumentParser) -> None:
     """``events`` filters: all given ones must match; a repeated flag matches any value."""
-    from calendar_agg import browse
+
+    def browsing(name: str):
+        def parse(text: str):
+            from calendar_agg import browse  # places and pycountry: only when a flag needs them
+
+            return getattr(browse, name)(text)
+        return parse
 
     def checked(parse):
         def convert(text: str):
@@ -115,9 +121,9 @@ def _add_event_filters(events: argparse.ArgumentParser) -> None:
                 raise argparse.ArgumentTypeError(str(exc)) from None
         return convert
 
-    events.add_argument("--region", action="append", type=checked(browse.region_name),
+    events.add_argument("--region", action="append", type=checked(browsing("region_name")),
                         default=[], help="only events in this region (Europe, north-america)")
-    events.add_argument("--country", action="append", type=checked(browse.country_code),
+    events.add_argument("--country", action="append", type=checked(browsing("country_code")),
                         default=[], help="only events in this country (DE, Germany)")
     events.add_argument("--city", action="append", default=[], help="only events in this city")
     events.add_argument("--from", dest="first", type=checked(dt.date.fromisoformat),

@@ -7,18 +7,34 @@ events it contributed before stay as they were.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from calendar_agg.config import Settings, SourceSettings
 from calendar_agg.errors import SourceError
-from calendar_agg.models import Document, ParseResult, Problem, RawEvent, RunReport, SourceReport
-from calendar_agg.normalize.changes import events_from_listings
-from calendar_agg.parsers import parse_document
+from calendar_agg.fingerprints import (
+    Parsed,
+    code_version,
+    files_intact,
+    files_state,
+    parse_documents,
+    publish_fingerprint,
+)
+from calendar_agg.models import (
+    Document,
+    Issue,
+    ParseResult,
+    Problem,
+    RawEvent,
+    RunReport,
+    SourceReport,
+)
+from calendar_agg.parsers import detect_format, parse_document
 from calendar_agg.sources import HttpState, fetch
 from calendar_agg.sources.backoff import next_attempt
-from calendar_agg.store import Store
+from calendar_agg.store import Store, from_json, to_json
 
 log = logging.getLogger(__name__)
 
@@ -44,28 +60,28 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
     store = Store.open(settings.store.path)
     try:
         events: list[RawEvent] = []
-        issue_dates: dict[str, dt.date | None] = {}
+        issues: dict[tuple[str, str], tuple[Issue, str | None]] = {}
+        seen: set[tuple[str, str]] = set()  # (source, issue) of this run's listings
+        parsed_any = False
         with store.transaction():
             for source in sources if sources is not None else settings.sources:
                 polite = sources is None and source.url is not None
-                found = _run_source(source, store, session, now, report,
-                                    polite=polite, progress=progress)
-                for result in found:
-                    events.extend(result.events)
-                    for issue in result.issues:
-                        issue_dates[issue.name] = issue.date
-                        store.record_issue(source.name, issue)
-            report.events_found = len(events)
-            _merge(store, events, issue_dates, now, report)
+                for document in _run_source(source, store, session, now, report,
+                                            polite=polite, progress=progress):
+                    events.extend(document.result.events)
+                    report.events_found += document.events
+                    parsed_any = parsed_any or not document.replayed
+                    seen.update((source.name, issue) for issue in document.listed)
+                    for issue in document.result.issues:
+                        issues[(source.name, issue.name)] = (issue, document.format)
+                        store.record_issue(source.name, issue, document.format)
+            _derive(store, events, issues, now, report,
+                    _priorities([*settings.sources, *(sources or ())]), seen, parsed_any)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
-        from calendar_agg.publish import publish
-
-        published = publish(store.events(), settings, now.date(), sources=store.sources())
-        report.written = published.written
-        report.refused = published.refused
-        for reason in published.refused:
+        _publish(store, settings, now, report)
+        for reason in report.refused:
             log.error("collapse guard: %s", reason)
     finally:
         store.close()
@@ -74,7 +90,8 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
 
 def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
                 report: RunReport, *, polite: bool = False,
-                progress: Progress | None = None) -> list[ParseResult]:
+                progress: Progress | None = None) -> list[Parsed]:
+    """The source's documents parsed (or replayed when unchanged, ``fingerprints``)."""
     source_report = SourceReport(source.name)
     report.sources.append(source_report)
     state = store.source_state(source.name) or {}
@@ -96,21 +113,31 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
         store.record_source(source.name, now, keep_validators=True)
         _note_health(source_report, store.source_state(source.name))
         return []
-    results = []
-    for done, document in enumerate(fetched.documents, 1):
-        result = parse_document(fetched_now(document, now))
-        results.append(result)
-        if progress is not None:
-            progress(source.name, done, len(fetched.documents))
+    results = _parse_documents(source.name, fetched.documents, store, now, progress)
+    for document, found in zip(fetched.documents, results, strict=True):
         source_report.documents += 1
-        source_report.events += len(result.events)
-        report.problems.extend(result.problems)
-        report.notices.extend(f"{source.name}: {document.name}: {n}" for n in result.notices)
+        source_report.events += found.events
+        report.problems.extend(found.result.problems)
+        report.notices.extend(f"{source.name}: {document.name}: {n}"
+                              for n in found.result.notices)
     validators = fetched.http_state or HttpState()
     store.record_source(source.name, now, events=source_report.events,
                         etag=validators.etag, last_modified=validators.last_modified)
     _note_health(source_report, store.source_state(source.name))
     return results
+
+
+def _parse_documents(source: str, documents: Sequence[Document], store: Store,
+                     now: dt.datetime, progress: Progress | None) -> list[Parsed]:
+    def parse(document: Document) -> tuple[str | None, ParseResult]:
+        document = read_as(fetched_now(document, now))
+        return document.format, parse_document(document)
+
+    def done(number: int) -> None:
+        if progress is not None:
+            progress(source, number, len(documents))
+
+    return parse_documents(documents, source, store, parse, done)
 
 
 def _backing_off(source_report: SourceReport, state: dict, now: dt.datetime) -> bool:
@@ -133,21 +160,89 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
         source_report.last_success = dt.datetime.fromisoformat(last) if last else None
 
 
-def _merge(store: Store, events: list[RawEvent], issue_dates: dict[str, dt.date | None],
-           now: dt.datetime, report: RunReport) -> None:
+def _derive(store: Store, events: list[RawEvent],
+            issues: dict[tuple[str, str], tuple[Issue, str | None]], now: dt.datetime,
+            report: RunReport, priorities: dict[str, int], seen: set[tuple[str, str]],
+            parsed_any: bool) -> None:
+    """Derive the events again when a document was parsed (or the code or the priorities
+    changed); else they are as stored, and the problems found then are reported again."""
+    inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
+    if parsed_any or store.run_value("derived_from") != inputs:
+        problems = _merge(store, events, issues, now, report, priorities)
+        store.set_run_value("derived_from", inputs)
+        store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
+    else:
+        problems = [from_json(Problem, p)
+                    for p in json.loads(store.run_value("derive_problems") or "[]")]
+    report.problems.extend(p for p in problems if (p.source, p.document) in seen)
+
+
+def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport) -> None:
+    """Write output/, unless the last run wrote it from the same events, settings, code and
+    day and its files are untouched: then it would write the same bytes."""
+    fingerprint = publish_fingerprint(store.events_digest(), settings, now.date())
+    last = json.loads(store.run_value("published") or "{}")
+    if last.get("fingerprint") == fingerprint and files_intact(last["files"]):
+        report.refused = last["refused"]
+        return
+    from calendar_agg.publish import publish
+    from calendar_agg.publish.ics import VEventParts
+
+    same_code = store.run_value("vevents_from") == code_version()
+    parts = VEventParts(store.vevent_parts() if same_code else {})
+    published = publish(store.events(), settings, now.date(), sources=store.sources(),
+                        parts=parts)
+    report.written, report.refused = published.written, published.refused
+    with store.transaction():
+        if not same_code:
+            store.keep_vevent_parts({})  # serialized by other code: none is kept
+        store.keep_vevent_parts(parts.used)
+        store.set_run_value("vevents_from", code_version())
+        store.set_run_value("published", json.dumps({
+            "fingerprint": fingerprint, "files": files_state(published.files),
+            "refused": published.refused}))
+
+
+def _merge(store: Store, events: list[RawEvent],
+           issues: dict[tuple[str, str], tuple[Issue, str | None]], now: dt.datetime,
+           report: RunReport, priorities: dict[str, int] | None = None) -> list[Problem]:
     """Keep this run's listings, then derive every event again from all stored listings:
-    the result cannot depend on the order in which issues arrived."""
+    the result cannot depend on the order in which issues arrived. ``issues``: (source,
+    issue name) -> the issue and the format it was read as; ``priorities``: configured
+    ``priority`` by source name. Returns the problems found (for every issue)."""
+    from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
+    from calendar_agg.normalize.changes import events_from_listings
+
     by_issue: dict[tuple[str, str], list[RawEvent]] = {}
     for event in events:
         by_issue.setdefault((event.source, event.issue), []).append(event)
-    for (source, issue), listed in sorted(by_issue.items()):
-        store.record_listings(source, issue, issue_dates.get(issue), listed, now)
-    records, problems = events_from_listings(store.listings(), store.issues())
+    for (source, name), listed in sorted(by_issue.items()):
+        issue, format = issues.get((source, name), (None, None))
+        if issue is not None and issue.date is not None and format in CALENDAR_FORMATS:
+            versions = versions_to_store(store.occurrences(source, name), issue, listed)
+            store.record_occurrences(source, name, issue.date, versions, now)
+        else:
+            store.record_listings(source, name, issue.date if issue else None, listed, now)
+    by_issue.clear()
+    events.clear()  # stored now: let them go before every listing is read back
+    records, problems = events_from_listings(store.iter_listings(), store.issues(),
+                                             store.issue_formats(), priorities)
     stats = store.save_events(records)
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:
         log.info("%d events regrouped into others (an older issue arrived late)", stats.removed)
-    report.problems.extend(p for p in problems if (p.source, p.document) in by_issue)
+    return problems
+
+
+def _priorities(sources: Sequence[SourceSettings]) -> dict[str, int]:
+    """The configured ``priority`` of each source that sets one."""
+    return {s.name: s.priority for s in sources if s.priority is not None}
+
+
+def read_as(document: Document) -> Document:
+    """The document with the format it is read as: the forced one, else the detected one
+    (None when nothing recognises it)."""
+    return document if document.format else replace(document, format=detect_format(document))
 
 
 def fetched_now(document: Document, now: dt.datetime) -> Document:

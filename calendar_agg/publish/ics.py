@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import hashlib
+from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
@@ -17,10 +19,31 @@ PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
 
 
 def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
-                   refresh: dt.timedelta, base_url: str, include_imprecise: bool = True) -> bytes:
+                   refresh: dt.timedelta, base_url: str, include_imprecise: bool = True,
+                   parts: VEventParts | None = None) -> bytes:
     """One VCALENDAR with ``events`` in a stable order (start, uid); events dated only to
-    the month or year are left out when ``include_imprecise`` is false."""
-    name, description = clean_text(name), clean_text(description)
+    the month or year are left out when ``include_imprecise`` is false.
+
+    The bytes are what icalendar writes for the whole calendar, assembled from each event's
+    VEVENT serialized once (``parts``: shared by the files of one run, and across runs)."""
+    parts = parts if parts is not None else VEventParts()
+    chosen = [parts.serialized(event, base_url)
+              for event in sorted(events, key=lambda e: (e.start, e.uid))
+              if in_ics(event, include_imprecise)]
+    # A VTIMEZONE for every TZID the timed events use, first, in a stable order.
+    zones = sorted({zone for tzids, _ in chosen for zone in tzids.split()})
+    # RFC 5545 wants a component; strict parsers reject an empty calendar
+    body = [data for _, data in chosen] or [_utc_timezone().to_ical()]
+    return b"".join([_calendar_head(clean_text(name), clean_text(description), refresh),
+                     *map(_vtimezone, zones), *body, _CALENDAR_END])
+
+
+_CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_head(name: str, description: str, refresh: dt.timedelta) -> bytes:
+    """The calendar's own lines, up to its first component."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -32,18 +55,67 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
     calendar.add("description", description)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
-    count = 0
-    for event in sorted(events, key=lambda e: (e.start, e.uid)):
-        if not in_ics(event, include_imprecise):
-            continue
-        calendar.add_component(vevent(event, base_url))
-        count += 1
-    if count == 0:  # RFC 5545 wants a component; strict parsers reject an empty calendar
-        calendar.add_component(_utc_timezone())
-    # A VTIMEZONE for every TZID the timed events use, in a stable order (byte-identity).
-    zones = sorted(calendar.get_missing_tzids())
-    calendar.subcomponents[:0] = [Timezone.from_tzid(zone) for zone in zones]
-    return calendar.to_ical()
+    return calendar.to_ical().removesuffix(_CALENDAR_END)
+
+
+@functools.cache
+def _vtimezone(zone: str) -> bytes:
+    return Timezone.from_tzid(zone).to_ical()
+
+
+class VEventParts:
+    """Each event's VEVENT as (its TZIDs joined by spaces, its bytes), serialized once.
+
+    ``known`` holds parts kept from earlier runs, by ``part_key``; ``used`` collects every
+    part this run needed, so the store can keep exactly those."""
+
+    def __init__(self, known: Mapping[str, tuple[str, bytes]] | None = None) -> None:
+        self.known = dict(known or {})
+        self.used: dict[str, tuple[str, bytes]] = {}
+
+    def serialized(self, event: Event, base_url: str) -> tuple[str, bytes]:
+        key = part_key(event, base_url)
+        found = self.used.get(key) or self.known.get(key)
+        if found is None:
+            component = vevent(event, base_url)
+            # only a timed event's DTSTART/DTEND may have a TZID (the stamps are in UTC)
+            zones = _tzids(component) if event.starts_at is not None else ()
+            found = (" ".join(sorted(zones)), _serialized(component))
+        self.used[key] = found
+        return found
+
+
+def part_key(event: Event, base_url: str) -> str:
+    """What a VEVENT is made of: every field of the event (its repr) and the base URL."""
+    text = f"{base_url}\x00{event!r}".encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _serialized(component: VEvent) -> bytes:
+    """``component.to_ical()``, with ASCII lines folded here: icalendar folds in a loop over
+    every character, this slices (same bytes; tests/publish/test_ics_parts.py)."""
+    return b"".join(_folded(line) for line in component.content_lines() if line)
+
+
+def _folded(line) -> bytes:
+    """One content line folded at 75 octets the way icalendar 7 folds it: a chunk does not
+    end in a backslash or caret (the start of an escape) unless it is one character long."""
+    if not line.isascii():
+        return line.to_ical() + b"\r\n"
+    chunks, start = [], 0
+    while len(line) - start > 74:
+        end = start + 74 - (line[start + 73] in "\\^")
+        chunks.append(line[start:end])
+        start = end
+    chunks.append(line[start:])
+    return "\r\n ".join(chunks).encode("ascii") + b"\r\n"
+
+
+def _tzids(component: VEvent) -> set[str]:
+    """The TZIDs a VEVENT refers to, which need a VTIMEZONE (UTC never does)."""
+    found = {value.params.get("TZID") for _, value in component.property_items(sorted=False)
+             if hasattr(value, "params")}
+    return {zone for zone in found if zone and zone != "UTC"}
 
 
 def vevent(event: Event, base_url: str) -> VEvent:

@@ -112,7 +112,8 @@ def test_events_json_has_a_version_and_upcoming_events(settings, sample_events):
         "subdivision": "WA", "country": "US", "virtual": True, "hybrid": True,
         "regions": ["North America", "Virtual"], "group": "Seattle Rust User Group",
         "group_url": "https://www.meetup.com/rust-berlin", "title": "June SRUG Meetup",
-        "url": "https://www.meetup.com/rust-berlin/events/seattle", "extra_urls": [],
+        "url": "https://www.meetup.com/rust-berlin/events/seattle",
+        "starts_at": None, "ends_at": None, "timezone": None, "extra_urls": [],
         "status": "CONFIRMED", "sequence": 2, "first_seen": "2025-06-05T00:00:00Z",
         "last_modified": "2025-06-06T00:00:00Z",
         "issues": ["2025-06-04-this-week-in-rust.md"]}
