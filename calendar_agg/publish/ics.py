@@ -154,9 +154,19 @@ def _add_times(component: VEvent, event: Event) -> None:
         component.add("dtend", (event.end or event.start) + dt.timedelta(days=1))
         return
     zone = _zone(event.timezone)
-    component.add("dtstart", event.starts_at.astimezone(zone))
+    component.add("dtstart", _wall_time(event.starts_at, zone))
     if event.ends_at is not None and event.ends_at > event.starts_at:
-        component.add("dtend", event.ends_at.astimezone(zone))
+        component.add("dtend", _wall_time(event.ends_at, zone))
+
+
+def _wall_time(instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """The instant in ``zone``, or in UTC when its wall time there is ambiguous (the hour
+    repeated when clocks go back): a TZID time means the first of the two (RFC 5545 3.3.5),
+    so the second could not be said with a TZID, and clients differ on the first."""
+    local = instant.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(dt.UTC)
+    return local
 
 
 def _zone(name: str | None) -> dt.tzinfo:

@@ -7,6 +7,7 @@ import ctypes
 import ctypes.util
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -109,8 +110,25 @@ def test_any_time_round_trips(starts: dt.datetime, length: dt.timedelta,
                    timezone=zone)
     published = publish([as_event(raw, 1)])
     [component] = icalendar.Calendar.from_ical(published).walk("VEVENT")
-    assert component["DTSTART"].dt == starts
-    assert component["DTEND"].dt == starts + length
+    # compared as UTC instants: Python never counts a wall time in a repeated hour as equal
+    # to a time in another zone, whatever instant it stands for
+    assert component["DTSTART"].dt.astimezone(dt.UTC) == starts
+    assert component["DTEND"].dt.astimezone(dt.UTC) == starts + length
+    for name in ("DTSTART", "DTEND"):  # never a wall time that names two instants
+        value = component[name].dt
+        assert value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset()
+
+
+@pytest.mark.parametrize("utc_hour, zone_offset", [(0, "+02:00"), (1, "+01:00")])
+def test_time_in_the_repeated_hour_is_published_in_utc(utc_hour: int, zone_offset: str) -> None:
+    # 02:30 in Berlin happens twice on 2028-10-29: at 00:30 and at 01:30 UTC
+    starts = dt.datetime(2028, 10, 29, utc_hour, 30, tzinfo=dt.UTC)
+    raw = RawEvent("i", 1, starts.date(), starts_at=starts, ends_at=starts + dt.timedelta(hours=3),
+                   timezone="Europe/Berlin")
+    published = publish([as_event(raw, 1)])
+    assert b"DTSTART:20281029T%02d3000Z" % utc_hour in published
+    assert b"DTEND;TZID=Europe/Berlin:20281029T0%d3000" % (4 + utc_hour) in published
+    assert starts.astimezone(ZoneInfo("Europe/Berlin")).isoformat().endswith(zone_offset)
 
 
 # -- libical, a strict C parser (Debian: libical3), when installed ---------------------------
