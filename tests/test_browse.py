@@ -1,6 +1,7 @@
 """`calendar-agg events` (filters, JSONL) and `calendar-agg history` on a stored backfill."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,18 @@ def test_history_shows_sightings_and_changes(folder):
     assert changes[1].split()[1] == "renamed" and "'June SRUG Meetup' ->" in changes[1]
     missing = cli("history", "no-such-uid", cwd=folder)
     assert missing.returncode == 1 and "no event with UID" in missing.stderr
+
+
+def test_output_cut_short_by_its_reader_is_not_an_error(folder):
+    # `calendar-agg events --format jsonl | head -1`: here the reader is gone before the
+    # first line, so every write meets a closed pipe
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "calendar_agg", "events", "--format", "jsonl", "--config",
+             "c.toml"], cwd=folder, stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0
+    assert done.stderr == b""

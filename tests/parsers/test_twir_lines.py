@@ -8,6 +8,7 @@ import pytest
 
 from calendar_agg.models import Issue, RawEvent
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
+from calendar_agg.parsers.twir.links import find_links
 from calendar_agg.parsers.twir.section import read_section, region_of
 
 ISSUE = "2025-06-04-this-week-in-rust"
@@ -325,3 +326,17 @@ def test_current_line_with_a_slashed_date_is_read_in_full() -> None:
                          "* 2025/06/12 | Berlin, DE | [Rust Berlin](https://x.org/g)",
                          "    * [**Hack and Learn**](https://x.org/e/3)")  # fmt: skip
     assert (event.start, event.city, event.url) == (dt.date(2025, 6, 12), "Berlin", "https://x.org/e/3")
+
+
+@pytest.mark.parametrize("target, url", [
+    ("www.meetup.com/San-Diego-Rust/events/220153428/",
+     "https://www.meetup.com/San-Diego-Rust/events/220153428/"),
+    ("meetup.com/rust-berlin/", "https://meetup.com/rust-berlin/"),
+    ("https://rust-lang.org/", "https://rust-lang.org/"),
+    ("irc://irc.mozilla.org/rust-community", "irc://irc.mozilla.org/rust-community"),
+    ("eurorust", "eurorust"),  # not an address: kept as written
+    ("schedule.md", "schedule.md"),
+])
+def test_link_written_without_its_scheme_gets_https(target, url):
+    (link,) = find_links(f"[Rust Meetup]({target})")
+    assert link.url == url

@@ -51,8 +51,17 @@ def find_links(text: str) -> tuple[Link, ...]:
 
 
 def _target(url: str) -> str:
-    """A link target without ``<>`` around it or emphasis stars stuck to its end (``wasmedge*``)."""
-    return url.strip("<>").rstrip("*")
+    """A link target without ``<>`` around it or emphasis stars stuck to its end
+    (``wasmedge*``); a web address written without its scheme (``www.meetup.com/...``) gets
+    ``https://``, as a browser would add it."""
+    url = url.strip("<>").rstrip("*")
+    return f"https://{url}" if _SCHEMELESS.match(url) else url
+
+
+# "www.host/..." or "meetup.com/...": a host name (with a dot, no scheme) starting the target
+# (not a file name such as "issue.md" or "logo.png")
+_SCHEMELESS = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+                         r"\.(?!(?:md|html?|png|jpe?g|gif|svg|pdf)(?:/|$))[a-z]{2,}(?:/|$)", re.I)
 
 
 @functools.lru_cache(maxsize=16384)
