@@ -34,13 +34,26 @@ def build_parser() -> argparse.ArgumentParser:
                "4 another run is in progress.")
     parser.add_argument("--version", action="version", version=f"calendar-agg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+    _add_run_command(commands, common)
+    _add_parse_command(commands, common)
+    _add_events_command(commands, common)
+    _add_history_command(commands, common)
+    _add_service_commands(commands, common)
+    return parser
 
+
+def _common_options() -> argparse.ArgumentParser:
+    """The options every command takes (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, metavar="FILE",
                         help="config file (default: config/calendar-agg.toml when present)")
     common.add_argument("-v", "--verbose", action="store_true", help="log more, with tracebacks")
     common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    return common
 
+
+def _add_run_command(commands, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser("run", parents=[common], help="fetch, parse, store and publish once",
                               description="One full cycle over the configured sources, or over "
                                           "the PATH_OR_URL arguments instead.")
@@ -53,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "for it, then give up with exit status 4 (default: 10)")
     run.set_defaults(handler=_cmd_run)
 
+
+def _add_parse_command(commands, common: argparse.ArgumentParser) -> None:
     parse = commands.add_parser("parse", parents=[common], help="parse only: print events",
                                 description="Parse documents and print their events; no store, "
                                             "no output. Problems go to stderr.")
@@ -62,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--input-format", metavar="NAME", help="force the parser")
     parse.set_defaults(handler=_cmd_parse)
 
+
+def _add_events_command(commands, common: argparse.ArgumentParser) -> None:
     events = commands.add_parser("events", parents=[common], help="list stored events",
                                  description="List the events in the store, oldest first.")
     events.add_argument("--format", choices=("jsonl", "table"), default="table",
@@ -69,14 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_event_filters(events)
     events.set_defaults(handler=_cmd_events)
 
+
+def _add_history_command(commands, common: argparse.ArgumentParser) -> None:
     history = commands.add_parser("history", parents=[common],
                                   help="an event's sightings and changes",
                                   description="Where an event was seen (source, issue, line) "
                                               "and how it changed.")
     history.add_argument("uid", metavar="UID", help="the event's UID (see `events`)")
     history.set_defaults(handler=_cmd_history)
-    _add_service_commands(commands, common)
-    return parser
 
 
 def _add_service_commands(commands, common: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from calendar_agg.config import Settings
 from calendar_agg.errors import CalendarAggError, ConfigError, RunLockedError
@@ -20,6 +21,9 @@ from calendar_agg.health import run_record, run_record_path, write_run_record
 from calendar_agg.lock import lock_path, run_lock
 from calendar_agg.models import RunReport
 from calendar_agg.pipeline import Clock, run_once, utc_now
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ class Service:
         self.session = session or new_session()
         self.stop = threading.Event()
         self.runs = 0
-        self.scheduler = None
+        self.scheduler: BackgroundScheduler | None = None
 
     def run_cycle(self) -> RunReport | None:
         """One scheduled run: lock, run, record, summary. Errors are logged, never raised."""

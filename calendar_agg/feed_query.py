@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from calendar_agg.config import Settings, refresh_interval
@@ -56,7 +57,8 @@ def parse_query(query_string: str) -> FeedQuery:
     days = max((_days(v) for v in values["days"]), default=None)
     nears = sorted({_near(v) for v in values["near"]})
     radius = _radius(values["radius_km"], bool(nears))
-    base = dict(regions=regions, countries=countries, cities=cities, virtual=virtual, days=days)
+    base: dict[str, Any] = dict(regions=regions, countries=countries, cities=cities,
+                                virtual=virtual, days=days)
     filters = tuple(EventFilter(**base, near=(lat, lon, radius)) for _, lat, lon in nears)
     pairs = ([("region", r) for r in regions] + [("country", c) for c in countries]
              + [("city", c) for c in cities]

@@ -53,7 +53,7 @@ def trigger_for(schedule: ScheduleSettings) -> BaseTrigger:
     return IntervalTrigger(seconds=every.total_seconds(), jitter=jitter)
 
 
-def build_scheduler(job: Callable[[], None], schedule: ScheduleSettings,
+def build_scheduler(job: Callable[[], object], schedule: ScheduleSettings,
                     on_overlap: Callable[[], None] | None = None) -> BackgroundScheduler:
     """A background scheduler (not started) running ``job`` at start, then on the schedule.
 

@@ -106,7 +106,8 @@ class FeedServer:
             return self._healthz()
         if path in ("/feed.ics", "/feed.xml"):
             try:
-                representation = self._filtered(path, environ.get("QUERY_STRING", ""))
+                representation: Representation | None = self._filtered(
+                    path, environ.get("QUERY_STRING", ""))
             except QueryError as exc:
                 return _text("400 Bad Request", f"bad request: {exc}\n", _cors_headers())
         else:

@@ -45,7 +45,7 @@ def cached_table(name: str, version: str, build: Callable[[], T]) -> T:
         pass  # not cached yet, or unreadable: build it
     table = build()
     try:
-        _write_atomically(path, marshal.dumps(table))
+        _write_atomically(path, marshal.dumps(table))  # type: ignore[arg-type]  # plain values
         for older in path.parent.glob(f"{name}-*.marshal"):
             if older != path:
                 older.unlink(missing_ok=True)  # built for another version

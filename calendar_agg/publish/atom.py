@@ -61,7 +61,7 @@ def _with_link_attributes(xml: bytes, links: dict[str, list[dict[str, str]]]) ->
     root = etree.fromstring(xml)
     for entry in root.iterfind(f"{ATOM}entry"):
         wanted = links.get(entry.findtext(f"{ATOM}id") or "", [])
-        for element, link in zip(entry.iterfind(f"{ATOM}link"), wanted):
+        for element, link in zip(entry.iterfind(f"{ATOM}link"), wanted, strict=False):
             element.attrib.update(link)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,8 +32,12 @@ def standard_feeds() -> list[Feed]:
         feeds.append(Feed(
             region_slug(region), f"Rust events — {region}",
             f"Upcoming Rust community events: {region}.",
-            lambda event, region=region: region in event.regions))
+            functools.partial(_in_region, region)))
     return feeds
+
+
+def _in_region(region: str, event: Event) -> bool:
+    return region in event.regions
 
 
 def custom_feeds(configured: Sequence[FeedSettings], today: dt.date,
@@ -42,7 +47,7 @@ def custom_feeds(configured: Sequence[FeedSettings], today: dt.date,
     for feed in configured:
         chosen = event_filter(feed, config)
         feeds.append(Feed(feed.name, feed.title, feed.description or feed.title,
-                          lambda event, chosen=chosen: chosen.matches(event, today),
+                          functools.partial(chosen.matches, today=today),
                           custom=True))
     return feeds
 

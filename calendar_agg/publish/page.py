@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from typing import cast
 
 import pycountry
 
@@ -133,7 +134,8 @@ def _how_to_subscribe() -> str:
 def _events_section(upcoming: Sequence[Event],
                     event_calendar: Callable[[Event], str | None]) -> str:
     ordered = sorted(upcoming, key=lambda e: (e.start, e.uid))
-    sections, anchored = [], set()
+    sections: list[str] = []
+    anchored: set[str] = set()
     for region in REGIONS:
         events = [e for e in ordered if region in e.regions]
         if events:
@@ -242,7 +244,7 @@ def _health_section(sources: Sources) -> str:
                      f"(last read fine: {escape(str(since)[:10])})")
         else:
             state = "ok"
-        events = source.get("events_last")
+        events = cast("int | None", source.get("events_last"))
         rows.append(f"<tr><td>{escape(clean_text(str(source.get('name', ''))))}</td>"
                     f"<td>{state}</td><td>{'' if events is None else int(events)}</td></tr>")
     return ('<section id="health"><h2>Sources</h2><table><tr><th>Source</th><th>State</th>'

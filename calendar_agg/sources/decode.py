@@ -13,7 +13,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # The start of a web page: what an error page or a login wall looks like.
-_HTML_START = re.compile(r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 _TITLE = re.compile(r"<title[^>]*>([^<]{1,120})", re.IGNORECASE)
 # Formats that are never an HTML page, and URL endings that promise one of them.
 _NOT_HTML = {"feed": "a feed", "ics": "a calendar", "markdown": "markdown", "post": "markdown"}

@@ -84,6 +84,7 @@ def _conditional_headers(state: HttpState | None) -> dict[str, str]:
 def _get_with_retries(source: SourceSettings, session: requests.Session,
                       headers: dict[str, str], deadline: float) -> requests.Response:
     """The first answer below 400; transient failures are tried again while time is left."""
+    assert source.url is not None  # an http source has one (checked by fetch_url)
     delay = 1.0
     for attempt in range(RETRIES + 1):
         left = max(0.01, deadline - time.monotonic())

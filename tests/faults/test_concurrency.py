@@ -84,7 +84,7 @@ def test_the_server_keeps_answering_during_a_run(tmp_path, raw_server):
             time.sleep(0.02)
         answers = [get(port, path) for path in ("/", "/ics/all.ics", "/healthz", "/", "/")]
         assert run.popen.poll() is None, "the run ended before the server was asked"
-        for status, body, took in answers:
+        for status, _body, took in answers:
             assert status == 200 and took < 1.0, (status, took)
         assert answers[0][1] == page
         assert json.loads(answers[2][1])["status"] in ("ok", "unknown")

@@ -4,8 +4,14 @@ import pytest
 
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize.identity import (
-    canonical_url, identity_key, is_event_specific, organiser_key, organiser_keys, place_key,
-    uid_for)
+    canonical_url,
+    identity_key,
+    is_event_specific,
+    organiser_key,
+    organiser_keys,
+    place_key,
+    uid_for,
+)
 
 
 @pytest.mark.parametrize("url, canonical", [

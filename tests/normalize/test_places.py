@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from calendar_agg.normalize import places
+from calendar_agg.normalize import countries, gazetteer, places
 from calendar_agg.normalize.places import (
     canonical_city,
     city_in_text,
@@ -267,12 +267,15 @@ def test_paris_to_berlin_from_the_gazetteer() -> None:
 
 def test_import_does_not_load_the_gazetteer(monkeypatch: pytest.MonkeyPatch) -> None:
     package = sys.modules["calendar_agg.normalize"]
-    monkeypatch.setattr(package, "places", places)  # restored after the fresh import
-    monkeypatch.delitem(sys.modules, "calendar_agg.normalize.places")
+    for name in ("places", "place_names", "countries", "gazetteer", "text_cities"):
+        # restored after the fresh import
+        monkeypatch.setattr(package, name, sys.modules[f"calendar_agg.normalize.{name}"])
+        monkeypatch.delitem(sys.modules, f"calendar_agg.normalize.{name}")
     fresh = importlib.import_module("calendar_agg.normalize.places")
     assert fresh is not places
-    assert fresh._gazetteer.cache_info().currsize == 0
-    assert fresh._country_index.cache_info().currsize == 0
+    assert sys.modules["calendar_agg.normalize.gazetteer"] is not gazetteer
+    assert sys.modules["calendar_agg.normalize.gazetteer"].city_names.cache_info().currsize == 0
+    assert sys.modules["calendar_agg.normalize.countries"]._country_index.cache_info().currsize == 0
 
 
 def test_repeated_lookups_hit_the_cache() -> None:
@@ -280,7 +283,7 @@ def test_repeated_lookups_hit_the_cache() -> None:
     country_code("Deutschland")
     city_in_text("Seattle Rust Meetup")
     before = (
-        places._locate.cache_info().hits,
+        gazetteer.resolve_city.cache_info().hits,
         country_code.cache_info().hits,
         city_in_text.cache_info().hits,
     )
@@ -289,7 +292,7 @@ def test_repeated_lookups_hit_the_cache() -> None:
         country_code("Deutschland")
         city_in_text("Seattle Rust Meetup")
     after = (
-        places._locate.cache_info().hits,
+        gazetteer.resolve_city.cache_info().hits,
         country_code.cache_info().hits,
         city_in_text.cache_info().hits,
     )
@@ -299,9 +302,9 @@ def test_repeated_lookups_hit_the_cache() -> None:
 def test_fuzzy_country_names_are_folded_once() -> None:
     assert country_code("Russia") == "RU"
     assert country_code("Moldova") == "MD"
-    before = places._folded_country_names.cache_info()
-    assert places._fuzzy_country("venezuela") == "VE"
-    after = places._folded_country_names.cache_info()
+    before = countries._folded_country_names.cache_info()
+    assert countries._fuzzy_country("venezuela") == "VE"
+    after = countries._folded_country_names.cache_info()
     assert (after.misses, after.hits) == (before.misses, before.hits + 1)
 
 
@@ -327,3 +330,26 @@ def test_knows_city_however_many_the_country_has():
     assert places.knows_city("Columbus", "US")  # several: locate_city gives None
     assert not places.knows_city("Columbus", "IL")
     assert places.knows_city("Cologne/Köln", "DE")
+
+
+def test_gazetteer_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypatch):
+    """The disk cache's version covers the code that builds the tables: the gazetteer module
+    and ``place_names`` (how names are folded), not just the facade."""
+    import shutil
+
+    from calendar_agg.normalize import place_names, tables
+
+    assert set(gazetteer._TABLE_SOURCES) == {gazetteer.__file__, place_names.__file__}
+    copies = []
+    for source in gazetteer._TABLE_SOURCES:
+        copy = tmp_path / f"{len(copies)}.py"
+        shutil.copyfile(source, copy)
+        copies.append(copy)
+    versions = []
+    monkeypatch.setattr(gazetteer, "_TABLE_SOURCES", tuple(map(str, copies)))
+    monkeypatch.setattr(tables, "cached_table",
+                        lambda name, version, build: versions.append(version))
+    gazetteer._gazetteer_tables.__wrapped__()
+    copies[1].write_text(copies[1].read_text() + "\n# folded differently\n")
+    gazetteer._gazetteer_tables.__wrapped__()
+    assert len(versions) == 2 and versions[0] != versions[1]

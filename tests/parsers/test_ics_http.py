@@ -8,6 +8,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from calendar_agg.cli import JSONL_FIELDS, main
+
 from ..conftest import Route
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -92,7 +92,9 @@ def test_atom_entries(settings):
     titles = [e.title for e in feed.entries]
     assert titles[0].startswith("2025-06-")
     entry = next(e for e in feed.entries if e.id == "urn:uuid:u2")
-    assert entry.title == "2025-06-19 · Berlin, DE + Online · Hybrid; night, with\\ commas BEGIN:VEVENT"
+    assert entry.title == (
+        "2025-06-19 · Berlin, DE + Online · Hybrid; night, with\\ commas BEGIN:VEVENT"
+    )
     enclosure = [link for link in entry.links if link.rel == "enclosure"]
     assert enclosure[0].href == "https://example.org/cal/events/u2.ics"
     assert enclosure[0].type == "text/calendar"

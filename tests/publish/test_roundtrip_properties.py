@@ -8,9 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Event
-from calendar_agg.publish.atom import feed_bytes
+from calendar_agg.publish.atom import entry_title, feed_bytes
 from calendar_agg.publish.ics import calendar_bytes
-from calendar_agg.publish.atom import entry_title
 from calendar_agg.publish.text import clean_text, event_link, place_line
 
 T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)

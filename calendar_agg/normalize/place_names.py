@@ -1,0 +1,32 @@
+"""Place names as lookup keys: how names of countries, subdivisions and cities are compared.
+
+Folding drops accents, case, dots, apostrophes and punctuation and collapses spaces, so
+"Nürnberg", "nurnberg" and "NÜRNBERG" are one key; letters Unicode does not decompose
+("København", "Łódź") are spelled out in ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters Unicode does not decompose into a base letter plus accent ("København", "Łódź").
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+_COMBINING = re.compile(r"[\u0300-\u036f]")  # accents left apart by NFKD
+_DROPPED = re.compile(r"[.'’]")
+_PUNCTUATION = re.compile(r"[^\w]+|_")
+
+
+def fold(text: str) -> str:
+    """Lookup key: accents, case, dots, apostrophes and punctuation dropped, spaces collapsed."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = _PUNCTUATION.sub(" ", _DROPPED.sub("", text.casefold().translate(_UNDECOMPOSED)))
+    return " ".join(text.split())
+
+
+def city_key(name: str) -> str:
+    """A city name folded for comparison: ``"Nürnberg"`` and ``"nurnberg"`` are equal."""
+    return fold(name)

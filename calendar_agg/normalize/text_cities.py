@@ -1,0 +1,182 @@
+"""Cities named in free text: the city an event title or address names, if it clearly names one.
+
+Conservative by design: only big cities (by their own name, their exonyms, or the aliases of
+``gazetteer.CITY_ALIASES``), capitalised whole words, never common English words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections import defaultdict
+
+from calendar_agg.normalize.countries import countries_with_subdivision, country_named
+from calendar_agg.normalize.gazetteer import (
+    BIG_CITY,
+    CITY_ALIASES,
+    REGION_ALIASES,
+    City,
+    city_names,
+    display_name,
+    find_city,
+    resolve_city,
+)
+from calendar_agg.normalize.place_names import fold
+
+# Names of big cities that are also everyday English words, first names or Rust project names:
+# never read as a city in free text ("Reading Group", "Tokio Talks", "Miri", "Surprise!").
+_COMMON_WORDS = frozenset(
+    {
+        "bath", "commerce", "concord", "date", "delta", "enterprise", "florence", "george",
+        "hub", "independence", "industry", "kent", "liberty", "male", "mary", "mesa", "metro",
+        "miri", "mobile", "nancy", "nice", "norman", "orange", "paradise", "providence",
+        "reading", "regina", "rust", "sale", "split", "surprise", "temple", "tokio", "tours",
+        "union", "victoria", "vista",
+    }
+)  # fmt: skip
+_MIN_TEXT_NAME = 4  # shorter names ("Ufa", "Ulm", "Man") only through CITY_ALIASES
+_MAX_WORDS = 4  # longest city name matched in free text ("Frankfurt am Main")
+_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
+# "RustBerlin", "PDXRust", "RustDC": group names glued to "Rust" are read as two words.
+_GLUED_RUST = re.compile(r"(?<=[A-Za-z])(?=Rust(?![a-z]))|(?<=Rust)(?=[A-Z])")
+# Alternate names are full of codes, nicknames, surnames and old names ("Google" was Topeka
+# for a month). In free text they count for the largest cities ("Cologne", "Milano"), and
+# for big ones when they read as an exonym ("Frankfurt", "Torino"): an alternate name that
+# starts like the primary name and resembles it.
+_BIG_ALTERNATE_MIN = 1_000_000
+_TEXT_ALTERNATE_MIN = 250_000
+_EXONYM_SIMILARITY = 0.6
+# A name several cities share is read as the most populous when it is at least this many
+# times bigger than the next: a meetup's "Columbus" or "Barcelona" is the big one.
+_TEXT_DOMINANCE = 2
+
+
+def _exonym(alternate: str, primary: str) -> bool:
+    """Whether an alternate name reads as another spelling of the primary one."""
+    if primary.startswith(alternate + " "):  # "Frankfurt" for "Frankfurt am Main"
+        return True
+    if alternate[0] != primary[0] or primary.startswith(alternate) or alternate.startswith(primary):
+        return False  # surnames and demonyms: "Ivanov" (Ivanovo), "Kermani" (Kerman)
+    matcher = difflib.SequenceMatcher(None, alternate, primary, autojunk=False)
+    return (  # the cheap upper bounds first: this runs on every alternate name of big cities
+        matcher.real_quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.ratio() >= _EXONYM_SIMILARITY
+    )
+
+
+@functools.cache
+def _text_index() -> dict[str, tuple[City, ...]]:
+    """Folded names that may be read as a city in free text -> the cities they may mean;
+    alternate names of big (not the largest) cities still to be checked by ``_exonym``."""
+    gazetteer = city_names()
+    index: dict[str, list[City]] = defaultdict(list)
+    for key, cities in gazetteer.primary.items():
+        if len(key) >= _MIN_TEXT_NAME and any(c.population >= BIG_CITY for c in cities):
+            index[key].extend(cities)
+    for key, cities in gazetteer.alternate.items():
+        if len(key) >= 5:
+            big = [c for c in cities if c.population >= _TEXT_ALTERNATE_MIN]
+            if big:
+                index[key].extend(big)
+    for word in _COMMON_WORDS:
+        index.pop(word, None)
+    return {key: tuple(cities) for key, cities in index.items()}
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_candidates(key: str) -> tuple[City, ...]:
+    """The cities a folded name in free text may mean (checked lazily: few names are seen)."""
+    primary = city_names().primary.get(key, ())
+    return tuple(
+        city
+        for city in _text_index().get(key, ())
+        if city in primary
+        or city.population >= _BIG_ALTERNATE_MIN
+        or _exonym(key, fold(city.name))
+    )
+
+
+def _text_city(key: str) -> City | None:
+    """The city a name found in free text means, if one clearly dominates."""
+    if key in CITY_ALIASES:
+        return find_city(key, None, None)
+    ranked = sorted(_text_candidates(key), key=lambda c: c.population, reverse=True)
+    if len(ranked) == 1 or ranked[0].population >= _TEXT_DOMINANCE * ranked[1].population:
+        return ranked[0]
+    return None
+
+
+def _names_city(words: list[str], start: int, size: int) -> str | None:
+    """The folded name of ``words[start:start+size]`` when it may be a city, else None."""
+    first = words[start]
+    key = fold(" ".join(words[start : start + size]))
+    if key in CITY_ALIASES and len(key) <= 3:
+        return key if size == 1 and first.isupper() else None
+    if not first[0].isupper():
+        return None
+    return key if key in CITY_ALIASES or _text_candidates(key) else None
+
+
+def _named_cities(words: list[str]) -> list[City | None]:
+    """Cities named by runs of capitalised words in text order, longest runs first, none
+    overlapping, regions only when no city is named; None for a name that is ambiguous."""
+    taken = [False] * len(words)
+    found: list[tuple[int, str]] = []
+    for size in range(_MAX_WORDS, 0, -1):
+        for start in range(len(words) - size + 1):
+            run = range(start, start + size)
+            if any(taken[i] for i in run):
+                continue
+            key = _names_city(words, start, size)
+            if key is None:
+                continue
+            found.append((start, key))
+            for i in run:
+                taken[i] = True
+    keys = [key for _, key in sorted(found)]
+    if any(key not in REGION_ALIASES for key in keys):
+        keys = [key for key in keys if key not in REGION_ALIASES]
+    return [_text_city(key) for key in keys]
+
+
+@functools.lru_cache(maxsize=65536)
+def city_in_text(text: str) -> tuple[str, str] | None:
+    """(canonical city, ISO country) of the city a free-text title names, else None.
+
+    Conservative: only big cities (their exonyms, or aliases), capitalised whole words, no
+    common English words; None when a name is ambiguous or the cities named are in
+    different countries. Several cities of one country (``Rust Boulder/Denver``): the first.
+    A country or state named after a comma must be the city's (``Camp Patan, Gujarat`` is
+    not Pātan in Nepal).
+    """
+    found = _named_cities(_WORD.findall(_GLUED_RUST.sub(" ", text)))
+    if not found or None in found:
+        return None
+    first = found[0]
+    if first is None or any(city is None or city.country != first.country for city in found):
+        return None
+    qualified = _qualifier_countries(text, first)
+    if qualified and first.country not in qualified:
+        return None
+    return display_name(first), first.country
+
+
+# "City, Gujarat", "City, France": capitalised words after a comma that may say where.
+_QUALIFIER = re.compile(r",\s+([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})")
+
+
+def _qualifier_countries(text: str, city: City) -> set[str]:
+    """The countries named right after a comma in text (``, France``, ``, MP India``), or
+    having a subdivision of that name (``, Gujarat``); ``city`` itself is no qualifier
+    (``Hackfest 2017, Mexico City``)."""
+    countries: set[str] = set()
+    for match in _QUALIFIER.finditer(text):
+        name = match.group(1)
+        if not name[0].isupper() or len(name) < 4 or resolve_city(name, None, city.country) == city:
+            continue
+        named = country_named(name) or country_named(name.split()[-1])
+        countries |= {named} if named else countries_with_subdivision(name)
+    return countries
+
