@@ -49,7 +49,7 @@ def _library_versions() -> list[str]:
     """The ``name-version.dist-info`` folders of ``LIBRARIES`` on the import path (cheaper
     than importlib.metadata, which is slow to import and to query)."""
     wanted = {_project(name) for name in LIBRARIES}
-    found = set()
+    found: set[str] = set()
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")

@@ -167,8 +167,9 @@ def _derive(store: Store, events: list[RawEvent],
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
-    if parsed_any or store.run_value("derived_from") != inputs:
-        problems = _merge(store, events, issues, now, report, priorities)
+    same_code = store.run_value("derived_from") == inputs
+    if parsed_any or not same_code:
+        problems = _merge(store, events, issues, now, report, priorities, reuse=same_code)
         store.set_run_value("derived_from", inputs)
         store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
@@ -205,11 +206,14 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 def _merge(store: Store, events: list[RawEvent],
            issues: dict[tuple[str, str], tuple[Issue, str | None]], now: dt.datetime,
-           report: RunReport, priorities: dict[str, int] | None = None) -> list[Problem]:
+           report: RunReport, priorities: dict[str, int] | None = None,
+           reuse: bool = False) -> list[Problem]:
     """Keep this run's listings, then derive every event again from all stored listings:
     the result cannot depend on the order in which issues arrived. ``issues``: (source,
     issue name) -> the issue and the format it was read as; ``priorities``: configured
-    ``priority`` by source name. Returns the problems found (for every issue)."""
+    ``priority`` by source name; ``reuse``: the stored events were derived by this code,
+    so an event whose inputs did not change is kept as stored. Returns the problems found
+    (for every issue)."""
     from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
     from calendar_agg.normalize.changes import events_from_listings
 
@@ -225,8 +229,9 @@ def _merge(store: Store, events: list[RawEvent],
             store.record_listings(source, name, issue.date if issue else None, listed, now)
     by_issue.clear()
     events.clear()  # stored now: let them go before every listing is read back
+    known = store.derivations() if reuse else {}
     records, problems = events_from_listings(store.iter_listings(), store.issues(),
-                                             store.issue_formats(), priorities)
+                                             store.issue_formats(), priorities, known)
     stats = store.save_events(records)
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:
@@ -259,7 +264,9 @@ def parse_only(documents: Sequence[Document], clock: Clock = utc_now) -> tuple[
     """
     from calendar_agg.normalize.merge import resolve
 
-    events, problems, notices = [], [], []
+    events: list[RawEvent] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
     now = clock()
     for document in documents:
         result = parse_document(fetched_now(document, now))

@@ -3,31 +3,27 @@ their history, and per-source state.
 
 Listings are the record (``record_listings``); events, sightings and history are derived from
 all of them on every run (``normalize.changes``) and written back with ``save_events``, which
-touches only rows that differ. One ``Store`` per run; ``with store.transaction():`` makes a
-run all-or-nothing, so a crash or kill mid-run leaves the previous state intact. The schema is
-versioned (``PRAGMA user_version``) and migrated on open by ``MIGRATIONS``.
+touches only rows that differ; an event is derived again only when what it is derived from
+changed (its ``derived_from`` digest, ``changes.derivation_key``). One ``Store`` per run;
+``with store.transaction():`` makes a run all-or-nothing, so a crash or kill mid-run leaves
+the previous state intact. The schema is versioned (``PRAGMA user_version``) and migrated on
+open by ``MIGRATIONS``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import enum
-import functools
 import hashlib
 import json
 import sqlite3
-import types
-import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from calendar_agg.codec import from_json, to_json
 from calendar_agg.errors import StoreError
 from calendar_agg.models import Event, Issue, RawEvent
-
-T = typing.TypeVar("T")
 
 # Each entry migrates the schema from version i to i+1; never edit a released one.
 MIGRATIONS: tuple[str, ...] = (
@@ -137,6 +133,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE run_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE vevents (key TEXT PRIMARY KEY, tzids TEXT NOT NULL, data BLOB NOT NULL);
     """,
+    # 6: a digest of what each event was derived from (``changes.derivation_key``): an event
+    # whose inputs are unchanged is not derived again.
+    """
+    ALTER TABLE events ADD COLUMN derived_from TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 @dataclass(frozen=True)
@@ -169,6 +170,14 @@ class EventRecord:
     event: Event
     sightings: tuple[Sighting, ...]
     history: tuple[Change, ...]
+    derived_from: str = ""  # digest of its inputs (``changes.derivation_key``), if known
+
+
+@dataclass(frozen=True)
+class KeptEvent:
+    """An event whose inputs are those it was derived from last time: kept as stored."""
+
+    uid: str
 
 
 @dataclass
@@ -229,7 +238,7 @@ class Store:
         if row is None:
             return None
         columns = [c[0] for c in self._db.execute("SELECT * FROM sources LIMIT 0").description]
-        return dict(zip(columns, row))
+        return dict(zip(columns, row, strict=True))
 
     def record_source(self, name: str, at: dt.datetime, *, error: str | None = None,
                       events: int | None = None, etag: str | None = None,
@@ -271,7 +280,8 @@ class Store:
 
     def issues(self) -> list[tuple[str, Issue]]:
         """Every recorded issue as (source, Issue)."""
-        return [(source, Issue(name, _date(date), (_date(first), _date(last))
+        return [(source, Issue(name, _date(date), (dt.date.fromisoformat(first),
+                                                   dt.date.fromisoformat(last))
                                if first and last else None, url))
                 for source, name, date, first, last, url in self._db.execute(
                     "SELECT source, name, date, window_start, window_end, url FROM issues "
@@ -335,54 +345,62 @@ class Store:
                 "ORDER BY source, issue, line, occurrence"):
             yield from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored)
 
-    def save_events(self, records: list[EventRecord]) -> MergeStats:
-        """Make the stored events exactly ``records``, writing only rows that differ."""
+    def derivations(self) -> dict[str, str]:
+        """What each stored event was derived from (``EventRecord.derived_from``) -> its uid."""
+        return dict(self._db.execute(
+            "SELECT derived_from, uid FROM events WHERE derived_from != ''"))
+
+    def save_events(self, records: list[EventRecord | KeptEvent]) -> MergeStats:
+        """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
+        writing only rows that differ."""
         stats = MergeStats()
-        stored = {uid: from_json(Event, data)
-                  for uid, data in self._db.execute("SELECT uid, data FROM events")}
-        sightings, history = self._stored_sightings(), self._stored_history()
-        wanted = {record.event.uid for record in records}
-        for uid in sorted(set(stored) - wanted):
+        stored = {uid for (uid,) in self._db.execute("SELECT uid FROM events")}
+        wanted = {r.uid if isinstance(r, KeptEvent) else r.event.uid for r in records}
+        for uid in sorted(stored - wanted):
             for table in ("events", "sightings", "history"):
                 self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
             stats.removed += 1
         for record in records:
-            self._save_event(record, stored.get(record.event.uid), stats)
+            if isinstance(record, KeptEvent):
+                continue
+            uid = record.event.uid
+            self._save_event(record, stats, known=uid in stored)
             rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
-            if sightings.get(record.event.uid) != sorted(rows):
-                self._replace_sightings(record.event.uid, rows)
+            if uid not in stored or self._stored_sightings(uid) != sorted(rows):
+                self._replace_sightings(uid, rows)
             changes = [_change_row(change) for change in record.history]
-            if history.get(record.event.uid) != changes:
-                self._replace_history(record.event.uid, changes)
+            if uid not in stored or self._stored_history(uid) != changes:
+                self._replace_history(uid, changes)
         return stats
 
-    def _save_event(self, record: EventRecord, old: Event | None, stats: MergeStats) -> None:
+    def _save_event(self, record: EventRecord, stats: MergeStats, known: bool) -> None:
         event = record.event
-        if old == event:
+        row = self._db.execute("SELECT data, derived_from FROM events WHERE uid = ?",
+                               (event.uid,)).fetchone() if known else None
+        old = from_json(Event, row[0]) if row else None
+        if row is not None and old == event:
+            if row[1] != record.derived_from:
+                self._db.execute("UPDATE events SET derived_from = ? WHERE uid = ?",
+                                 (record.derived_from, event.uid))
             return
-        self._db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
-                         (event.uid, event.start.isoformat(), to_json(event)))
+        self._db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
+                         " VALUES (?, ?, ?, ?)", (event.uid, event.start.isoformat(),
+                                                  to_json(event), record.derived_from))
         if old is None:
             stats.new += 1
         elif old.last_modified != event.last_modified:
             stats.updated += 1
             stats.cancelled += old.status != "CANCELLED" == event.status
 
-    def _stored_sightings(self) -> dict[str, list[tuple]]:
-        found: dict[str, list[tuple]] = {}
-        for uid, *row in self._db.execute(
-                "SELECT uid, source, issue, line, occurrence FROM sightings "
-                "ORDER BY uid, source, issue, line, occurrence"):
-            found.setdefault(uid, []).append(tuple(row))
-        return found
+    def _stored_sightings(self, uid: str) -> list[tuple]:
+        return [tuple(row) for row in self._db.execute(
+            "SELECT source, issue, line, occurrence FROM sightings WHERE uid = ?"
+            " ORDER BY source, issue, line, occurrence", (uid,))]
 
-    def _stored_history(self) -> dict[str, list[tuple]]:
-        found: dict[str, list[tuple]] = {}
-        for uid, *row in self._db.execute(
-                "SELECT uid, at, source, issue, change, details FROM history "
-                "ORDER BY uid, number"):
-            found.setdefault(uid, []).append(tuple(row))
-        return found
+    def _stored_history(self, uid: str) -> list[tuple]:
+        return [tuple(row) for row in self._db.execute(
+            "SELECT at, source, issue, change, details FROM history WHERE uid = ?"
+            " ORDER BY number", (uid,))]
 
     def _replace_sightings(self, uid: str, rows: list[tuple]) -> None:
         self._db.execute("DELETE FROM sightings WHERE uid = ?", (uid,))
@@ -484,87 +502,3 @@ def _date(value: str | None) -> dt.date | None:
 def _change_row(change: Change) -> tuple:
     return (change.at.isoformat(), change.source, change.issue, change.change,
             json.dumps(change.details, sort_keys=True, ensure_ascii=False, default=str))
-
-
-# --- dataclasses <-> JSON, generically: a field added to RawEvent or Event is kept --------
-
-
-def to_json(value: object) -> str:
-    """A dataclass as JSON with sorted keys: dates, times and enums as their ISO/text form."""
-    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(value: object) -> object:
-    kind = type(value)
-    if kind in _SCALARS:  # most values: checked first, by exact type (an enum is no scalar)
-        return value
-    names = _field_names(kind)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
-
-
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, else None."""
-    if dataclasses.is_dataclass(kind):
-        return tuple(field.name for field in dataclasses.fields(kind))
-    return None
-
-
-def from_json(cls: type[T], text: str) -> T:
-    """The dataclass ``cls`` from ``to_json`` text; fields it no longer has are ignored and
-    fields the JSON lacks get their defaults."""
-    converters = _converters(cls)
-    data = json.loads(text)
-    return cls(**{name: converters[name](value) for name, value in data.items()
-                  if name in converters})
-
-
-Converter = typing.Callable[[object], object]
-
-
-@functools.cache
-def _converters(cls: type) -> dict[str, Converter]:
-    """Each field's JSON value -> its typed value, worked out once per class from its hints."""
-    return {name: _converter(hint) for name, hint in typing.get_type_hints(cls).items()}
-
-
-def _converter(hint: object) -> Converter:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _converter(options[0]) if len(options) == 1 else _as_is
-    if origin is tuple:
-        args = typing.get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            item = _converter(args[0])
-            return _or_none(tuple if item is _as_is else lambda v: tuple(map(item, v)))
-        items = [_converter(arg) for arg in args]
-        return _or_none(lambda v: tuple(c(x) for c, x in zip(items, v, strict=False)))
-    if hint in (dt.datetime, dt.date, dt.time):
-        return _or_none(hint.fromisoformat)  # type: ignore[union-attr]
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _or_none(hint)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _or_none(lambda v: hint(**v))  # type: ignore[arg-type]
-    return _as_is
-
-
-def _as_is(value: object) -> object:
-    return value
-
-
-def _or_none(convert: typing.Callable) -> Converter:
-    return lambda value: None if value is None else convert(value)

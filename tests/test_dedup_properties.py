@@ -75,8 +75,9 @@ def calendar_fetch(choices: list[tuple], day: dt.date) -> tuple[Issue, list[RawE
 
 
 def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
-             priority: int | None = None) -> tuple:
-    """Run each list of issues as one run; returns every derived row of the store."""
+             priority: int | None = None, reuse: bool = False) -> tuple:
+    """Run each list of issues as one run; returns every derived row of the store.
+    ``reuse``: events whose inputs did not change are kept as stored (as in a real run)."""
     store = Store.open(path)
     try:
         for issues in runs:
@@ -89,7 +90,7 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
                     found[(source, issue.name)] = (issue, format)
                 events = [event for _, listed in issues for event in listed]
                 _merge(store, events, found, NOW, RunReport(started=NOW),
-                       {"cal": priority} if priority is not None else None)
+                       {"cal": priority} if priority is not None else None, reuse=reuse)
         db = store._db
         return tuple(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608
                      for table in ("events", "sightings", "history"))
@@ -150,3 +151,18 @@ def test_with_a_calendar_arrival_order_does_not_matter(choices, listed, priority
     for event in events:  # every meetup the calendar lists has its time, whoever won
         if (canonical_url(event.url), event.start) in timed:
             assert event.starts_at is not None and event.timezone == "Europe/Berlin"
+
+
+@settings(max_examples=30, deadline=None)
+@given(archive, calendar, calendar_priority, st.randoms(use_true_random=False))
+def test_keeping_unchanged_events_is_a_full_rebuild(choices, listed, priority, random):
+    """Issues arriving one by one, each run keeping the events whose inputs did not change
+    (``changes.derivation_key``): the same rows as deriving everything at once."""
+    issues = [calendar_fetch(listed, FIRST_ISSUE), *issues_of(choices)]
+    shuffled = issues[:]
+    random.shuffle(shuffled)
+    with tempfile.TemporaryDirectory() as folder:
+        at_once = backfill(Path(folder) / "a.sqlite3", [issues], priority)
+        kept = backfill(Path(folder) / "b.sqlite3", [[i] for i in shuffled] + [issues[-1:]],
+                        priority, reuse=True)
+    assert at_once == kept

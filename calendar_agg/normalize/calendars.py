@@ -44,10 +44,10 @@ def versions_to_store(stored: Iterable[tuple[dt.date, RawEvent]], issue: Issue,
         return {}
     before: dict[str, RawEvent] = {}  # the latest version found before today
     today: set[str] = set()
-    for found, event in stored:
-        uid = with_id(event).source_uid or ""
+    for found, version in stored:
+        uid = with_id(version).source_uid or ""
         if found < day:
-            before[uid] = event
+            before[uid] = version
         elif found == day:
             today.add(uid)
     listed = {event.source_uid or "": event for event in map(with_id, events)}

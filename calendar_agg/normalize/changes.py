@@ -18,15 +18,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from calendar_agg.models import Event, Issue, Problem, RawEvent
 from calendar_agg.normalize.calendars import CALENDAR_FORMATS, DELETED
 from calendar_agg.normalize.identity import identity_key, uid_for
 from calendar_agg.normalize.merge import Listing, check_place, combine, group_listings, priority_of
-from calendar_agg.store import Change, EventRecord, Sighting, occurrence_key
+from calendar_agg.store import Change, EventRecord, KeptEvent, Sighting, occurrence_key
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
 
@@ -46,12 +47,15 @@ _NOT_CHANGES = frozenset({
 def events_from_listings(rows: Iterable[tuple[RawEvent, dt.date | None, dt.datetime]],
                          issues: Iterable[tuple[str, Issue]],
                          formats: Mapping[tuple[str, str], str] | None = None,
-                         priorities: Mapping[str, int] | None = None
-                         ) -> tuple[list[EventRecord], list[Problem]]:
+                         priorities: Mapping[str, int] | None = None,
+                         known: Mapping[str, str] | None = None
+                         ) -> tuple[list[EventRecord | KeptEvent], list[Problem]]:
     """Every event from every stored listing (as parsed, issue date, when first stored),
     with the problems found: places kept as written, likely duplicates left apart.
     ``formats``: (source, issue) -> the format it was read with; ``priorities``: source ->
-    its configured priority (``merge.priority_of``)."""
+    its configured priority (``merge.priority_of``). With ``known`` (``derivation_key`` ->
+    uid of the stored events, derived by this same code), each record carries its key and
+    an event whose key is known is a ``KeptEvent``: ``derive`` would give it unchanged."""
     formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
     for raw, issue_date, stored_at in rows:
@@ -66,7 +70,25 @@ def events_from_listings(rows: Iterable[tuple[RawEvent, dt.date | None, dt.datet
     covered = coverages([(source, issue) for source, issue in issues
                          if (source, issue.name) not in calendars], listings)
     problems += [_duplicate(a, b) for a, b in duplicates]
-    return [derive(group, covered) for group in groups], problems
+    if known is None:
+        return [derive(group, covered) for group in groups], problems
+    return [_derived(group, covered, known) for group in groups], problems
+
+
+def _derived(listings: list[Listing], covered: dict[str, list[Coverage]],
+             known: Mapping[str, str]) -> EventRecord | KeptEvent:
+    key = derivation_key(listings, covered)
+    if key in known:
+        return KeptEvent(known[key])
+    return dataclasses.replace(derive(listings, covered), derived_from=key)
+
+
+def derivation_key(listings: list[Listing], covered: dict[str, list[Coverage]]) -> str:
+    """A digest of everything ``derive`` reads for one group: its listings, in full, and
+    the issues that may cancel it by not listing it (``_silent``)."""
+    silent = _silent(listings, covered, {li.snapshot for li in listings})
+    text = repr((listings, silent)).encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def _duplicate(first: Listing, other: Listing) -> Problem:
@@ -121,7 +143,7 @@ def derive(listings: list[Listing], covered: dict[str, list[Coverage]]) -> Event
     state: dict | None = None
     history: list[Change] = []
     for (seen, source, issue), step in sorted(steps, key=lambda s: s[0]):
-        reasons = []
+        reasons: list[str | None] = []
         for key, part in _parts(source, step):
             word, reason = _hear(words.get(key), seen, source, part)
             if word is not None:
@@ -133,7 +155,7 @@ def derive(listings: list[Listing], covered: dict[str, list[Coverage]]) -> Event
         if state is None:
             history.append(Change(seen, source, issue, "new", {"status": fields["status"]}))
         else:
-            changes = _differences(state, fields)
+            changes: dict = _differences(state, fields)  # and a "reason" string
             if reason and changes.get("status", [None, None])[1] == "CANCELLED":
                 changes["reason"] = reason
             if changes:
@@ -200,17 +222,17 @@ def _agreed(words: dict[tuple[str, str], _Word]) -> dict:
         if best is None or _live(word) > _live(best):
             per_source[source] = word
     ranked = sorted(per_source.values(), key=lambda w: w.rank, reverse=True)
-    best = ranked[0].fields
-    if best["starts_at"] is None:
+    agreed = ranked[0].fields
+    if agreed["starts_at"] is None:
         timed = next((w.fields for w in ranked[1:] if w.fields["starts_at"] is not None
-                      and w.fields["start"] == best["start"]), None)
+                      and w.fields["start"] == agreed["start"]), None)
         if timed is not None:
-            best = best | {name: timed[name] for name in _TIME_FIELDS}
-    return best
+            agreed = agreed | {name: timed[name] for name in _TIME_FIELDS}
+    return agreed
 
 
 def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
-            snapshots: dict[tuple, list[Listing]]) -> list[Coverage]:
+            snapshots: Collection[tuple]) -> list[Coverage]:
     """Issues of the event's sources after its first listing that do not list it and are
     dated no later than its latest date (a later issue cannot cover it)."""
     latest = dt.datetime.combine(max(li.event.start for li in listings), dt.time(),

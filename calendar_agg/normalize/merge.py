@@ -34,8 +34,13 @@ from urllib.parse import urlsplit
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize import places, regions, spelling
 from calendar_agg.normalize.identity import (
-    canonical_url, fold, identity_key, is_event_specific, organiser_keys, place_key)
-
+    canonical_url,
+    fold,
+    identity_key,
+    is_event_specific,
+    organiser_keys,
+    place_key,
+)
 
 # How authoritative each format's listings are when listings of one event disagree (higher
 # wins; ``[[sources]] priority`` overrides): the organiser's own calendar beats a newsletter,
