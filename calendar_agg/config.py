@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,16 +295,23 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return {"str": "a string", "int": "an integer"}.get(expected.__name__, expected.__name__)
 
 
-def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
+def _entries(value: Any, section: str, problems: list[str]
+             ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(``"section[i]."``, table) for each table of an array of tables ``[[section]]``."""
     if not isinstance(value, list):
-        problems.append("sources: must be an array of tables ([[sources]])")
-        return []
-    sources, names = [], set()
+        problems.append(f"{section}: must be an array of tables ([[{section}]])")
+        return
     for index, entry in enumerate(value):
-        prefix = f"sources[{index}]."
         if not isinstance(entry, dict):
-            problems.append(f"sources[{index}]: must be a table")
+            problems.append(f"{section}[{index}]: must be a table")
             continue
+        yield f"{section}[{index}].", entry
+
+
+def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
+    sources: list[SourceSettings] = []
+    names: set[Any] = set()
+    for prefix, entry in _entries(value, "sources", problems):
         before = len(problems)
         _check_table(entry, _SOURCE_KEYS, prefix, problems)
         name = entry.get("name")
@@ -326,16 +334,9 @@ def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
 def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
     from calendar_agg.models import REGIONS, region_slug
 
-    if not isinstance(value, list):
-        problems.append("feeds: must be an array of tables ([[feeds]])")
-        return []
     feeds: list[FeedSettings] = []
     taken = {"all", "archive", *(region_slug(r) for r in REGIONS)}
-    for index, entry in enumerate(value):
-        prefix = f"feeds[{index}]."
-        if not isinstance(entry, dict):
-            problems.append(f"feeds[{index}]: must be a table")
-            continue
+    for prefix, entry in _entries(value, "feeds", problems):
         before = len(problems)
         _check_table(entry, _FEED_KEYS, prefix, problems)
         for key in ("name", "title"):
