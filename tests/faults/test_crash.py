@@ -208,7 +208,8 @@ def test_killed_while_parsing_and_storing_leaves_the_store_before_or_after(site:
         site.restore(saved)
         process = site.start()
         time.sleep(took * fraction)
-        if process.poll() is not None:
+        if process.poll() is not None:  # done already: read and close its pipes
+            process.communicate()
             continue
         kill(process)
         states.append(site.keys())
