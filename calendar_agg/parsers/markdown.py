@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from calendar_agg.models import Document, ParseResult
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.twir import parse_lines
 
@@ -27,10 +28,8 @@ _DEFINITION = re.compile(
     re.I,
 )
 _REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
-_EVENTS_HEADING = re.compile(r"^\s{0,3}#{1,6}.*upcoming\s+(?:rust\s+)?events", re.I | re.M)
 _EVENTS_TITLE = re.compile(r"upcoming\s+(?:rust\s+)?events", re.I)
 _HEADING_LIKE = re.compile(r"\s{0,3}(?:#|\*\*|__)")
-_MARKDOWNISH = re.compile(r"^\s{0,3}(?:#{1,6}\s|[*+-]\s)|\]\(|\*\*", re.M)
 
 
 class MarkdownParser(Parser):
@@ -39,14 +38,7 @@ class MarkdownParser(Parser):
     name = "markdown"
 
     def detect(self, document: Document) -> int:
-        text = document.text.lstrip("\ufeff \t\r\n")
-        if text.startswith("<") or text.startswith("BEGIN:VCALENDAR"):
-            return 0
-        if _EVENTS_HEADING.search(text):
-            return 90
-        if document.name.lower().endswith((".md", ".markdown")) or _MARKDOWNISH.search(text):
-            return 40
-        return 0
+        return sniff.markdown(document)
 
     def parse(self, document: Document) -> ParseResult:
         text = document.text.lstrip("\ufeff")

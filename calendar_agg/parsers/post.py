@@ -15,9 +15,8 @@ notes, surveys, governance) gets a notice.
 
 from __future__ import annotations
 
-import re
-
 from calendar_agg.models import Document, Issue, ParseResult, Problem, RawEvent
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser
 from calendar_agg.parsers.prose.found import FoundEvent, Missing, Post
 from calendar_agg.parsers.prose.frontmatter import FrontMatter, post_date, read_front_matter
@@ -26,11 +25,7 @@ from calendar_agg.parsers.prose.lineup import lineup_events
 from calendar_agg.parsers.prose.markup import blocks, plain_text
 
 NO_EVENT = "no event announced: the post names no conference, summit or meetup with a date"
-_TWIR = re.compile(r"this\s+week\s+in\s+rust", re.IGNORECASE)
-_EVENTS_SECTION = re.compile(r"^\s{0,3}(?:#{1,6}|\*\*).*upcoming\s+(?:rust\s+)?events"
-                             r"|rusty\s+events\s+between", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_KEYS = ("description", "summary", "excerpt", "subtitle")
-_DETECT_SCORE = 60  # above a markdown file's 40, below an events section's 90
 
 
 class PostParser(Parser):
@@ -39,13 +34,7 @@ class PostParser(Parser):
     name = "post"
 
     def detect(self, document: Document) -> int:
-        text = document.text.lstrip("\ufeff")
-        front = read_front_matter(text)
-        if front.kind is None or _EVENTS_SECTION.search(text):
-            return 0
-        if _TWIR.search(front.title) or _TWIR.search(document.name.replace("-", " ")):
-            return 0
-        return _DETECT_SCORE
+        return sniff.post(document)
 
     def parse(self, document: Document) -> ParseResult:
         text = document.text.lstrip("\ufeff")

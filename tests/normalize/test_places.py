@@ -353,3 +353,36 @@ def test_gazetteer_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypa
     copies[1].write_text(copies[1].read_text() + "\n# folded differently\n")
     gazetteer._gazetteer_tables.__wrapped__()
     assert len(versions) == 2 and versions[0] != versions[1]
+
+
+def test_country_index_cached_on_disk_reads_back_as_built(tmp_path, monkeypatch):
+    """The index of country names (every own-language name, from pycountry's translations)
+    is cached on disk; what a later run loads is what was built, in the same order."""
+    monkeypatch.setenv("CALENDAR_AGG_CACHE", str(tmp_path))
+    built = countries._country_index.__wrapped__()
+    assert [path.name.split("-")[0] for path in tmp_path.iterdir()] == ["countries"]
+    monkeypatch.setattr(countries, "_build_country_index", lambda: pytest.fail("built again"))
+    loaded = countries._country_index.__wrapped__()
+    assert list(loaded.items()) == list(built.items())
+    assert loaded["deutschland"] == "DE" and loaded["uk"] == "GB"
+
+
+def test_country_index_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from calendar_agg.normalize import place_names, tables
+
+    assert set(countries._INDEX_SOURCES) == {countries.__file__, place_names.__file__}
+    copies = []
+    for source in countries._INDEX_SOURCES:
+        copy = tmp_path / f"{len(copies)}.py"
+        shutil.copyfile(source, copy)
+        copies.append(copy)
+    versions = []
+    monkeypatch.setattr(countries, "_INDEX_SOURCES", tuple(map(str, copies)))
+    monkeypatch.setattr(tables, "cached_table",
+                        lambda name, version, build: versions.append(version))
+    countries._country_index.__wrapped__()
+    copies[1].write_text(copies[1].read_text() + "\n# folded differently\n")
+    countries._country_index.__wrapped__()
+    assert len(versions) == 2 and versions[0] != versions[1]

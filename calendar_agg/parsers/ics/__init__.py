@@ -27,12 +27,11 @@ import recurring_ical_events
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem, RawEvent
 from calendar_agg.normalize import places, regions
+from calendar_agg.parsers import sniff
 from calendar_agg.parsers.base import Parser
 from calendar_agg.parsers.ics import times
 from calendar_agg.parsers.ics.place import EventPlace, event_place, is_video_call, links
 
-CONTENT_TYPES = ("text/calendar", "application/ics", "text/x-vcalendar")
-SUFFIXES = (".ics", ".ical", ".icalendar")
 NO_ZONE = "floating time without a time zone (set `timezone` for this source); kept as a date"
 # What icalendar and recurring-ical-events raise on malformed calendars.
 _BAD_CALENDAR = (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError,
@@ -44,11 +43,7 @@ class IcsParser(Parser):
     name = "ics"
 
     def detect(self, document: Document) -> int:
-        if (document.content_type or "").lower() in CONTENT_TYPES:
-            return 100
-        if document.text.lstrip("\ufeff \t\r\n")[:15].upper() == "BEGIN:VCALENDAR":
-            return 95
-        return 30 if document.name.lower().endswith(SUFFIXES) else 0
+        return sniff.ics(document)
 
     def parse(self, document: Document) -> ParseResult:
         try:

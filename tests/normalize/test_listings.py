@@ -1,0 +1,71 @@
+"""Listings resolved for grouping, kept beside them in the store (``normalize.listings``)."""
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from calendar_agg.models import Document, RawEvent
+from calendar_agg.normalize import listings
+from calendar_agg.normalize.listings import (
+    PLACE_FIELDS,
+    StoredListings,
+    from_resolution_text,
+    resolution_text,
+    resolve_listing,
+)
+from calendar_agg.parsers import parse_document
+from calendar_agg.store import Store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "markdown"
+NOW = dt.datetime(2025, 6, 5, 12, tzinfo=dt.UTC)
+
+
+def sample_listings() -> list[RawEvent]:
+    found = []
+    for path in sorted(SAMPLES.glob("*.md")):
+        found += parse_document(Document("twir", path.name, path.read_text("utf-8"))).events
+    return found + [  # places the gazetteer cannot resolve, and cities misspelt
+        RawEvent("x", 1, dt.date(2025, 6, 4), city="Darmstadr", country="DE"),
+        RawEvent("x", 2, dt.date(2025, 6, 4), city="Atlantis", country="Utopia",
+                 subdivision="Nowhere"),
+        RawEvent("x", 3, dt.date(2025, 6, 4), city="Köln", country="Deutschland"),
+    ]
+
+
+def test_kept_resolution_reads_back_as_resolved():
+    """What the store keeps of a resolved listing gives back exactly what resolving it
+    gives, and resolving changes no field but the place's."""
+    events = sample_listings()
+    assert len(events) > 100
+    for raw in events:
+        resolved = resolve_listing(raw)
+        assert from_resolution_text(raw, resolution_text(resolved)) == resolved
+        unchanged = {f.name for f in dataclasses.fields(RawEvent)} - set(PLACE_FIELDS)
+        assert all(getattr(resolved.event, name) == getattr(raw, name) for name in unchanged)
+
+
+def test_each_listing_is_resolved_once_per_code(tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "store.sqlite3")
+    events = [dataclasses.replace(event, issue="602", line=line)
+              for line, event in enumerate(sample_listings()[::10], 1)]
+    with store.transaction():
+        store.record_listings("twir", "602", dt.date(2025, 6, 4), events, NOW)
+        first = list(StoredListings(store, "code 1"))
+        StoredListings(store, "code 1").keep()  # nothing resolved by this one: nothing kept
+        resolver = StoredListings(store, "code 1")
+        assert list(resolver) == first
+        resolver.keep()
+    assert [resolved for resolved, _, _ in first] == [resolve_listing(e) for e in events]
+    with monkeypatch.context() as patched:
+        patched.setattr(listings, "resolve_listing", lambda raw: pytest.fail("resolved again"))
+        with store.transaction():
+            assert list(StoredListings(store, "code 1")) == first
+    calls = []
+    monkeypatch.setattr(listings, "resolve_listing",
+                        lambda raw: calls.append(raw) or resolve_listing(raw))
+    with store.transaction():  # other code: every listing is resolved again
+        assert list(StoredListings(store, "code 2")) == first
+    assert len(calls) == len(events)
+    store.close()
