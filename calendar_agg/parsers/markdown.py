@@ -28,7 +28,12 @@ _DEFINITION = re.compile(
     re.I,
 )
 _REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
-_EVENTS_TITLE = re.compile(r"upcoming\s+(?:rust\s+)?events", re.I)
+# "upcoming (rust) events" in any case, spelled out as re.I reads it (i: also U+0130/U+0131,
+# s: also U+017F): without re.I the search is about twice as fast.
+_EVENTS_TITLE = re.compile(
+    "[Uu][Pp][Cc][Oo][Mm][Ii\u0130\u0131][Nn][Gg]\\s+(?:[Rr][Uu][Ss\u017f][Tt]\\s+)?"
+    "[Ee][Vv][Ee][Nn][Tt][Ss\u017f]"
+)
 _HEADING_LIKE = re.compile(r"\s{0,3}(?:#|\*\*|__)")
 
 

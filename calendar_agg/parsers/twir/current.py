@@ -15,7 +15,6 @@ Bracketed form (2021-22)::
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import re
@@ -45,10 +44,19 @@ def split_fields(text: str) -> list[str]:
 def read_current(head: str, span: DateSpan, subs: list[tuple[int, str]]) -> Fields:
     """An entry ``DATE | PLACE | [Group](url)`` with its sub-items."""
     rest = head[span.length :].strip().lstrip("|").strip()
-    fields = dataclasses.replace(_undated(rest, tuple(sub for _, sub in subs)))
-    fields.start, fields.end = span.start, span.end
-    fields.links, fields.notes = list(fields.links), list(fields.notes)
-    return fields
+    base = _undated(rest, tuple(sub for _, sub in subs))
+    return Fields(
+        span.start,
+        span.end,
+        base.place,
+        base.title,
+        base.group,
+        base.group_url,
+        base.url,
+        list(base.links),
+        base.remote_hint,
+        list(base.notes),
+    )
 
 
 @functools.lru_cache(maxsize=8192)

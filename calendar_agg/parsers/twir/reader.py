@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
@@ -22,7 +24,32 @@ def read_entry(entry: Entry, context: Context) -> tuple[Fields | None, list[str]
     """The event an entry lists (None when it lists none) and what could not be read.
 
     Raises EntryError when the entry looks like an event but gives no usable date.
+    The result is cached (an event stays listed for weeks and a folder is re-read): the
+    Fields returned must not be mutated.
     """
+    subs = tuple(sub for _, sub in entry.subs)
+    fields, doubts, error = _cached(entry.head, subs, entry.bullet, context.issue_date)
+    if error is not None:
+        raise EntryError(error)
+    return fields, list(doubts)
+
+
+@functools.lru_cache(maxsize=32768)
+def _cached(
+    head: str, subs: tuple[str, ...], bullet: bool, issue_date: dt.date | None
+) -> tuple[Fields | None, tuple[str, ...], str | None]:
+    """``_read_entry`` of an entry with that text, for an issue of ``issue_date``."""
+    entry = Entry(0, head, None, bullet, [(0, sub) for sub in subs])
+    try:
+        fields, doubts = _read_entry(entry, Context("", "", issue_date))
+    except EntryError as error:
+        return None, (), str(error)
+    return fields, tuple(doubts), None
+
+
+def _read_entry(entry: Entry, context: Context) -> tuple[Fields | None, list[str]]:
+    """What ``read_entry`` returns, read afresh; only the entry's text, sub-items, bullet
+    and the issue date count."""
     head = entry.head
     start = _OPENING.match(head)
     pos = start.end() if start else 0
