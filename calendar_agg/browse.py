@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from calendar_agg.models import REGIONS, Event, region_slug
+from calendar_agg.models import REGIONS, Event, region_named
 from calendar_agg.normalize import places
 from calendar_agg.publish.feeds import EventFilter
 from calendar_agg.store import Change, Sighting
@@ -18,10 +18,10 @@ STORED_FIELDS = ("uid", "regions", "status", "sequence", "first_seen", "last_see
 
 def region_name(text: str) -> str:
     """A region as ``--region`` takes it: "Europe", "europe" or "north-america"."""
-    for region in REGIONS:
-        if text.strip().casefold() in (region.casefold(), region_slug(region)):
-            return region
-    raise ValueError(f"unknown region {text!r} (one of: {', '.join(REGIONS)})")
+    region = region_named(text)
+    if region is None:
+        raise ValueError(f"unknown region {text!r} (one of: {', '.join(REGIONS)})")
+    return region
 
 
 def country_code(text: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from calendar_agg.errors import ConfigError
+from calendar_agg.models import REGIONS, region_named, region_slug
 
 DEFAULT_CONFIG = Path("config/calendar-agg.toml")
 
@@ -332,7 +333,6 @@ def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
 
 
 def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
-    from calendar_agg.models import REGIONS, region_slug
 
     feeds: list[FeedSettings] = []
     taken = {"all", "archive", *(region_slug(r) for r in REGIONS)}
@@ -352,11 +352,15 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
             taken.add(name)
         for key in ("regions", "countries", "cities"):
             _check_strings(entry.get(key, []), f"{prefix}{key}", problems)
-        for region in entry.get("regions", []) if isinstance(entry.get("regions"), list) else []:
-            if isinstance(region, str) and region not in REGIONS:
+        for region in _strings(entry.get("regions")):
+            if region_named(region) is None:
                 close = difflib.get_close_matches(region, REGIONS, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 problems.append(f"{prefix}regions: unknown region {region!r}{hint}")
+        for country in _strings(entry.get("countries")):
+            if _country_code(country) is None:
+                problems.append(f"{prefix}countries: unknown country {country!r} "
+                                f"(an ISO code such as DE, or a name)")
         near = entry.get("near")
         if isinstance(near, dict):
             _check_table(near, _NEAR_KEYS, f"{prefix}near.", problems)
@@ -371,6 +375,17 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
 _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
+def _strings(value: Any) -> list[str]:
+    """The strings of a config list (type problems are reported elsewhere)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _country_code(text: str) -> str | None:
+    from calendar_agg.normalize.places import country_code  # only when a feed names countries
+
+    return country_code(text)
+
+
 def _check_strings(value: Any, where: str, problems: list[str]) -> None:
     if isinstance(value, list) and not all(isinstance(item, str) for item in value):
         problems.append(f"{where}: must be a list of strings")
@@ -382,8 +397,8 @@ def _feed_from_entry(entry: dict[str, Any]) -> FeedSettings:
         name=entry["name"],
         title=entry["title"],
         description=entry.get("description", ""),
-        regions=tuple(entry.get("regions", ())),
-        countries=tuple(code.upper() for code in entry.get("countries", ())),
+        regions=tuple(region_named(r) or r for r in entry.get("regions", ())),
+        countries=tuple(_country_code(c) or c for c in entry.get("countries", ())),
         cities=tuple(entry.get("cities", ())),
         virtual=entry.get("virtual"),
         near=NearSettings(city=near["city"], radius_km=float(near["radius_km"]),

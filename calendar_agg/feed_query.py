@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.errors import QueryError
-from calendar_agg.models import REGIONS, Event, region_slug
+from calendar_agg.models import REGIONS, Event, region_named
 from calendar_agg.normalize import places
 from calendar_agg.publish.feeds import EventFilter, in_window
 
@@ -70,10 +70,10 @@ def parse_query(query_string: str) -> FeedQuery:
 
 
 def _region(value: str) -> str:
-    for region in REGIONS:
-        if value.lower() in (region.lower(), region_slug(region)):
-            return region
-    raise QueryError("region", f"unknown region {value!r}; known: {', '.join(REGIONS)}")
+    region = region_named(value)
+    if region is None:
+        raise QueryError("region", f"unknown region {value!r}; known: {', '.join(REGIONS)}")
+    return region
 
 
 def _country(value: str) -> str:

@@ -26,6 +26,13 @@ def region_slug(region: str) -> str:
     return region.lower().replace(" ", "-")
 
 
+def region_named(text: str) -> str | None:
+    """The region ``text`` names, as people write it in flags, queries and config:
+    ``"Europe"``, ``"europe"``, ``"north-america"``; None when it names none."""
+    wanted = text.strip().casefold()
+    return next((r for r in REGIONS if wanted in (r.casefold(), region_slug(r))), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One fetched document: a markdown issue, an HTML page, a feed, a post."""

@@ -157,3 +157,23 @@ def test_parse_interval(text, seconds):
 def test_parse_interval_rejects(text):
     with pytest.raises(ValueError):
         parse_interval(text)
+
+
+def test_custom_feed_regions_and_countries_are_read_as_people_write_them(tmp_path):
+    settings = load_settings(write(tmp_path, """
+[[feeds]]
+name = "na-uk"
+title = "x"
+regions = ["north-america", "europe"]
+countries = ["UK", "Germany", "us"]
+"""))
+    (feed,) = settings.feeds
+    assert feed.regions == ("North America", "Europe")
+    assert feed.countries == ("GB", "DE", "US")
+
+
+def test_unknown_custom_feed_country_is_reported(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, '[[feeds]]\nname = "x"\ntitle = "x"\n'
+                                      'countries = ["DE", "Atlantis"]\n'))
+    assert "feeds[0].countries: unknown country 'Atlantis'" in str(caught.value)
