@@ -273,12 +273,8 @@ def parse_only(documents: Sequence[Document], clock: Clock = utc_now) -> tuple[
     now = clock()
     for document in documents:
         result = parse_document(fetched_now(document, now))
-        events.extend(_as_written_city(resolve(e), e) for e in result.events)
+        events.extend(resolve(e, canonical_city=False) for e in result.events)
         problems.extend(result.problems)
         notices.extend(f"{document.name}: {n}" for n in result.notices)
     return events, problems, notices
 
-
-def _as_written_city(resolved: RawEvent, raw: RawEvent) -> RawEvent:
-    city = " ".join(raw.city.split()) if raw.city else raw.city
-    return resolved if city == resolved.city else replace(resolved, city=city)

@@ -92,15 +92,16 @@ def make_listing(raw: RawEvent, seen: dt.datetime) -> Listing:
 # --- places ------------------------------------------------------------------------------
 
 
-def resolve(raw: RawEvent) -> RawEvent:
+def resolve(raw: RawEvent, *, canonical_city: bool = True) -> RawEvent:
     """A listing with its place cleaned and ``region`` set to the event's main region."""
-    return check_place(raw)[0]
+    return check_place(raw, canonical_city=canonical_city)[0]
 
 
-def check_place(raw: RawEvent) -> tuple[RawEvent, list[str]]:
+def check_place(raw: RawEvent, *, canonical_city: bool = True) -> tuple[RawEvent, list[str]]:
     """The listing with country, subdivision and city cleaned, and what could not be
     resolved (kept as written). The city becomes its canonical spelling ("Nürnberg" and
-    "Nurnberg" are "Nuremberg", "Cologne/Köln" is "Köln")."""
+    "Nurnberg" are "Nuremberg", "Cologne/Köln" is "Köln"); with ``canonical_city=False``
+    (``parse`` output) it stays as written, only its whitespace cleaned."""
     problems: list[str] = []
     country = raw.country.strip() if raw.country and raw.country.strip() else None
     if country:
@@ -118,7 +119,13 @@ def check_place(raw: RawEvent) -> tuple[RawEvent, list[str]]:
         if code is None:
             problems.append(f"unknown subdivision {subdivision!r} of {country} (kept as written)")
         subdivision = code or subdivision
-    city = _city(raw.city, subdivision, country) if raw.city else raw.city
+    city: str | None
+    if not raw.city:
+        city = raw.city
+    elif canonical_city:
+        city = _city(raw.city, subdivision, country)
+    else:
+        city = " ".join(raw.city.split())
     event = replace(raw, city=city, subdivision=subdivision, country=country)
     found_regions = event_regions(event)
     return replace(event, region=found_regions[0] if found_regions else raw.region), problems
