@@ -32,9 +32,6 @@ from calendar_agg.store import Change, EventRecord, KeptEvent, Sighting, occurre
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
 
-# RawEvent fields that are not the event's fields: where a listing was, and the heading
-# (the event's regions replace it).
-_BOOKKEEPING = frozenset({"issue", "line", "source", "region"})
 _TIME_FIELDS = ("starts_at", "ends_at", "timezone")
 # Event fields whose change is not a real change (no SEQUENCE bump), and why:
 _NOT_CHANGES = frozenset({
@@ -254,12 +251,8 @@ def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
 
 def _fields(listings: list[Listing]) -> dict:
     """What one issue says about the event: its fields, regions and status."""
-    combined, regions = combine(listings)
-    shared = {f.name for f in dataclasses.fields(Event)} - _BOOKKEEPING
-    fields = {f.name: getattr(combined, f.name) for f in dataclasses.fields(RawEvent)
-              if f.name in shared}
     cancelled = any(li.event.status in ("CANCELLED", DELETED) for li in listings)
-    return fields | {"regions": regions, "status": "CANCELLED" if cancelled else "CONFIRMED"}
+    return combine(listings) | {"status": "CANCELLED" if cancelled else "CONFIRMED"}
 
 
 def _differences(old: dict, new: dict) -> dict[str, list]:

@@ -25,13 +25,14 @@ Which listing gives the event's fields is decided in ``changes`` by ``priority_o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations, pairwise
 from urllib.parse import urlsplit
 
-from calendar_agg.models import RawEvent
+from calendar_agg.models import Event, RawEvent
 from calendar_agg.normalize import places, regions, spelling
 from calendar_agg.normalize.identity import (
     canonical_url,
@@ -102,33 +103,41 @@ def check_place(raw: RawEvent, *, canonical_city: bool = True) -> tuple[RawEvent
     resolved (kept as written). The city becomes its canonical spelling ("Nürnberg" and
     "Nurnberg" are "Nuremberg", "Cologne/Köln" is "Köln"); with ``canonical_city=False``
     (``parse`` output) it stays as written, only its whitespace cleaned."""
+    city, subdivision, country, problems = _checked_place(
+        raw.city, raw.subdivision, raw.country, canonical_city)
+    found = regions.event_regions(country, raw.virtual, raw.hybrid, raw.region)
+    event = replace(raw, city=city, subdivision=subdivision, country=country,
+                    region=found[0] if found else raw.region)
+    return event, list(problems)
+
+
+@functools.lru_cache(maxsize=65536)
+def _checked_place(city: str | None, subdivision: str | None, country: str | None,
+                   canonical_city: bool) -> tuple[str | None, str | None, str | None,
+                                                  tuple[str, ...]]:
+    """``check_place`` for one written place: (city, subdivision, country, problems).
+    Worked out once per place: an archive names the same few hundred places thousands of
+    times, and each first lookup reads the gazetteer."""
     problems: list[str] = []
-    country = raw.country.strip() if raw.country and raw.country.strip() else None
+    country = country.strip() if country and country.strip() else None
     if country:
         code = places.country_code(country)
         if code is None:
             problems.append(f"unknown country {country!r} (kept as written)")
         country = code or country
-    subdivision = raw.subdivision.strip() if raw.subdivision and raw.subdivision.strip() else None
-    if raw.city and not country:
-        found = places.locate_city(raw.city, subdivision, None)
+    subdivision = subdivision.strip() if subdivision and subdivision.strip() else None
+    if city and not country:
+        found = places.locate_city(city, subdivision, None)
         if found:
             subdivision, country = subdivision or found[1], found[2]
     if subdivision and country and places.country_code(country) == country:
-        code = _subdivision_code(subdivision, country, raw.city)
+        code = _subdivision_code(subdivision, country, city)
         if code is None:
             problems.append(f"unknown subdivision {subdivision!r} of {country} (kept as written)")
         subdivision = code or subdivision
-    city: str | None
-    if not raw.city:
-        city = raw.city
-    elif canonical_city:
-        city = _city(raw.city, subdivision, country)
-    else:
-        city = " ".join(raw.city.split())
-    event = replace(raw, city=city, subdivision=subdivision, country=country)
-    found_regions = event_regions(event)
-    return replace(event, region=found_regions[0] if found_regions else raw.region), problems
+    if city:
+        city = _city(city, subdivision, country) if canonical_city else " ".join(city.split())
+    return city, subdivision, country, tuple(problems)
 
 
 def _subdivision_code(written: str, country: str, city: str | None) -> str | None:
@@ -159,10 +168,6 @@ def _city(name: str, subdivision: str | None, country: str | None) -> str:
 
 def _is_subdivision_name(name: str, country: str) -> bool:
     return places.subdivision_named(name, country) is not None
-
-
-def event_regions(raw: RawEvent) -> tuple[str, ...]:
-    return regions.event_regions(raw.country, raw.virtual, raw.hybrid, raw.region)
 
 
 # --- which listings are one event --------------------------------------------------------
@@ -315,22 +320,31 @@ def _titles(listings: list[Listing]) -> set[str]:
 # --- the fields of one issue's listings ----------------------------------------------------
 
 
-def combine(listings: list[Listing]) -> tuple[RawEvent, tuple[str, ...]]:
-    """The fields of an event from the listings of one issue: an event that issue lists both
-    online and in person is hybrid; the in-person listing with a city gives the place."""
+# RawEvent fields that are the event's own: not where a listing was (issue, line, source),
+# nor its heading (the event's regions replace it), nor the source's status word.
+EVENT_FIELDS = tuple(name for name in RawEvent.__dataclass_fields__
+                     if name in Event.__dataclass_fields__
+                     and name not in ("issue", "line", "source", "region", "status"))
+
+
+def combine(listings: list[Listing]) -> dict:
+    """The event's fields (``EVENT_FIELDS`` and ``regions``) from the listings of one issue:
+    an event that issue lists both online and in person is hybrid; the in-person listing
+    with a city gives the place."""
     same_issue = sorted(listings, key=lambda li: li.order)
-    online = [li.event for li in same_issue if li.event.virtual]
-    in_person = [li.event for li in same_issue if not li.event.virtual or li.event.hybrid]
     events = [li.event for li in same_issue]
+    online = [e for e in events if e.virtual]
+    in_person = [e for e in events if not e.virtual or e.hybrid]
     placed = next((e for e in in_person if e.city), None) or next(
         (e for e in events if e.city), events[0])
     hybrid = any(e.hybrid for e in online) or bool(online and in_person)
-    event = replace(placed, virtual=bool(online), hybrid=hybrid,
-                    extra_urls=_extra_urls(same_issue, placed.url),
-                    title=placed.title or next((e.title for e in events if e.title), None))
-    found = regions.event_regions(event.country, event.virtual, event.hybrid,
-                                  _heading(same_issue, hybrid))
-    return replace(event, region=found[0] if found else event.region), found
+    fields = {name: getattr(placed, name) for name in EVENT_FIELDS}
+    fields.update(virtual=bool(online), hybrid=hybrid,
+                  extra_urls=_extra_urls(same_issue, placed.url),
+                  title=placed.title or next((e.title for e in events if e.title), None))
+    fields["regions"] = regions.event_regions(placed.country, bool(online), hybrid,
+                                              _heading(same_issue, hybrid))
+    return fields
 
 
 def _heading(listings: list[Listing], hybrid: bool) -> str | None:
