@@ -9,10 +9,10 @@ from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
-from icalendar import Event as VEvent
 
 from calendar_agg import __version__
 from calendar_agg.models import Event
+from calendar_agg.publish import vevent_text
 from calendar_agg.publish.text import clean_text, date_text, display_title, event_link, place_line
 
 PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
@@ -77,10 +77,7 @@ class VEventParts:
         key = part_key(event, base_url)
         found = self.used.get(key) or self.known.get(key)
         if found is None:
-            component = vevent(event, base_url)
-            # only a timed event's DTSTART/DTEND may have a TZID (the stamps are in UTC)
-            zones = _tzids(component) if event.starts_at is not None else ()
-            found = (" ".join(sorted(zones)), _serialized(component))
+            found = vevent_part(event, base_url)
         self.used[key] = found
         return found
 
@@ -91,72 +88,56 @@ def part_key(event: Event, base_url: str) -> str:
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
-def _serialized(component: VEvent) -> bytes:
-    """``component.to_ical()``, with ASCII lines folded here: icalendar folds in a loop over
-    every character, this slices (same bytes; tests/publish/test_ics_parts.py)."""
-    return b"".join(_folded(line) for line in component.content_lines() if line)
-
-
-def _folded(line) -> bytes:
-    """One content line folded at 75 octets the way icalendar 7 folds it: a chunk does not
-    end in a backslash or caret (the start of an escape) unless it is one character long."""
-    if not line.isascii():
-        return line.to_ical() + b"\r\n"
-    chunks, start = [], 0
-    while len(line) - start > 74:
-        end = start + 74 - (line[start + 73] in "\\^")
-        chunks.append(line[start:end])
-        start = end
-    chunks.append(line[start:])
-    return "\r\n ".join(chunks).encode("ascii") + b"\r\n"
-
-
-def _tzids(component: VEvent) -> set[str]:
-    """The TZIDs a VEVENT refers to, which need a VTIMEZONE (UTC never does)."""
-    found = {value.params.get("TZID") for _, value in component.property_items(sorted=False)
-             if hasattr(value, "params")}
-    return {zone for zone in found if zone and zone != "UTC"}
-
-
-def vevent(event: Event, base_url: str) -> VEvent:
-    component = VEvent()
-    component.add("uid", event.uid)
+def vevent_part(event: Event, base_url: str) -> tuple[str, bytes]:
+    """The event's VEVENT, and the TZIDs it refers to (which need a VTIMEZONE) joined by
+    spaces: written as text, the bytes icalendar writes for the same properties."""
+    start, end = _times(event)
+    times = [("DTSTART", start)] + ([("DTEND", end)] if end is not None else [])
+    written = [(name, *vevent_text.when(value)) for name, value in times]
     stamp = event.last_modified or event.first_seen or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    component.add("dtstamp", stamp.astimezone(dt.UTC))
-    _add_times(component, event)
-    component.add("summary", display_title(event))
-    component.add("url", event_link(event) or f"{base_url}#{event.uid}")
-    component.add("location", place_line(event))
-    component.add("description", description_text(event))
     categories = list(event.regions) + _kinds(event)
-    if categories:  # an old listing with no known place has no region
-        component.add("categories", categories)
-    component.add("status", event.status)
-    component.add("sequence", event.sequence)
-    component.add("transp", "TRANSPARENT")
-    if event.first_seen:
-        component.add("created", event.first_seen.astimezone(dt.UTC))
-    if event.last_modified:
-        component.add("last-modified", event.last_modified.astimezone(dt.UTC))
-    return component
+    # icalendar's order: Event.canonical_order (SUMMARY ... SEQUENCE), then the rest by name
+    properties = [
+        ("SUMMARY", vevent_text.text(display_title(event))),
+        *((name, value) for name, _, value in written),
+        ("DTSTAMP", vevent_text.utc(stamp.astimezone(dt.UTC))),
+        ("UID", vevent_text.text(event.uid)),
+        ("SEQUENCE", vevent_text.integer(event.sequence)),
+        # an old listing with no known place has no region
+        *([("CATEGORIES", vevent_text.texts(categories))] if categories else []),
+        *_utc_property("CREATED", event.first_seen),
+        ("DESCRIPTION", vevent_text.text(description_text(event))),
+        *_utc_property("LAST-MODIFIED", event.last_modified),
+        ("LOCATION", vevent_text.text(place_line(event))),
+        ("STATUS", vevent_text.text(event.status)),
+        ("TRANSP", vevent_text.text("TRANSPARENT")),
+        ("URL", vevent_text.uri(event_link(event) or f"{base_url}#{event.uid}")),
+    ]
+    lines = [vevent_text.content_line(name, rest) for name, rest in properties]
+    zones = sorted({tzid for _, tzid, _ in written if tzid})
+    return " ".join(zones), b"".join([_VEVENT_BEGIN, *lines, _VEVENT_END])
 
 
-def _add_times(component: VEvent, event: Event) -> None:
-    """A timed event keeps its time: DTSTART/DTEND with the TZID of its zone (a VTIMEZONE is
-    added per calendar), or in UTC when its zone is UTC or unknown. Otherwise all-day, DTEND
-    exclusive."""
-    if event.precision != "day":  # known to the month or year: all-day on its first day
-        component.add("dtstart", event.start)
-        component.add("dtend", event.start + dt.timedelta(days=1))
-        return
+_VEVENT_BEGIN = b"BEGIN:VEVENT\r\n"
+_VEVENT_END = b"END:VEVENT\r\n"
+
+
+def _utc_property(name: str, moment: dt.datetime | None) -> list[tuple[str, str]]:
+    """A DATE-TIME property in UTC, or none when the moment is not known."""
+    return [(name, vevent_text.utc(moment.astimezone(dt.UTC)))] if moment else []
+
+
+def _times(event: Event) -> tuple[dt.date, dt.date | None]:
+    """DTSTART and DTEND (None: none). A timed event keeps its time: in its zone (a
+    VTIMEZONE is added per calendar), or in UTC when its zone is UTC or unknown. Otherwise
+    all-day, DTEND exclusive; an event known to the month or year on its first day."""
+    if event.precision != "day":
+        return event.start, event.start + dt.timedelta(days=1)
     if event.starts_at is None:
-        component.add("dtstart", event.start)
-        component.add("dtend", (event.end or event.start) + dt.timedelta(days=1))
-        return
+        return event.start, (event.end or event.start) + dt.timedelta(days=1)
     zone = _zone(event.timezone)
-    component.add("dtstart", _wall_time(event.starts_at, zone))
-    if event.ends_at is not None and event.ends_at > event.starts_at:
-        component.add("dtend", _wall_time(event.ends_at, zone))
+    start, end = _wall_time(event.starts_at, zone), event.ends_at
+    return start, (_wall_time(end, zone) if end is not None and end > event.starts_at else None)
 
 
 def _wall_time(instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
