@@ -20,7 +20,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem
@@ -111,16 +111,18 @@ def replay(record: str) -> Parsed:
 
 def parse_documents(documents: Sequence[Document], source: str, store: Store,
                     parse: Callable[[Document], tuple[str | None, ParseResult]],
-                    done: Callable[[int], None] | None = None) -> list[Parsed]:
+                    done: Callable[[int], None] | None = None,
+                    keep: Callable[[Parsed], None] | None = None) -> list[Parsed]:
     """Each document parsed, or replayed when its fingerprint is stored. A replayed document
     that lists an issue a parsed one lists too is parsed as well: an issue's listings are
-    replaced as a whole, from every document that lists it."""
+    replaced as a whole, from every document that lists it. ``keep`` is given each parse as
+    it is made, to store its listings; the parses returned then have no events left."""
     found: list[Parsed] = []
     for number, document in enumerate(documents, 1):
         fingerprint = document_fingerprint(document)
         record = fingerprint and store.document_record(source, _key(document), fingerprint)
         found.append(replay(record) if record else
-                     _parse(document, source, store, parse, fingerprint))
+                     _parse(document, source, store, parse, fingerprint, keep))
         if done is not None:
             done(number)
     fresh = frozenset().union(*(parsed.listed for parsed in found if not parsed.replayed))
@@ -128,19 +130,22 @@ def parse_documents(documents: Sequence[Document], source: str, store: Store,
         if parsed.replayed and parsed.listed & fresh:
             document = documents[number]
             found[number] = _parse(document, source, store, parse,
-                                   document_fingerprint(document))
+                                   document_fingerprint(document), keep)
     return found
 
 
 def _parse(document: Document, source: str, store: Store,
            parse: Callable[[Document], tuple[str | None, ParseResult]],
-           fingerprint: str | None) -> Parsed:
+           fingerprint: str | None, keep: Callable[[Parsed], None] | None = None) -> Parsed:
     format, result = parse(document)
     parsed = Parsed(format, result, len(result.events),
                     frozenset(event.issue for event in result.events))
     if fingerprint:
         store.record_document(source, _key(document), fingerprint, parse_record(parsed))
-    return parsed
+    if keep is None:
+        return parsed
+    keep(parsed)
+    return replace(parsed, result=replace(result, events=()))
 
 
 def _key(document: Document) -> str:

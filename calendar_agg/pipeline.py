@@ -59,23 +59,20 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
     report = RunReport(started=now)
     store = Store.open(settings.store.path)
     try:
-        events: list[RawEvent] = []
-        issues: dict[tuple[str, str], tuple[Issue, str | None]] = {}
+        keeper = ListingKeeper(store, now)
         seen: set[tuple[str, str]] = set()  # (source, issue) of this run's listings
         parsed_any = False
         with store.transaction():
             for source in sources if sources is not None else settings.sources:
                 polite = sources is None and source.url is not None
-                for document in _run_source(source, store, session, now, report,
+                for document in _run_source(source, store, session, now, report, keeper,
                                             polite=polite, progress=progress):
-                    events.extend(document.result.events)
                     report.events_found += document.events
                     parsed_any = parsed_any or not document.replayed
                     seen.update((source.name, issue) for issue in document.listed)
                     for issue in document.result.issues:
-                        issues[(source.name, issue.name)] = (issue, document.format)
                         store.record_issue(source.name, issue, document.format)
-            _derive(store, events, issues, now, report,
+            _derive(store, report,
                     _priorities([*settings.sources, *(sources or ())]), seen, parsed_any)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
@@ -89,9 +86,10 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
 
 
 def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
-                report: RunReport, *, polite: bool = False,
+                report: RunReport, keeper: ListingKeeper, *, polite: bool = False,
                 progress: Progress | None = None) -> list[Parsed]:
-    """The source's documents parsed (or replayed when unchanged, ``fingerprints``)."""
+    """The source's documents parsed (or replayed when unchanged, ``fingerprints``), the
+    listings of each kept by ``keeper`` as soon as it is parsed."""
     source_report = SourceReport(source.name)
     report.sources.append(source_report)
     state = store.source_state(source.name) or {}
@@ -113,7 +111,7 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
         store.record_source(source.name, now, keep_validators=True)
         _note_health(source_report, store.source_state(source.name))
         return []
-    results = _parse_documents(source.name, fetched.documents, store, now, progress)
+    results = _parse_documents(source.name, fetched.documents, store, now, progress, keeper)
     for document, found in zip(fetched.documents, results, strict=True):
         source_report.documents += 1
         source_report.events += found.events
@@ -128,7 +126,8 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
 
 
 def _parse_documents(source: str, documents: Sequence[Document], store: Store,
-                     now: dt.datetime, progress: Progress | None) -> list[Parsed]:
+                     now: dt.datetime, progress: Progress | None,
+                     keeper: ListingKeeper) -> list[Parsed]:
     def parse(document: Document) -> tuple[str | None, ParseResult]:
         document = read_as(fetched_now(document, now))
         return document.format, parse_document(document)
@@ -137,7 +136,11 @@ def _parse_documents(source: str, documents: Sequence[Document], store: Store,
         if progress is not None:
             progress(source, number, len(documents))
 
-    return parse_documents(documents, source, store, parse, done)
+    def keep(parsed: Parsed) -> None:
+        keeper.keep(source, parsed.result.events,
+                    {(source, i.name): (i, parsed.format) for i in parsed.result.issues})
+
+    return parse_documents(documents, source, store, parse, done, keep)
 
 
 def _backing_off(source_report: SourceReport, state: dict, now: dt.datetime) -> bool:
@@ -160,16 +163,14 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
         source_report.last_success = dt.datetime.fromisoformat(last) if last else None
 
 
-def _derive(store: Store, events: list[RawEvent],
-            issues: dict[tuple[str, str], tuple[Issue, str | None]], now: dt.datetime,
-            report: RunReport, priorities: dict[str, int], seen: set[tuple[str, str]],
-            parsed_any: bool) -> None:
+def _derive(store: Store, report: RunReport, priorities: dict[str, int],
+            seen: set[tuple[str, str]], parsed_any: bool) -> None:
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
     if parsed_any or not same_code:
-        problems = _merge(store, events, issues, now, report, priorities, reuse=same_code)
+        problems = _merge(store, report, priorities, reuse=same_code)
         store.set_run_value("derived_from", inputs)
         store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
@@ -204,32 +205,16 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
             "refused": published.refused}))
 
 
-def _merge(store: Store, events: list[RawEvent],
-           issues: dict[tuple[str, str], tuple[Issue, str | None]], now: dt.datetime,
-           report: RunReport, priorities: dict[str, int] | None = None,
+def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
            reuse: bool = False) -> list[Problem]:
-    """Keep this run's listings, then derive every event again from all stored listings:
-    the result cannot depend on the order in which issues arrived. ``issues``: (source,
-    issue name) -> the issue and the format it was read as; ``priorities``: configured
-    ``priority`` by source name; ``reuse``: the stored events were derived by this code,
-    so an event whose inputs did not change is kept as stored. Returns the problems found
-    (for every issue)."""
-    from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
+    """Derive every event again from all stored listings (``ListingKeeper`` stored the
+    run's): the result cannot depend on the order in which issues arrived. ``priorities``:
+    configured ``priority`` by source name; ``reuse``: the stored events were derived by
+    this code, so an event whose inputs did not change is kept as stored. Returns the
+    problems found (for every issue)."""
     from calendar_agg.normalize.changes import events_from_listings
     from calendar_agg.normalize.listings import StoredListings
 
-    by_issue: dict[tuple[str, str], list[RawEvent]] = {}
-    for event in events:
-        by_issue.setdefault((event.source, event.issue), []).append(event)
-    for (source, name), listed in sorted(by_issue.items()):
-        issue, format = issues.get((source, name), (None, None))
-        if issue is not None and issue.date is not None and format in CALENDAR_FORMATS:
-            versions = versions_to_store(store.occurrences(source, name), issue, listed)
-            store.record_occurrences(source, name, issue.date, versions, now)
-        else:
-            store.record_listings(source, name, issue.date if issue else None, listed, now)
-    by_issue.clear()
-    events.clear()  # stored now: let them go before every listing is read back
     known = store.derivations() if reuse else {}
     listings = StoredListings(store, code_version())
     records, problems = events_from_listings(listings, store.issues(),
@@ -240,6 +225,46 @@ def _merge(store: Store, events: list[RawEvent],
     if stats.removed:
         log.info("%d events regrouped into others (an older issue arrived late)", stats.removed)
     return problems
+
+
+class ListingKeeper:
+    """Stores a run's listings issue by issue, as each document is parsed, so that a
+    backfill never holds the whole archive as parsed. The first time in a run an issue is
+    kept, its listings replace what was stored for it; documents after that add to them
+    (an issue's listings are replaced as a whole, from every document that lists it)."""
+
+    def __init__(self, store: Store, now: dt.datetime) -> None:
+        self._store, self._now = store, now
+        self._kept: set[tuple[str, str]] = set()
+
+    def keep(self, source: str, events: Sequence[RawEvent],
+             issues: dict[tuple[str, str], tuple[Issue, str | None]]) -> None:
+        """Keep one document's ``events``; ``issues`` as for ``_merge``."""
+        from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
+
+        by_issue: dict[str, list[RawEvent]] = {}
+        for event in events:
+            by_issue.setdefault(event.issue, []).append(event)
+        for name, listed in sorted(by_issue.items()):
+            issue, format = issues.get((source, name), (None, None))
+            if issue is not None and issue.date is not None and format in CALENDAR_FORMATS:
+                versions = versions_to_store(self._store.occurrences(source, name), issue,
+                                             listed)
+                self._store.record_occurrences(source, name, issue.date, versions, self._now)
+            else:
+                self._store.record_listings(source, name, issue.date if issue else None,
+                                            listed, self._now,
+                                            replace=(source, name) not in self._kept)
+            self._kept.add((source, name))
+
+    def keep_all(self, events: Sequence[RawEvent],
+                 issues: dict[tuple[str, str], tuple[Issue, str | None]]) -> None:
+        """Keep the listings of several documents, source by source."""
+        by_source: dict[str, list[RawEvent]] = {}
+        for event in events:
+            by_source.setdefault(event.source, []).append(event)
+        for source, listed in sorted(by_source.items()):
+            self.keep(source, listed, issues)
 
 
 def _priorities(sources: Sequence[SourceSettings]) -> dict[str, int]:

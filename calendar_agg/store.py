@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,15 +180,19 @@ class Store:
             "SELECT source, name, format FROM issues WHERE format IS NOT NULL")}
 
     def record_listings(self, source: str, issue: str, issue_date: dt.date | None,
-                        events: list[RawEvent], now: dt.datetime) -> None:
-        """Keep what one issue lists, replacing what it listed before. An issue that now
-        lists nothing keeps its earlier listings: one missing parse never deletes anything."""
+                        events: list[RawEvent], now: dt.datetime, *,
+                        replace: bool = True) -> None:
+        """Keep what one issue lists, replacing what it listed before (``replace``) or adding
+        to it. An issue that now lists nothing keeps its earlier listings: one missing parse
+        never deletes anything."""
         if not events:
             return
         stored_at = {(line, occurrence): at for line, occurrence, at in self._db.execute(
             "SELECT line, occurrence, stored_at FROM listings WHERE source = ? AND issue = ?",
             (source, issue))}
-        self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?", (source, issue))
+        if replace:
+            self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?",
+                             (source, issue))
         rows = []
         for event in events:
             occurrence = occurrence_key(event, issue_date)
@@ -256,20 +260,18 @@ class Store:
         return dict(self._db.execute(
             "SELECT derived_from, uid FROM events WHERE derived_from != ''"))
 
-    def save_events(self, records: list[EventRecord | KeptEvent]) -> MergeStats:
+    def save_events(self, records: Iterable[EventRecord | KeptEvent]) -> MergeStats:
         """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
-        writing only rows that differ."""
+        writing only rows that differ; ``records`` is read once, one at a time."""
         stats = MergeStats()
         stored = {uid for (uid,) in self._db.execute("SELECT uid FROM events")}
-        wanted = {r.uid if isinstance(r, KeptEvent) else r.event.uid for r in records}
-        for uid in sorted(stored - wanted):
-            for table in ("events", "sightings", "history"):
-                self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
-            stats.removed += 1
+        wanted: set[str] = set()
         for record in records:
             if isinstance(record, KeptEvent):
+                wanted.add(record.uid)
                 continue
             uid = record.event.uid
+            wanted.add(uid)
             self._save_event(record, stats, known=uid in stored)
             rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
             if uid not in stored or self._stored_sightings(uid) != sorted(rows):
@@ -277,6 +279,10 @@ class Store:
             changes = [_change_row(change) for change in record.history]
             if uid not in stored or self._stored_history(uid) != changes:
                 self._replace_history(uid, changes)
+        for uid in sorted(stored - wanted):  # regrouped into others (their listings moved)
+            for table in ("events", "sightings", "history"):
+                self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
+            stats.removed += 1
         return stats
 
     def _save_event(self, record: EventRecord, stats: MergeStats, known: bool) -> None:

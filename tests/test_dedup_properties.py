@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from calendar_agg.models import Event, Issue, RawEvent, RunReport
 from calendar_agg.normalize.identity import canonical_url
-from calendar_agg.pipeline import _merge
+from calendar_agg.pipeline import ListingKeeper, _merge
 from calendar_agg.store import Store, from_json
 
 FIRST_ISSUE = dt.date(2025, 6, 4)
@@ -89,7 +89,8 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
                     store.record_issue(source, issue, format)
                     found[(source, issue.name)] = (issue, format)
                 events = [event for _, listed in issues for event in listed]
-                _merge(store, events, found, NOW, RunReport(started=NOW),
+                ListingKeeper(store, NOW).keep_all(events, found)
+                _merge(store, RunReport(started=NOW),
                        {"cal": priority} if priority is not None else None, reuse=reuse)
         db = store._db
         return tuple(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608

@@ -7,7 +7,7 @@ import pytest
 
 from calendar_agg.errors import StoreError
 from calendar_agg.models import Event, Issue, RawEvent, RunReport
-from calendar_agg.pipeline import _merge
+from calendar_agg.pipeline import ListingKeeper, _merge
 from calendar_agg.store import MIGRATIONS, Store, from_json, to_json
 
 NOW = dt.datetime(2025, 6, 5, 12, tzinfo=dt.UTC)
@@ -36,8 +36,9 @@ def run(store, *issues_and_events, now=NOW):
         for found, _ in issues_and_events:
             store.record_issue("twir", found)
         events = [event for _, listed in issues_and_events for event in listed]
-        _merge(store, events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events},
-               now, report)
+        ListingKeeper(store, now).keep_all(
+            events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events})
+        _merge(store, report)
     return report
 
 
@@ -193,3 +194,19 @@ def test_store_from_a_newer_program_is_refused(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer than this program"):
         Store.open(path)
+
+
+def test_an_issue_listed_by_two_documents_of_a_run_keeps_both_documents_listings(store):
+    """Listings are kept document by document as they are parsed: the first document of a
+    run that lists an issue replaces what was stored for it, the next ones add to it."""
+    old = raw(line=5, title="Listed last week only")
+    ListingKeeper(store, NOW).keep("twir", [old], {("twir", "602"): (I602, "markdown")})
+    later = NOW + dt.timedelta(days=1)
+    keeper = ListingKeeper(store, later)
+    page, feed = raw(line=10), raw(line=40, title="Second document")
+    keeper.keep("twir", [page], {("twir", "602"): (I602, "html")})
+    keeper.keep("twir", [feed], {("twir", "602"): (I602, "feed")})
+    assert [(e.line, e.title) for e, _, _ in store.listings()] == [
+        (10, "Hack and Learn"), (40, "Second document")]
+    ListingKeeper(store, later).keep("twir", [feed], {("twir", "602"): (I602, "feed")})
+    assert [e.line for e, _, _ in store.listings()] == [40]

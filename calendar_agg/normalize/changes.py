@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from calendar_agg.models import Event, Issue, Problem, RawEvent
@@ -48,7 +48,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
                          known: Mapping[str, str] | None = None
-                         ) -> tuple[list[EventRecord | KeptEvent], list[Problem]]:
+                         ) -> tuple[Iterator[EventRecord | KeptEvent], list[Problem]]:
     """Every event from every stored listing (as parsed or already resolved, issue date,
     when first stored), with the problems found: places kept as written, likely duplicates
     left apart. ``formats``: (source, issue) -> the format it was read with;
@@ -73,12 +73,13 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     covered = coverages([(source, issue) for source, issue in issues
                          if (source, issue.name) not in calendars], listings)
     problems += [_duplicate(a, b) for a, b in duplicates]
+    # one event at a time: the caller stores each before the next is derived
     if known is None:
-        return [derive(group, covered) for group in groups], problems
-    return [_derived(group, covered, known) for group in groups], problems
+        return (derive(group, covered) for group in groups), problems
+    return (_derived(group, covered, known) for group in groups), problems
 
 
-def _derived(listings: list[Listing], covered: dict[str, list[Coverage]],
+def _derived(listings: list[Listing], covered: dict[str, Timeline],
              known: Mapping[str, str]) -> EventRecord | KeptEvent:
     key = derivation_key(listings, covered)
     if key in known:
@@ -86,7 +87,7 @@ def _derived(listings: list[Listing], covered: dict[str, list[Coverage]],
     return dataclasses.replace(derive(listings, covered), derived_from=key)
 
 
-def derivation_key(listings: list[Listing], covered: dict[str, list[Coverage]]) -> str:
+def derivation_key(listings: list[Listing], covered: dict[str, Timeline]) -> str:
     """A digest of everything ``derive`` reads for one group: its listings, in full, and
     the issues that may cancel it by not listing it (``_silent``)."""
     silent = _silent(listings, covered, {li.snapshot for li in listings})
@@ -112,8 +113,22 @@ class Coverage:
     last: dt.date
 
 
+class Timeline:
+    """One source's coverages, oldest first, and their dates: the coverages within a span
+    are found by bisection, not by a scan (an archive has thousands of issues)."""
+
+    def __init__(self, coverages: list[Coverage]) -> None:
+        self.coverages = coverages
+        self._seen = [c.seen for c in coverages]
+
+    def between(self, after: dt.datetime, until: dt.datetime) -> list[Coverage]:
+        """The coverages seen after ``after`` and no later than ``until``."""
+        start = bisect.bisect_right(self._seen, after)
+        return self.coverages[start:bisect.bisect_right(self._seen, until, lo=start)]
+
+
 def coverages(issues: Iterable[tuple[str, Issue]], listings: Iterable[Listing]
-              ) -> dict[str, list[Coverage]]:
+              ) -> dict[str, Timeline]:
     """Each source's issue coverages, oldest first (see the module docstring)."""
     listed: dict[tuple[str, str], list[Listing]] = defaultdict(list)
     for listing in listings:
@@ -131,11 +146,11 @@ def coverages(issues: Iterable[tuple[str, Issue]], listings: Iterable[Listing]
             last = min(max(li.event.start for li in mine),
                        issue.date + dt.timedelta(UNWINDOWED_DAYS))
         found[source].append(Coverage(source, issue.name, seen, first, last))
-    return {source: sorted(items, key=lambda c: (c.seen, c.issue))
+    return {source: Timeline(sorted(items, key=lambda c: (c.seen, c.issue)))
             for source, items in found.items()}
 
 
-def derive(listings: list[Listing], covered: dict[str, list[Coverage]]) -> EventRecord:
+def derive(listings: list[Listing], covered: dict[str, Timeline]) -> EventRecord:
     """The event one group of listings (oldest first) makes, with its history."""
     snapshots: dict[tuple, list[Listing]] = defaultdict(list)
     for listing in listings:
@@ -234,7 +249,7 @@ def _agreed(words: dict[tuple[str, str], _Word]) -> dict:
     return agreed
 
 
-def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
+def _silent(listings: list[Listing], covered: dict[str, Timeline],
             snapshots: Collection[tuple]) -> list[Coverage]:
     """Issues of the event's sources after its first listing that do not list it and are
     dated no later than its latest date (a later issue cannot cover it)."""
@@ -242,10 +257,10 @@ def _silent(listings: list[Listing], covered: dict[str, list[Coverage]],
                                  tzinfo=dt.UTC)
     found = []
     for source in sorted({li.event.source for li in listings}):
-        items = covered.get(source, [])
-        start = bisect.bisect_right([c.seen for c in items], listings[0].seen)
-        found += [c for c in items[start:] if c.seen <= latest
-                  and (c.seen, c.source, c.issue) not in snapshots]
+        timeline = covered.get(source)
+        if timeline is not None:
+            found += [c for c in timeline.between(listings[0].seen, latest)
+                      if (c.seen, c.source, c.issue) not in snapshots]
     return found
 
 
