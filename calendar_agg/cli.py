@@ -266,15 +266,16 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from calendar_agg.pipeline import parse_only
     from calendar_agg.sources import fetch
 
-    documents, failed = [], False
+    documents: list = []
+    failed = False
     for location in args.locations:
         try:
             fetched = fetch(adhoc_source(location, args.input_format))
+            documents.extend(fetched.documents)
         except SourceError as exc:
             print(f"calendar-agg: {exc}", file=sys.stderr)
             failed = True
             continue
-        documents.extend(fetched.documents)
         for problem in fetched.problems:
             print(f"problem: {problem}", file=sys.stderr)
     events, problems, notices = parse_only(documents)

@@ -87,6 +87,7 @@ class Parsed:
     events: int  # how many events it lists
     listed: frozenset[str] = frozenset()  # the issues it lists events of
     replayed: bool = False
+    name: str = ""  # the document's name
 
 
 def parse_record(parsed: Parsed) -> str:
@@ -121,16 +122,18 @@ def parse_documents(documents: Sequence[Document], source: str, store: Store,
     for number, document in enumerate(documents, 1):
         fingerprint = document_fingerprint(document)
         record = fingerprint and store.document_record(source, _key(document), fingerprint)
-        found.append(replay(record) if record else
-                     _parse(document, source, store, parse, fingerprint, keep))
+        parsed = (replay(record) if record else
+                  _parse(document, source, store, parse, fingerprint, keep))
+        found.append(replace(parsed, name=document.name))
         if done is not None:
             done(number)
     fresh = frozenset().union(*(parsed.listed for parsed in found if not parsed.replayed))
     for number, parsed in enumerate(found):
         if parsed.replayed and parsed.listed & fresh:
             document = documents[number]
-            found[number] = _parse(document, source, store, parse,
-                                   document_fingerprint(document), keep)
+            found[number] = replace(_parse(document, source, store, parse,
+                                           document_fingerprint(document), keep),
+                                    name=document.name)
     return found
 
 

@@ -99,30 +99,41 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     try:
         fetched = fetch(source, session, http_state)
     except SourceError as exc:
-        source_report.error = exc.reason
-        asked = now + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None
-        store.record_source(source.name, now, error=exc.reason, retry_after=asked)
-        _note_health(source_report, store.source_state(source.name))
-        log.error("%s", exc)
-        return []
+        return _failed(source_report, exc, store, now)
     report.problems.extend(fetched.problems)
     if fetched.not_modified:
         source_report.skipped = True
         store.record_source(source.name, now, keep_validators=True)
         _note_health(source_report, store.source_state(source.name))
         return []
-    results = _parse_documents(source.name, fetched.documents, store, now, progress, keeper)
-    for document, found in zip(fetched.documents, results, strict=True):
+    try:
+        with store.savepoint():  # a folder read lazily can fail half-way: keep none of it
+            results = _parse_documents(source.name, fetched.documents, store, now, progress,
+                                       keeper)
+    except SourceError as exc:
+        return _failed(source_report, exc, store, now)
+    for found in results:
         source_report.documents += 1
         source_report.events += found.events
         report.problems.extend(found.result.problems)
-        report.notices.extend(f"{source.name}: {document.name}: {n}"
+        report.notices.extend(f"{source.name}: {found.name}: {n}"
                               for n in found.result.notices)
     validators = fetched.http_state or HttpState()
     store.record_source(source.name, now, events=source_report.events,
                         etag=validators.etag, last_modified=validators.last_modified)
     _note_health(source_report, store.source_state(source.name))
     return results
+
+
+def _failed(source_report: SourceReport, exc: SourceError, store: Store,
+            now: dt.datetime) -> list[Parsed]:
+    """Note a source that could not be read this run; what it gave before stays."""
+    source_report.error = exc.reason
+    asked = now + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None
+    store.record_source(source_report.name, now, error=exc.reason, retry_after=asked)
+    _note_health(source_report, store.source_state(source_report.name))
+    log.error("%s", exc)
+    return []
 
 
 def _parse_documents(source: str, documents: Sequence[Document], store: Store,

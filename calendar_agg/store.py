@@ -118,6 +118,18 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(self.path, str(exc)) from None
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside ``transaction``: what the block changed is undone if it raises."""
+        self._db.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO part")
+            raise
+        finally:
+            self._db.execute("RELEASE part")
+
     # --- per-source state -------------------------------------------------------------
 
     def source_state(self, name: str) -> dict | None:

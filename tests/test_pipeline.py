@@ -171,3 +171,34 @@ def test_one_late_issue_gives_what_a_full_rebuild_gives(settings, clock, tmp_pat
     (folder / late.name).write_bytes(late.read_bytes() + b"\n")  # parsed again
     run_once(settings, sources=source, clock=clock)
     assert derived_rows(settings.store.path) == incremental
+
+
+def test_folder_file_spoilt_while_the_run_reads_it_fails_the_source_and_keeps_all(
+        settings, clock, tmp_path):
+    """A folder's files are read again one at a time as they are parsed; one that can no
+    longer be read then fails the whole source, and nothing of it is kept half-way."""
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    first, second = (folder / FIRST.name, folder / SECOND.name)
+    first.write_bytes(FIRST.read_bytes())
+    second.write_bytes(SECOND.read_bytes())
+    run_once(settings, sources=[adhoc_source(str(folder))], clock=clock)
+    before = snapshot(settings.output.dir)
+    store = Store.open(settings.store.path)
+    events_before, listings_before = store.events(), store.listings()
+    store.close()
+    first.write_text(FIRST.read_text().replace("Rust Hack and Learn", "Renamed"))
+
+    def spoil_the_next_file(source: str, done: int, total: int) -> None:
+        if done == 1:
+            second.write_bytes(b"\x00\x01binary now")
+
+    report = run_once(settings, sources=[adhoc_source(str(folder))], clock=clock,
+                      progress=spoil_the_next_file)
+    [source] = report.sources
+    assert source.error is not None and SECOND.name in source.error
+    assert "changed while the folder was read" in source.error
+    store = Store.open(settings.store.path)
+    assert (store.events(), store.listings()) == (events_before, listings_before)
+    store.close()
+    assert snapshot(settings.output.dir) == before

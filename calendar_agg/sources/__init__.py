@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from calendar_agg.config import SourceSettings
@@ -21,7 +22,7 @@ class HttpState:
 
 @dataclass
 class FetchResult:
-    documents: list[Document] = field(default_factory=list)
+    documents: Sequence[Document] = field(default_factory=list)  # a folder's: read lazily
     problems: list[Problem] = field(default_factory=list)  # unreadable files in a folder
     not_modified: bool = False  # the server answered 304: nothing to parse
     http_state: HttpState | None = None  # validators to keep for next time

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import overload
 
 from calendar_agg.config import SourceSettings
 from calendar_agg.errors import DocumentError, SourceError
@@ -28,17 +30,54 @@ def read_path(source: SourceSettings) -> FetchResult:
 
 
 def _read_folder(source: SourceSettings, folder: Path) -> FetchResult:
+    """Every document file of the folder, checked now (an unreadable one is a problem, the
+    rest are read) but held as paths: each is read again when it is parsed, so a run over
+    an archive of thousands of issues never holds all their text at once."""
     result = FetchResult()
     files = sorted(
         (p for p in folder.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
         key=lambda p: (p.name, str(p)),
     )
+    readable = []
     for path in files:
         try:
-            result.documents.append(read_file(source, path))
+            read_file(source, path)
         except DocumentError as exc:
             result.problems.append(Problem(source.name, path.name, None, exc.reason))
+        else:
+            readable.append(path)
+    result.documents = FolderDocuments(source, readable)
     return result
+
+
+class FolderDocuments(Sequence[Document]):
+    """A folder's documents, each read from its file when asked for and not kept. A file
+    that can no longer be read as it was when the folder was listed (changed or removed
+    meanwhile) fails the source: a run never parses part of a folder as if it were all."""
+
+    def __init__(self, source: SourceSettings, paths: list[Path]) -> None:
+        self._source, self._paths = source, paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self._read(path) for path in self._paths[index]]
+        return self._read(self._paths[index])
+
+    def _read(self, path: Path) -> Document:
+        try:
+            return read_file(self._source, path)
+        except DocumentError as exc:
+            raise SourceError(self._source.name, f"{path}: changed while the folder was "
+                              f"read ({exc.reason})") from None
 
 
 def read_file(source: SourceSettings, path: Path) -> Document:
