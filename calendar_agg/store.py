@@ -251,11 +251,12 @@ class Store:
     def listing_rows(self) -> Iterator[tuple[tuple, str, str | None, dt.date | None,
                                              dt.datetime]]:
         """Every stored listing, in ``iter_listings`` order, as (its key: source, issue, line,
-        occurrence; its JSON; its resolution kept by ``keep_resolutions``, else None; issue
-        date; when first stored)."""
+        occurrence; its JSON, None when its resolution is kept; its resolution kept by
+        ``keep_resolutions``, else None; issue date; when first stored)."""
         for *key, data, resolved, date, stored in self._db.execute(
-                "SELECT source, issue, line, occurrence, data, resolved, issue_date, stored_at"
-                " FROM listings ORDER BY source, issue, line, occurrence"):
+                "SELECT source, issue, line, occurrence, CASE WHEN resolved IS NULL THEN data"
+                " END, resolved, issue_date, stored_at FROM listings"
+                " ORDER BY source, issue, line, occurrence"):
             yield tuple(key), data, resolved, _date(date), dt.datetime.fromisoformat(stored)
 
     def keep_resolutions(self, resolved: dict[tuple, str]) -> None:

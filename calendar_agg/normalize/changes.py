@@ -65,7 +65,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                 else stored_at)
         authority = priority_of(formats.get((event.source, event.issue)),
                                 priorities.get(event.source))
-        listings.append(Listing(event, seen, resolved.key, authority))
+        listings.append(Listing(event, seen, resolved.key, authority, resolved.text))
         problems += [Problem(event.source, event.issue, event.line, message)
                      for message in resolved.problems]
     groups, duplicates = group_listings(listings)
@@ -91,8 +91,16 @@ def derivation_key(listings: list[Listing], covered: dict[str, Timeline]) -> str
     """A digest of everything ``derive`` reads for one group: its listings, in full, and
     the issues that may cancel it by not listing it (``_silent``)."""
     silent = _silent(listings, covered, {li.snapshot for li in listings})
-    text = repr((listings, silent)).encode()
+    text = repr(([_listing_text(li) for li in listings], silent)).encode()
     return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _listing_text(listing: Listing) -> str:
+    """All of a listing ``derive`` reads: the text the store keeps of it when there is one
+    (cheaper than a repr), its date and authority."""
+    if not listing.text:
+        return repr(listing)
+    return f"{listing.seen.isoformat()} {listing.priority} {listing.text}"
 
 
 def _duplicate(first: Listing, other: Listing) -> Problem:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from calendar_agg.models import RawEvent
@@ -37,12 +38,38 @@ _DEFAULT_PORTS = {80, 443}
 _EVENT_PATH = re.compile(r"/(events?|e|event-details|talks?|sessions?)/[^/]+|/\d{4}/\d{2}/")
 
 
-@functools.lru_cache(maxsize=65536)
 def canonical_url(url: str | None) -> str | None:
     """A URL reduced to what identifies the page it points to: https, lower-case host
     without ``www.``, no default port, no fragment, no trailing slash, no tracking
-    query, query parameters sorted; on meetup.com (also ``m.``) no locale segment and lower case."""
-    if not url or not url.strip():
+    query, query parameters sorted; on meetup.com (also ``m.``) no locale segment and lower case.
+
+    Worked out once per URL: grouping asks for each listing's links several times, and the
+    canonical forms kept with resolved listings are handed back (``remember_canonical_urls``)
+    so that a run reading every listing back does not work them out again."""
+    if not url:
+        return None
+    try:
+        return _CANONICAL[url]
+    except KeyError:
+        found = _CANONICAL[url] = _canonical_url(url)
+        return found
+
+
+_CANONICAL: dict[str, str | None] = {}
+
+
+def canonical_urls(urls: Iterable[str | None]) -> dict[str, str | None]:
+    """The canonical form of each of ``urls``, to keep for ``remember_canonical_urls``."""
+    return {url: canonical_url(url) for url in urls if url}
+
+
+def remember_canonical_urls(found: dict[str, str | None]) -> None:
+    """Canonical forms ``canonical_urls`` gave (by this same code: see ``listings``)."""
+    _CANONICAL.update(found)
+
+
+def _canonical_url(url: str) -> str | None:
+    if not url.strip():
         return None
     text = url.strip()
     if "://" not in text:
@@ -71,7 +98,12 @@ def canonical_url(url: str | None) -> str | None:
 def is_event_specific(url: str | None) -> bool:
     """Does ``url`` point at one event (a Meetup event page), not at a group or site?"""
     canonical = canonical_url(url)
-    return bool(canonical and _EVENT_PATH.search(urlsplit(canonical).path))
+    return bool(canonical and _event_path(canonical))
+
+
+@functools.lru_cache(maxsize=65536)
+def _event_path(canonical: str) -> bool:
+    return bool(_EVENT_PATH.search(urlsplit(canonical).path))
 
 
 def identity_key(event: RawEvent) -> str:
@@ -109,8 +141,13 @@ def place_key(event: RawEvent) -> str:
     """Where it is, for comparison: the folded canonical city, ``virtual`` for an online-only
     event without a city, else ""."""
     if event.city:
-        return places.city_key(places.canonical_city(event.city, event.country))
+        return _city_key(event.city, event.country)
     return "virtual" if event.virtual else ""
+
+
+@functools.lru_cache(maxsize=65536)
+def _city_key(city: str, country: str | None) -> str:
+    return places.city_key(places.canonical_city(city, country))
 
 
 def uid_for(key: str) -> str:
@@ -118,6 +155,10 @@ def uid_for(key: str) -> str:
     return str(uuid.uuid5(UID_NAMESPACE, key))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Text folded for comparison: punctuation to spaces, case dropped."""
-    return re.sub(r"\W+", " ", text or "").strip().casefold()
+    return _NOT_WORD.sub(" ", text or "").strip().casefold()
+
+
+_NOT_WORD = re.compile(r"\W+")

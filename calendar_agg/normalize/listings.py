@@ -5,6 +5,11 @@ the gazetteer and depends on nothing but the listing and the code. The store kee
 gave beside each listing (``Store.listing_rows``) for as long as the same code runs
 (``fingerprints.code_version``): a run after one new issue resolves only that issue's
 listings, and a change to the code resolves every listing again.
+
+What is kept is the whole resolved listing as one compact JSON array (its key, problems and
+field values in ``RawEvent``'s order): reading it back is one ``json.loads``, so a run that
+reads every listing back does not decode each one twice (as parsed, then as resolved).
+That text also stands for the listing in ``changes.derivation_key``.
 """
 
 from __future__ import annotations
@@ -12,48 +17,76 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from calendar_agg.codec import from_json
 from calendar_agg.models import RawEvent
-from calendar_agg.normalize.identity import identity_key
+from calendar_agg.normalize.identity import canonical_urls, identity_key, remember_canonical_urls
 from calendar_agg.normalize.merge import check_place
 
 if TYPE_CHECKING:
     from calendar_agg.store import Store
 
-# Every field ``check_place`` may change: what is kept of a resolved listing, besides its
-# identity key and the problems found.
+
+def _iso_type(hint: object) -> type[dt.date] | None:
+    """``dt.datetime`` or ``dt.date`` for a field holding one (or None), else None."""
+    for kind in (dt.datetime, dt.date):  # a datetime is a date too: asked first
+        if hint is kind or kind in typing.get_args(hint):
+            return kind
+    return None
+
+
+# Every field ``check_place`` may change.
 PLACE_FIELDS = ("city", "subdivision", "country", "region")
+_FIELDS = tuple(RawEvent.__dataclass_fields__)
+_HINTS = typing.get_type_hints(RawEvent)
+# Fields kept as ISO text (index, type): read back with the type's ``fromisoformat``.
+_ISO_FIELDS = tuple((index, kind) for index, name in enumerate(_FIELDS)
+                    if (kind := _iso_type(_HINTS[name])) is not None)
+_EXTRA_URLS = _FIELDS.index("extra_urls")  # a tuple, which JSON gives back as a list
 
 
 @dataclass(frozen=True)
 class ResolvedListing:
-    """A listing with its place resolved, its identity key and what could not be resolved."""
+    """A listing with its place resolved, its identity key and what could not be resolved;
+    ``text`` is what the store keeps of it (``resolution_text``)."""
 
     event: RawEvent
     key: str
     problems: tuple[str, ...] = ()
+    text: str = dataclasses.field(default="", compare=False, repr=False)
 
 
 def resolve_listing(raw: RawEvent) -> ResolvedListing:
     event, problems = check_place(raw)
-    return ResolvedListing(event, identity_key(event), tuple(problems))
+    resolved = ResolvedListing(event, identity_key(event), tuple(problems))
+    return dataclasses.replace(resolved, text=resolution_text(resolved))
 
 
 def resolution_text(resolved: ResolvedListing) -> str:
-    """What the store keeps of a resolved listing: its key, place fields and problems."""
-    place = [getattr(resolved.event, name) for name in PLACE_FIELDS]
-    return json.dumps([resolved.key, place, list(resolved.problems)], ensure_ascii=False)
+    """What the store keeps of a resolved listing: its key, problems, field values and the
+    canonical forms of its links (``identity.canonical_urls``)."""
+    values = [getattr(resolved.event, name) for name in _FIELDS]
+    for index, _ in _ISO_FIELDS:
+        if values[index] is not None:
+            values[index] = values[index].isoformat()
+    event = resolved.event
+    links = canonical_urls([event.url, *event.extra_urls, event.group_url])
+    return json.dumps([resolved.key, resolved.problems, values, links], ensure_ascii=False)
 
 
-def from_resolution_text(raw: RawEvent, text: str) -> ResolvedListing:
-    """The listing ``raw`` resolved as ``resolution_text`` kept it."""
-    key, place, problems = json.loads(text)
-    event = dataclasses.replace(raw, **dict(zip(PLACE_FIELDS, place, strict=True)))
-    return ResolvedListing(event, key, tuple(problems))
+def from_resolution_text(text: str) -> ResolvedListing:
+    """The resolved listing ``resolution_text`` kept."""
+    key, problems, values, links = json.loads(text)
+    remember_canonical_urls(links)  # grouping asks for them
+    for index, kind in _ISO_FIELDS:
+        if values[index] is not None:
+            values[index] = kind.fromisoformat(values[index])
+    values[_EXTRA_URLS] = tuple(values[_EXTRA_URLS])
+    return ResolvedListing(RawEvent(*values), key, tuple(problems), text)
 
 
 class StoredListings:
@@ -69,12 +102,11 @@ class StoredListings:
 
     def __iter__(self) -> Iterator[tuple[ResolvedListing, dt.date | None, dt.datetime]]:
         for row_key, data, kept, issue_date, stored_at in self._store.listing_rows():
-            raw = from_json(RawEvent, data)
             if kept is None:
-                resolved = resolve_listing(raw)
-                self._fresh[row_key] = resolution_text(resolved)
+                resolved = resolve_listing(from_json(RawEvent, data))
+                self._fresh[row_key] = resolved.text
             else:
-                resolved = from_resolution_text(raw, kept)
+                resolved = from_resolution_text(kept)
             yield resolved, issue_date, stored_at
 
     def keep(self) -> None:

@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 from urllib.parse import urlsplit
 
@@ -66,6 +66,8 @@ class Listing:
     seen: dt.datetime  # midnight UTC of its issue's date, else when it was first stored
     key: str
     priority: int = DEFAULT_PRIORITY
+    # the resolved listing as the store keeps it (``listings.resolution_text``), when known
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def order(self) -> tuple:
