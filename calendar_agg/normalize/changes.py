@@ -90,9 +90,11 @@ def _derived(listings: list[Listing], covered: dict[str, Timeline],
 def derivation_key(listings: list[Listing], covered: dict[str, Timeline]) -> str:
     """A digest of everything ``derive`` reads for one group: its listings, in full, and
     the issues that may cancel it by not listing it (``_silent``)."""
-    silent = _silent(listings, covered, {li.snapshot for li in listings})
-    text = repr(([_listing_text(li) for li in listings], silent)).encode()
-    return hashlib.blake2b(text, digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for listing in listings:
+        digest.update(_listing_text(listing).encode() + b"\0")
+    digest.update(repr(_silent(listings, covered, {li.snapshot for li in listings})).encode())
+    return digest.hexdigest()
 
 
 def _listing_text(listing: Listing) -> str:
