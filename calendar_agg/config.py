@@ -216,9 +216,9 @@ def parse_interval(text: str) -> dt.timedelta:
 
 def refresh_interval(settings: Settings) -> dt.timedelta:
     """How often clients should re-fetch: ``[publish] refresh``, else the schedule's interval."""
-    from icalendar import vDuration
-
     if settings.publish.refresh:
+        from icalendar import vDuration  # a heavy import: only when it is needed
+
         return vDuration.from_ical(settings.publish.refresh)
     if settings.schedule.interval:
         return parse_interval(settings.schedule.interval)

@@ -227,7 +227,7 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
     same_code = store.run_value("vevents_from") == code_version()
     parts = VEventParts(store.vevent_parts() if same_code else {})
-    published = publish(store.events(), settings, now.date(), sources=store.sources(),
+    published = publish(store.iter_events(), settings, now.date(), sources=store.sources(),
                         parts=parts)
     report.written, report.refused = published.written, published.refused
     with store.transaction():

@@ -342,6 +342,13 @@ class Store:
         return [from_json(Event, data) for (data,) in self._db.execute(
             "SELECT data FROM events ORDER BY start, uid")]
 
+    def iter_events(self, batch: int = 1000) -> Iterator[Event]:
+        """``events`` one at a time, in the same order, decoded ``batch`` rows at a time:
+        publishing reads them once and keeps only what its files need, never every event."""
+        cursor = self._db.execute("SELECT data FROM events ORDER BY start, uid")
+        while rows := cursor.fetchmany(batch):
+            yield from [from_json(Event, data) for (data,) in rows]
+
     def event(self, uid: str) -> Event | None:
         row = self._db.execute("SELECT data FROM events WHERE uid = ?", (uid,)).fetchone()
         return from_json(Event, row[0]) if row else None

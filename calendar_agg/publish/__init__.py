@@ -4,13 +4,17 @@ Every file is written atomically and only when its bytes change, so a run that
 changed nothing leaves output/ byte-identical. A feed that would collapse is
 not replaced (see ``guard``); when the ``all`` feed is kept, so are the page
 and events.json, which show the same events.
+
+The events are read once, one at a time (``Gathered``): what the files need of them is
+kept as they pass (the ICS window, each feed's newest entries, each VEVENT, counts), never
+the whole archive of events, so that publishing needs little memory however many there are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,7 +23,7 @@ from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import remove_leftovers, write_if_changed
-from calendar_agg.publish.guard import collapse_reason, upcoming_count
+from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
 
 EVENTS_JSON_VERSION = 1
 
@@ -38,42 +42,40 @@ def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
     return standard_feeds() + custom_feeds(settings.feeds, today, config)
 
 
-def publish(events: list[Event], settings: Settings, today: dt.date,
+def publish(events: Iterable[Event], settings: Settings, today: dt.date,
             sources: Sequence[Mapping[str, object]] = (), parts=None) -> PublishReport:
-    """Write output/ for ``events`` (all stored ones); ``sources`` are Store.sources() rows;
-    ``parts``: an ``ics.VEventParts`` with the VEVENTs serialized by earlier runs."""
+    """Write output/ for ``events`` (all stored ones, read once: a list or a stream);
+    ``sources`` are Store.sources() rows; ``parts``: an ``ics.VEventParts`` with the
+    VEVENTs serialized by earlier runs."""
     from calendar_agg.publish import ics, page, text
 
     parts = parts if parts is not None else ics.VEventParts()
-
     out, base = settings.output.dir, settings.output.base_url
     remove_leftovers(out)  # of a run that was killed while writing
     refresh = refresh_interval(settings)
     feeds = all_feeds(settings, today)
-    window = [e for e in events if in_window(e, today, settings.publish.past_days)]
-    upcoming = [e for e in window if (e.end or e.start) >= today]
+    seen = Gathered(events, feeds, settings, today, parts)
     report = PublishReport()
-    imprecise = settings.publish.include_imprecise
-    per_event = {e.uid for e in window if ics.in_ics(e, imprecise)}
+    per_event = {e.uid for e in seen.window if ics.in_ics(e, seen.imprecise)}
 
     def calendar_url(event: Event) -> str | None:
         return f"{base}events/{event.uid}.ics" if event.uid in per_event else None
 
-    files = _feed_files(feeds, events, window, settings, today, calendar_url, report, parts)
+    files = _feed_files(feeds, seen, settings, today, calendar_url, report)
     archive = out / "ics" / "archive.ics"
-    if _allowed(archive, events, today, report):
-        files[archive] = ics.calendar_bytes(
-            events, name="Rust events — archive", description="Every Rust event ever seen.",
-            refresh=refresh, base_url=base, include_imprecise=imprecise, parts=parts)
-    for event in (e for e in window if e.uid in per_event):
-        files[out / "events" / f"{event.uid}.ics"] = ics.calendar_bytes(
-            [event], name=text.display_title(event), description="One Rust event.",
-            refresh=refresh, base_url=base, parts=parts)
+    if _allowed(archive, seen.upcoming_in_archive, today, report):
+        files[archive] = ics.calendar_chunks(
+            seen.archive(), name="Rust events — archive",
+            description="Every Rust event ever seen.", refresh=refresh)
+    for event in (e for e in seen.window if e.uid in per_event):
+        files[out / "events" / f"{event.uid}.ics"] = ics.calendar_chunks(
+            [seen.part(event)], name=text.display_title(event),
+            description="One Rust event.", refresh=refresh)
     page_bytes = None
     if not any(r.startswith("all.ics:") for r in report.refused):
-        changed = max((e.last_modified for e in events if e.last_modified), default=None)
+        upcoming = [e for e in seen.window if (e.end or e.start) >= today]
         page_bytes = page.page_html(
-            feeds, upcoming, base_url=base, changed=changed, sources=sources,
+            feeds, upcoming, base_url=base, changed=seen.changed, sources=sources,
             event_calendar=calendar_url).encode()
         files[out / "events.json"] = events_json(upcoming)
     for path, data in files.items():
@@ -83,7 +85,89 @@ def publish(events: list[Event], settings: Settings, today: dt.date,
     return report
 
 
-def _write(path: Path, data: bytes, report: PublishReport) -> None:
+class Gathered:
+    """What publishing needs of all the events, gathered in one pass over them: the events
+    of the ICS window (in the order given), each feed's newest events for its Atom feed, the
+    VEVENT of each event that goes into ICS (for the archive, in its order), how many of
+    them are upcoming, and when the data last changed."""
+
+    def __init__(self, events: Iterable[Event], feeds: Sequence[Feed], settings: Settings,
+                 today: dt.date, parts) -> None:
+        from calendar_agg.publish import atom, ics
+
+        self.imprecise = settings.publish.include_imprecise
+        self.window: list[Event] = []
+        self.newest = {feed.name: atom.Newest(settings.publish.atom_entries) for feed in feeds}
+        self.upcoming_in_archive = 0
+        self.changed: dt.datetime | None = None
+        self._parts, self._base = parts, settings.output.base_url
+        self._in_archive: list[tuple[dt.date, str, ics.Part]] = []
+        self._window_parts: dict[int, ics.Part] = {}  # by id() of the window's events
+        past_days = settings.publish.past_days
+        for event in events:
+            part = None
+            if ics.in_ics(event, self.imprecise):
+                part = parts.serialized(event, self._base)
+                self._in_archive.append((event.start, event.uid, part))
+            if in_window(event, today, past_days):
+                self.window.append(event)
+                if part is not None:
+                    self._window_parts[id(event)] = part
+            for feed in feeds:
+                if feed.includes(event):
+                    self.newest[feed.name].add(event)
+            self.upcoming_in_archive += is_upcoming(event, today)
+            if event.last_modified and (self.changed is None
+                                        or event.last_modified > self.changed):
+                self.changed = event.last_modified
+
+    def part(self, event: Event) -> tuple[str, bytes]:
+        """The VEVENT of an event of the window."""
+        found = self._window_parts.get(id(event))
+        return found if found is not None else self._parts.serialized(event, self._base)
+
+    def archive(self) -> list[tuple[str, bytes]]:
+        """Every event's VEVENT that goes into ICS, in the order of the calendars."""
+        self._in_archive.sort(key=lambda item: item[:2])
+        return [part for _, _, part in self._in_archive]
+
+
+def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt.date,
+                calendar_url, report: PublishReport) -> dict[Path, bytes | Iterable[bytes]]:
+    """ICS and Atom of every feed the collapse guard lets through."""
+    from calendar_agg.publish import atom, ics
+
+    out, base = settings.output.dir, settings.output.base_url
+    refresh = refresh_interval(settings)
+    ordered = sorted(seen.window, key=lambda e: (e.start, e.uid))
+    entries = atom.Entries()
+    files: dict[Path, bytes | Iterable[bytes]] = {}
+    for feed in feeds:
+        chosen = [e for e in ordered if feed.includes(e)]
+        path = out / "ics" / f"{feed.name}.ics"
+        if not _allowed(path, upcoming_count(chosen, today), today, report):
+            continue
+        files[path] = ics.calendar_chunks(
+            [seen.part(e) for e in chosen if ics.in_ics(e, seen.imprecise)],
+            name=feed.title, description=feed.description, refresh=refresh)
+        files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
+            seen.newest[feed.name].events(), name=feed.name, title=feed.title,
+            description=feed.description, base_url=base,
+            max_entries=settings.publish.atom_entries, calendar_url=calendar_url,
+            entries=entries)
+    return files
+
+
+def _allowed(path: Path, upcoming: int, today: dt.date, report: PublishReport) -> bool:
+    """May the calendar at ``path`` be replaced by one with ``upcoming`` upcoming events?
+    (the collapse guard)"""
+    reason = collapse_reason(path, upcoming, today)
+    if reason:
+        report.refused.append(reason)
+    return reason is None
+
+
+def _write(path: Path, data: bytes | Iterable[bytes], report: PublishReport) -> None:
     report.files.append(str(path))
     if write_if_changed(path, data):
         report.written.append(str(path))
@@ -105,38 +189,6 @@ def _write_page(path: Path, new: bytes, report: PublishReport) -> None:
     else:
         report.files.append(str(path))
         report.unchanged += 1
-
-
-def _feed_files(feeds: list[Feed], events: list[Event], window: list[Event],
-                settings: Settings, today: dt.date, calendar_url, report: PublishReport,
-                parts) -> dict[Path, bytes]:
-    """ICS and Atom of every feed the collapse guard lets through."""
-    from calendar_agg.publish import atom, ics
-
-    out, base = settings.output.dir, settings.output.base_url
-    files: dict[Path, bytes] = {}
-    for feed in feeds:
-        chosen = [e for e in window if feed.includes(e)]
-        path = out / "ics" / f"{feed.name}.ics"
-        if not _allowed(path, chosen, today, report):
-            continue
-        files[path] = ics.calendar_bytes(
-            chosen, name=feed.title, description=feed.description,
-            refresh=refresh_interval(settings), base_url=base,
-            include_imprecise=settings.publish.include_imprecise, parts=parts)
-        files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
-            [e for e in events if feed.includes(e)], name=feed.name, title=feed.title,
-            description=feed.description, base_url=base,
-            max_entries=settings.publish.atom_entries, calendar_url=calendar_url)
-    return files
-
-
-def _allowed(path: Path, events: list[Event], today: dt.date, report: PublishReport) -> bool:
-    """May the calendar at ``path`` be replaced by one of ``events``? (the collapse guard)"""
-    reason = collapse_reason(path, upcoming_count(events, today), today)
-    if reason:
-        report.refused.append(reason)
-    return reason is None
 
 
 def events_json(events: list[Event]) -> bytes:

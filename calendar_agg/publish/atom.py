@@ -1,12 +1,19 @@
-"""Events -> Atom feeds of newly announced events (see INTEROP.md rules 13–18)."""
+"""Events -> Atom feeds of newly announced events (see INTEROP.md rules 13–18).
+
+A feed is written as text: byte for byte what feedgen 1.0 wrote through lxml (pretty
+printed, the rel and type of entry links put back, which feedgen drops), which
+tests/publish/test_atom_text.py holds side by side. Building the element tree and
+serializing it twice cost a tenth of a second per run, and importing feedgen and lxml
+more; the few elements of our feeds are simple to write directly.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import heapq
+import re
+from collections.abc import Callable, Iterable
 from html import escape
-
-from feedgen.feed import FeedGenerator
 
 from calendar_agg.models import Event
 from calendar_agg.publish.text import (
@@ -19,7 +26,9 @@ from calendar_agg.publish.text import (
 )
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-ATOM = "{http://www.w3.org/2005/Atom}"
+# What feedgen names itself as, in every feed it wrote: kept, so the bytes stay the same.
+GENERATOR = ('  <generator uri="https://lkiesow.github.io/python-feedgen" version="1.0.0">'
+             "python-feedgen</generator>")
 
 
 def entry_id(event: Event) -> str:
@@ -34,57 +43,136 @@ def entry_title(event: Event) -> str:
     return f"{day} · {place_line(event)} · {display_title(event)}"
 
 
-def feed_bytes(events: list[Event], *, name: str, title: str, description: str,
+def feed_bytes(events: Iterable[Event], *, name: str, title: str, description: str,
                base_url: str, max_entries: int,
-               calendar_url: Callable[[Event], str | None]) -> bytes:
-    """Newest first by first sighting; ``calendar_url`` gives an event's own .ics, if any."""
-    chosen = sorted(events, key=lambda e: (e.first_seen or EPOCH, e.uid), reverse=True)
-    chosen = chosen[:max_entries]
-    generator = FeedGenerator()
-    generator.id(f"{base_url}atom/{name}.xml")
-    generator.title(title)
-    generator.subtitle(description)
-    generator.author({"name": "calendar-agg"})
-    generator.link(href=f"{base_url}atom/{name}.xml", rel="self", type="application/atom+xml")
-    generator.link(href=f"{base_url}index.html", rel="alternate", type="text/html")
-    generator.updated(max((_updated(e) for e in chosen), default=EPOCH))
-    links: dict[str, list[dict[str, str]]] = {}
-    for event in reversed(chosen):  # feedgen prepends: add oldest first
-        links[entry_id(event)] = _add_entry(generator, event, calendar_url(event), base_url)
-    return _with_link_attributes(generator.atom_str(pretty=True), links)
+               calendar_url: Callable[[Event], str | None],
+               entries: Entries | None = None) -> bytes:
+    """Newest first by first sighting; ``calendar_url`` gives an event's own .ics, if any;
+    ``entries``: the entries written already for other feeds of the run."""
+    entries = entries if entries is not None else Entries()
+    chosen = sorted(events, key=_newness, reverse=True)[:max_entries]
+    if not title:
+        raise ValueError("Required fields not set (title)")  # as feedgen refuses it
+    url = f"{base_url}atom/{name}.xml"
+    lines = [
+        "<?xml version='1.0' encoding='UTF-8'?>",
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <id>{_text(url)}</id>",
+        f"  <title>{_text(title)}</title>",
+        f"  <updated>{_stamp(max((_updated(e) for e in chosen), default=EPOCH))}</updated>",
+        "  <author>",
+        "    <name>calendar-agg</name>",
+        "  </author>",
+        _link_line("  ", url, "self", "application/atom+xml"),
+        _link_line("  ", f"{base_url}index.html", "alternate", "text/html"),
+        GENERATOR,
+        *([f"  <subtitle>{_text(description)}</subtitle>"] if description else []),
+    ]
+    lines += [entries.entry(event, calendar_url(event), base_url) for event in chosen]
+    lines.append("</feed>\n")
+    return "\n".join(lines).encode()
 
 
-def _with_link_attributes(xml: bytes, links: dict[str, list[dict[str, str]]]) -> bytes:
-    """Put back the rel and type of entry links, which feedgen 1.0 drops from its output."""
-    from lxml import etree
+class Newest:
+    """The ``size`` events ``feed_bytes`` would choose of all those ``add``-ed, kept while
+    the events stream past, so that no feed holds every event."""
 
-    root = etree.fromstring(xml)
-    for entry in root.iterfind(f"{ATOM}entry"):
-        wanted = links.get(entry.findtext(f"{ATOM}id") or "", [])
-        for element, link in zip(entry.iterfind(f"{ATOM}link"), wanted, strict=False):
-            element.attrib.update(link)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    def __init__(self, size: int) -> None:
+        self._size, self._added = max(size, 0), 0
+        self._heap: list[tuple[dt.datetime, str, int, Event]] = []
+
+    def add(self, event: Event) -> None:
+        # of events equally new (a uid given twice), the first added counts as newer, as
+        # in feed_bytes's stable sort
+        item = (*_newness(event), -self._added, event)
+        self._added += 1
+        if len(self._heap) < self._size:
+            heapq.heappush(self._heap, item)
+        elif self._size and item[:3] > self._heap[0][:3]:
+            heapq.heapreplace(self._heap, item)
+
+    def events(self) -> list[Event]:
+        """The chosen events, newest first."""
+        return [item[3] for item in sorted(self._heap, key=lambda item: item[:3],
+                                           reverse=True)]
+
+
+def _newness(event: Event) -> tuple[dt.datetime, str]:
+    return event.first_seen or EPOCH, event.uid
 
 
 def _updated(event: Event) -> dt.datetime:
     return event.last_modified or event.first_seen or EPOCH
 
 
-def _add_entry(generator: FeedGenerator, event: Event, ics_url: str | None,
-               base_url: str) -> list[dict[str, str]]:
-    """Add one entry; returns its links, in order, with all their attributes."""
-    entry = generator.add_entry()
-    entry.id(entry_id(event))
-    entry.title(entry_title(event))
-    entry.published(event.first_seen or EPOCH)
-    entry.updated(_updated(event))
-    links = [{"href": event_link(event) or f"{base_url}index.html", "rel": "alternate"}]
+class Entries:
+    """Each event's entry, written once for all the feeds of a run it is in (all, its
+    region, a custom one). By the event itself (its identity, not its equality: equal
+    datetimes in other zones are written differently), which it keeps alive meanwhile."""
+
+    def __init__(self) -> None:
+        self._written: dict[tuple[int, str | None, str], tuple[Event, str]] = {}
+
+    def entry(self, event: Event, ics_url: str | None, base_url: str) -> str:
+        key = (id(event), ics_url, base_url)
+        found = self._written.get(key)
+        if found is None:
+            found = self._written[key] = (event, _entry(event, ics_url, base_url))
+        return found[1]
+
+
+def _entry(event: Event, ics_url: str | None, base_url: str) -> str:
+    """One entry's lines, its elements in feedgen's order."""
+    lines = [
+        "  <entry>",
+        f"    <id>{_text(entry_id(event))}</id>",
+        f"    <title>{_text(entry_title(event))}</title>",
+        f"    <updated>{_stamp(_updated(event))}</updated>",
+        f'    <content type="html">{_text(content_html(event))}</content>',
+        _link_line("    ", event_link(event) or f"{base_url}index.html", "alternate"),
+    ]
     if ics_url:
-        links.append({"href": ics_url, "rel": "enclosure", "type": "text/calendar"})
-    for link in links:
-        entry.link(**link)
-    entry.content(content_html(event), type="html")
-    return links
+        lines.append(_link_line("    ", ics_url, "enclosure", "text/calendar"))
+    lines += [f"    <published>{_stamp(event.first_seen or EPOCH)}</published>",
+              "  </entry>"]
+    return "\n".join(lines)
+
+
+def _link_line(indent: str, href: str, rel: str, kind: str | None = None) -> str:
+    kind = f' type="{_attribute(kind)}"' if kind else ""
+    return f'{indent}<link href="{_attribute(href)}" rel="{_attribute(rel)}"{kind}/>'
+
+
+# What lxml refuses to put into XML ("All strings must be XML compatible"); a lone surrogate
+# it refuses too, as encoding the feed to UTF-8 does here.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """Element text escaped as lxml escapes it: &, <, > and CR."""
+    _check(value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as lxml escapes it: also the quote, tab and line breaks."""
+    _check(value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+            .replace("\r", "&#13;"))
+
+
+def _check(value: str) -> None:
+    if _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
+                         "no NULL bytes or control characters")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:  # as feedgen refuses it
+        raise ValueError("Datetime object has no timezone info")
+    return moment.isoformat()
 
 
 def content_html(event: Event) -> str:

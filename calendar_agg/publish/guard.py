@@ -10,35 +10,55 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from calendar_agg.models import Event
 
 MIN_EVENTS = 10
 KEEP_SHARE = 0.5
+_BEGIN = b"BEGIN:VEVENT"
 _DTSTART = re.compile(rb"^DTSTART(?:;[^:\r\n]*)?:(\d{8})", re.M)  # all-day or timed
 _CANCELLED = re.compile(rb"^STATUS:CANCELLED\r?$", re.M)
 
 
 def upcoming_in_file(path: Path, today: dt.date) -> int:
     """How many confirmed events of a published ICS file start today or later (0 if none)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return 0
     limit = today.strftime("%Y%m%d").encode()
     count = 0
-    for block in data.split(b"BEGIN:VEVENT")[1:]:
-        start = _DTSTART.search(block)
-        if start and start.group(1) >= limit and not _CANCELLED.search(block):
-            count += 1
+    try:
+        with open(path, "rb") as handle:
+            for block in _vevents(handle):
+                start = _DTSTART.search(block)
+                if start and start.group(1) >= limit and not _CANCELLED.search(block):
+                    count += 1
+    except OSError:
+        return 0
     return count
+
+
+def _vevents(handle: BinaryIO) -> Iterator[bytes]:
+    """What follows each BEGIN:VEVENT up to the next one (``data.split(_BEGIN)[1:]``), read
+    a megabyte at a time: the archive of every event is never held whole."""
+    rest, seen = b"", False
+    while read := handle.read(1 << 20):
+        *blocks, rest = (rest + read).split(_BEGIN)
+        if blocks and not seen:
+            blocks, seen = blocks[1:], True  # what comes before the first one
+        yield from blocks
+    if seen:
+        yield rest
 
 
 def upcoming_count(events: Iterable[Event], today: dt.date) -> int:
     """The same count for events about to be published."""
-    return sum(1 for e in events if e.start >= today and e.status != "CANCELLED")
+    return sum(1 for e in events if is_upcoming(e, today))
+
+
+def is_upcoming(event: Event, today: dt.date) -> bool:
+    """Does the event count as upcoming for the guard (starts today or later, confirmed)?"""
+    return event.start >= today and event.status != "CANCELLED"
 
 
 def collapse_reason(path: Path, new_upcoming: int, today: dt.date) -> str | None:

@@ -1,14 +1,20 @@
-"""Events -> ICS calendars that subscription clients accept (see INTEROP.md)."""
+"""Events -> ICS calendars that subscription clients accept (see INTEROP.md).
+
+A calendar is assembled from text: its own lines, a VTIMEZONE per zone its timed events
+use, and each event's VEVENT serialized once (``VEventParts``); byte for byte what icalendar
+writes for the whole calendar built as one tree (tests/publish/test_ics_parts.py holds the
+two side by side). icalendar is imported only to write a VTIMEZONE or a timed event's TZID:
+a run that meets neither does not pay for importing it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
 
 from calendar_agg import __version__
 from calendar_agg.models import Event
@@ -17,49 +23,66 @@ from calendar_agg.publish.text import clean_text, date_text, display_title, even
 
 PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
 
+Part = tuple[str, bytes]  # a VEVENT: the TZIDs it uses joined by spaces, its bytes
+
 
 def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
                    refresh: dt.timedelta, base_url: str, include_imprecise: bool = True,
                    parts: VEventParts | None = None) -> bytes:
     """One VCALENDAR with ``events`` in a stable order (start, uid); events dated only to
-    the month or year are left out when ``include_imprecise`` is false.
-
-    The bytes are what icalendar writes for the whole calendar, assembled from each event's
-    VEVENT serialized once (``parts``: shared by the files of one run, and across runs)."""
+    the month or year are left out when ``include_imprecise`` is false. ``parts``: the
+    VEVENTs serialized already (shared by the files of one run, and across runs)."""
     parts = parts if parts is not None else VEventParts()
     chosen = [parts.serialized(event, base_url)
               for event in sorted(events, key=lambda e: (e.start, e.uid))
               if in_ics(event, include_imprecise)]
+    return b"".join(calendar_chunks(chosen, name=name, description=description,
+                                    refresh=refresh))
+
+
+def calendar_chunks(chosen: Sequence[Part], *, name: str, description: str,
+                    refresh: dt.timedelta) -> Iterator[bytes]:
+    """The bytes of the calendar of the VEVENTs ``chosen`` (in their order), piece by piece:
+    the archive of every event is written to its file without being joined in memory. Its
+    head is made at once (what could fail fails before any file is written)."""
     # A VTIMEZONE for every TZID the timed events use, first, in a stable order.
     zones = sorted({zone for tzids, _ in chosen for zone in tzids.split()})
-    # RFC 5545 wants a component; strict parsers reject an empty calendar
-    body = [data for _, data in chosen] or [_utc_timezone().to_ical()]
-    return b"".join([_calendar_head(clean_text(name), clean_text(description), refresh),
-                     *map(_vtimezone, zones), *body, _CALENDAR_END])
+    head = [calendar_head(clean_text(name), clean_text(description), refresh),
+            *map(_vtimezone, zones),
+            # RFC 5545 wants a component; strict parsers reject an empty calendar
+            *([] if chosen else [_UTC_TIMEZONE])]
+    return itertools.chain(head, (data for _, data in chosen), [_CALENDAR_END])
 
 
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
-@functools.lru_cache(maxsize=64)
-def _calendar_head(name: str, description: str, refresh: dt.timedelta) -> bytes:
-    """The calendar's own lines, up to its first component."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("name", name)
-    calendar.add("x-wr-caldesc", description)
-    calendar.add("description", description)
-    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(refresh))
-    return calendar.to_ical().removesuffix(_CALENDAR_END)
+def calendar_head(name: str, description: str, refresh: dt.timedelta) -> bytes:
+    """The calendar's own lines, up to its first component, in icalendar's order (its
+    ``Calendar.canonical_order``, then the rest by name); NAME and the X-WR- properties are
+    of no type icalendar knows, so it writes them unescaped."""
+    every = vevent_text.duration(refresh)
+    lines = [("VERSION", vevent_text.text("2.0")), ("PRODID", vevent_text.text(PRODID)),
+             ("CALSCALE", vevent_text.text("GREGORIAN")),
+             ("METHOD", vevent_text.text("PUBLISH")),
+             ("DESCRIPTION", vevent_text.text(description)),
+             ("X-WR-CALDESC", vevent_text.raw(description)),
+             ("NAME", vevent_text.raw(name)), ("X-WR-CALNAME", vevent_text.raw(name)),
+             ("REFRESH-INTERVAL", ";VALUE=DURATION" + every), ("X-PUBLISHED-TTL", every)]
+    return b"".join([b"BEGIN:VCALENDAR\r\n",
+                     *(vevent_text.content_line(key, rest) for key, rest in lines)])
+
+
+# The VTIMEZONE icalendar writes for UTC: what an empty calendar holds.
+_UTC_TIMEZONE = (b"BEGIN:VTIMEZONE\r\nTZID:UTC\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+                 b"TZNAME:UTC\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\n"
+                 b"END:VTIMEZONE\r\n")
 
 
 @functools.cache
 def _vtimezone(zone: str) -> bytes:
+    from icalendar import Timezone
+
     return Timezone.from_tzid(zone).to_ical()
 
 
@@ -69,11 +92,11 @@ class VEventParts:
     ``known`` holds parts kept from earlier runs, by ``part_key``; ``used`` collects every
     part this run needed, so the store can keep exactly those."""
 
-    def __init__(self, known: Mapping[str, tuple[str, bytes]] | None = None) -> None:
-        self.known = dict(known or {})
-        self.used: dict[str, tuple[str, bytes]] = {}
+    def __init__(self, known: Mapping[str, Part] | None = None) -> None:
+        self.known: Mapping[str, Part] = known if known is not None else {}
+        self.used: dict[str, Part] = {}
 
-    def serialized(self, event: Event, base_url: str) -> tuple[str, bytes]:
+    def serialized(self, event: Event, base_url: str) -> Part:
         key = part_key(event, base_url)
         found = self.used.get(key) or self.known.get(key)
         if found is None:
@@ -88,17 +111,18 @@ def part_key(event: Event, base_url: str) -> str:
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
-def vevent_part(event: Event, base_url: str) -> tuple[str, bytes]:
+def vevent_part(event: Event, base_url: str) -> Part:
     """The event's VEVENT, and the TZIDs it refers to (which need a VTIMEZONE) joined by
     spaces: written as text, the bytes icalendar writes for the same properties."""
     start, end = _times(event)
     times = [("DTSTART", start)] + ([("DTEND", end)] if end is not None else [])
     written = [(name, *vevent_text.when(value)) for name, value in times]
-    stamp = event.last_modified or event.first_seen or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    stamp = event.last_modified or event.first_seen or _EPOCH
     categories = list(event.regions) + _kinds(event)
+    title, place = display_title(event), place_line(event)
     # icalendar's order: Event.canonical_order (SUMMARY ... SEQUENCE), then the rest by name
     properties = [
-        ("SUMMARY", vevent_text.text(display_title(event))),
+        ("SUMMARY", vevent_text.text(title)),
         *((name, value) for name, _, value in written),
         ("DTSTAMP", vevent_text.utc(stamp.astimezone(dt.UTC))),
         ("UID", vevent_text.text(event.uid)),
@@ -106,20 +130,19 @@ def vevent_part(event: Event, base_url: str) -> tuple[str, bytes]:
         # an old listing with no known place has no region
         *([("CATEGORIES", vevent_text.texts(categories))] if categories else []),
         *_utc_property("CREATED", event.first_seen),
-        ("DESCRIPTION", vevent_text.text(description_text(event))),
+        ("DESCRIPTION", vevent_text.text(_description(event, title, place))),
         *_utc_property("LAST-MODIFIED", event.last_modified),
-        ("LOCATION", vevent_text.text(place_line(event))),
+        ("LOCATION", vevent_text.text(place)),
         ("STATUS", vevent_text.text(event.status)),
-        ("TRANSP", vevent_text.text("TRANSPARENT")),
+        ("TRANSP", _TRANSPARENT),
         ("URL", vevent_text.uri(event_link(event) or f"{base_url}#{event.uid}")),
     ]
-    lines = [vevent_text.content_line(name, rest) for name, rest in properties]
     zones = sorted({tzid for _, tzid, _ in written if tzid})
-    return " ".join(zones), b"".join([_VEVENT_BEGIN, *lines, _VEVENT_END])
+    return " ".join(zones), vevent_text.component("VEVENT", properties)
 
 
-_VEVENT_BEGIN = b"BEGIN:VEVENT\r\n"
-_VEVENT_END = b"END:VEVENT\r\n"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_TRANSPARENT = vevent_text.text("TRANSPARENT")
 
 
 def _utc_property(name: str, moment: dt.datetime | None) -> list[tuple[str, str]]:
@@ -174,8 +197,12 @@ def imprecise_date_text(event: Event) -> str | None:
 
 
 def description_text(event: Event) -> str:
+    return _description(event, display_title(event), place_line(event))
+
+
+def _description(event: Event, title: str, place: str) -> str:
     when = imprecise_date_text(event) or f"When: {date_text(event)}"
-    lines = [f"{display_title(event)}", when, f"Where: {place_line(event)}"]
+    lines = [title, when, f"Where: {place}"]
     if event.group:
         lines.append(f"Organiser: {clean_text(event.group)}")
     links = [u for u in (event.url, event.group_url, *event.extra_urls) if u]
@@ -191,15 +218,3 @@ def _kinds(event: Event) -> list[str]:
     if event.hybrid:
         return ["hybrid"]
     return ["virtual"] if event.virtual else []
-
-
-def _utc_timezone() -> Timezone:
-    timezone = Timezone()
-    timezone.add("tzid", "UTC")
-    standard = TimezoneStandard()
-    standard.add("dtstart", dt.datetime(1970, 1, 1))
-    standard.add("tzoffsetfrom", dt.timedelta(0))
-    standard.add("tzoffsetto", dt.timedelta(0))
-    standard.add("tzname", "UTC")
-    timezone.add_component(standard)
-    return timezone

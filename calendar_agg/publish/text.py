@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,8 @@ from calendar_agg.models import Event
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+# The texts of events repeat (a group's name and link, its city): each is cleaned once.
+@functools.lru_cache(maxsize=8192)
 def clean_text(text: str | None) -> str:
     """Text safe for XML and for one ICS property: no control characters, one line."""
     if not text:
@@ -21,6 +24,7 @@ def clean_text(text: str | None) -> str:
     return " ".join(_XML_FORBIDDEN.sub("", text).split())
 
 
+@functools.lru_cache(maxsize=8192)
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is an http(s) link; never javascript:, data: or anything else."""
     if not url:

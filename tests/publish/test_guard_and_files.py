@@ -1,6 +1,7 @@
 """Rule 20 (collapse guard, atomic writes) and output/events.json."""
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -9,8 +10,11 @@ import sys
 from pathlib import Path
 
 import icalendar
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
-from calendar_agg.publish import publish
+from calendar_agg.publish import guard, publish
 from calendar_agg.publish.files import write_if_changed
 from calendar_agg.publish.guard import upcoming_in_file
 
@@ -131,3 +135,42 @@ def test_events_json_schema_is_documented_in_the_readme(settings, sample_events)
     section = section.split("\n## ", 1)[0]
     documented = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)
     assert documented == ["version", "events", *data["events"][0]]
+
+
+pieces = st.lists(st.binary(max_size=12), max_size=8)
+
+
+@examples(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.one_of(st.none(), st.binary(max_size=40)), new=pieces)
+def test_a_file_written_in_pieces_is_compared_as_they_come(tmp_path, old, new):
+    """The pieces end up in the file exactly; a file that already holds them is left as it
+    is (not even replaced), whether a piece differs at its start, middle or end."""
+    target = tmp_path / "x" / "archive.ics"
+    if target.exists():  # hypothesis reuses tmp_path
+        target.unlink()
+    if old is not None:
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(old)
+        inode = target.stat().st_ino
+    wanted = b"".join(new)
+    assert write_if_changed(target, iter(new)) is (old != wanted)
+    assert target.read_bytes() == wanted
+    if old == wanted:
+        assert target.stat().st_ino == inode
+    assert [p.name for p in target.parent.iterdir()] == ["archive.ics"]
+
+
+class Trickle(io.BytesIO):
+    """A file that hands out a few bytes per read, as a large one does a megabyte at a time."""
+
+    def read(self, size=-1):
+        return super().read(min(3, size) if size and size > 0 else 3)
+
+
+@examples(max_examples=300, deadline=None)
+@given(data=st.lists(st.sampled_from([b"BEGIN:VEVENT", b"BEGIN:", b"VEVENT", b"\r\n", b"x",
+                                      b"DTSTART:20250612", b"BEGIN:VEVEN"]),
+                     max_size=30).map(b"".join))
+def test_the_guard_reads_a_calendar_by_parts_as_if_it_were_whole(data):
+    assert list(guard._vevents(Trickle(data))) == data.split(b"BEGIN:VEVENT")[1:]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from icalendar import Calendar, Timezone, vDuration
+from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
 from icalendar import Event as VEvent
 from icalendar.parser import Contentline
 
@@ -76,10 +76,40 @@ def from_scratch(events: list[Event], name: str, include_imprecise: bool = True)
             calendar.add_component(vevent(event, BASE))
             count += 1
     if count == 0:
-        calendar.add_component(ics._utc_timezone())
+        calendar.add_component(utc_timezone())
     zones = sorted(calendar.get_missing_tzids())
     calendar.subcomponents[:0] = [Timezone.from_tzid(zone) for zone in zones]
     return calendar.to_ical()
+
+
+def utc_timezone() -> Timezone:
+    """The VTIMEZONE publishing put into an empty calendar when icalendar wrote it."""
+    timezone = Timezone()
+    timezone.add("tzid", "UTC")
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(0))
+    standard.add("tzoffsetto", dt.timedelta(0))
+    standard.add("tzname", "UTC")
+    timezone.add_component(standard)
+    return timezone
+
+
+def head(name: str, description: str, refresh: dt.timedelta) -> bytes:
+    """The calendar's own lines as icalendar writes them (how publishing made them before
+    it wrote the text itself): what ``ics.calendar_head`` must write."""
+    calendar = Calendar()
+    calendar.add("prodid", ics.PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("name", name)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("description", description)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(refresh))
+    return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
 def event(uid: str, start: dt.date, **fields) -> Event:
@@ -298,3 +328,22 @@ def test_a_sequence_out_of_range_is_refused_as_icalendar_refuses_it():
 def test_any_calendars_assemble_to_the_same_bytes(chosen, name, include_imprecise):
     assert assembled(chosen, name, include_imprecise) == \
         from_scratch(chosen, name, include_imprecise)
+
+
+def test_an_empty_calendar_holds_the_utc_timezone_icalendar_writes():
+    assert ics._UTC_TIMEZONE == utc_timezone().to_ical()
+
+
+durations = st.one_of(st.timedeltas(dt.timedelta(days=-3), dt.timedelta(days=400)),
+                      st.sampled_from([dt.timedelta(0), dt.timedelta(hours=6),
+                                       dt.timedelta(hours=1, seconds=5),
+                                       dt.timedelta(days=1, minutes=30),
+                                       dt.timedelta(seconds=-1), dt.timedelta(weeks=2)]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=texts.map(ics.clean_text), description=texts.map(ics.clean_text),
+       refresh=durations)
+def test_each_calendar_head_is_what_icalendar_writes(name, description, refresh):
+    """Names and descriptions as calendars get them (one clean line), any duration."""
+    assert ics.calendar_head(name, description, refresh) == head(name, description, refresh)

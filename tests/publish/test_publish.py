@@ -1,12 +1,13 @@
 """Published files parsed back with real parsers and checked against INTEROP.md."""
 
 import datetime as dt
+from dataclasses import replace
 
 import feedparser
 import icalendar
 
 from calendar_agg.models import Event
-from calendar_agg.publish import publish
+from calendar_agg.publish import ics, publish
 
 TODAY = dt.date(2025, 6, 5)
 T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
@@ -140,3 +141,20 @@ def test_event_without_region_has_no_empty_categories(settings):
     publish([unplaced], settings, TODAY)
     raw = (settings.output.dir / "ics" / "all.ics").read_bytes()
     assert b"CATEGORIES" not in raw and b"UID:np" in raw
+
+
+def test_events_read_once_from_a_stream_publish_the_same_bytes(settings, sample_events):
+    """The store hands publishing its events one at a time: a one-shot iterator, read once,
+    gives the files a list gives, and the same VEVENTs to keep."""
+    events = [*EVENTS, *sample_events]
+    as_list, as_stream = ics.VEventParts(), ics.VEventParts()
+    publish(events, settings, TODAY, parts=as_list)
+    listed = {p.relative_to(settings.output.dir): p.read_bytes()
+              for p in settings.output.dir.rglob("*") if p.is_file()}
+    streamed_to = replace(settings, output=replace(settings.output,
+                                                   dir=settings.output.dir.with_name("s")))
+    publish(iter(events), streamed_to, TODAY, parts=as_stream)
+    streamed = {p.relative_to(streamed_to.output.dir): p.read_bytes()
+                for p in streamed_to.output.dir.rglob("*") if p.is_file()}
+    assert streamed == listed and len(listed) > 20
+    assert as_stream.used == as_list.used
