@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
+from calendar_agg import __version__
 from calendar_agg.models import Event
 from calendar_agg.publish.text import (
     clean_text,
@@ -26,9 +27,8 @@ from calendar_agg.publish.text import (
 )
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# What feedgen names itself as, in every feed it wrote: kept, so the bytes stay the same.
-GENERATOR = ('  <generator uri="https://lkiesow.github.io/python-feedgen" version="1.0.0">'
-             "python-feedgen</generator>")
+# The program that wrote the feed (feedgen named itself here while it wrote our feeds).
+GENERATOR = f'  <generator version="{__version__}">calendar-agg</generator>'
 
 
 def entry_id(event: Event) -> str:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from calendar_agg import __version__
 from calendar_agg.models import REGIONS, Event
 from calendar_agg.publish import atom
 
@@ -26,6 +27,7 @@ def with_feedgen(events, *, name, title, description, base_url, max_entries, cal
     generator.title(title)
     generator.subtitle(description)
     generator.author({"name": "calendar-agg"})
+    generator.generator("calendar-agg", version=__version__)
     generator.link(href=f"{base_url}atom/{name}.xml", rel="self", type="application/atom+xml")
     generator.link(href=f"{base_url}index.html", rel="alternate", type="text/html")
     generator.updated(max((updated(e) for e in chosen), default=atom.EPOCH))
