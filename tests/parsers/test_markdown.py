@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Document, ParseResult
-from calendar_agg.parsers import get_parser
-from calendar_agg.parsers.markdown import MarkdownParser, inline_references, read_header
+from calendar_agg.parsers import get_parser, sniff
+from calendar_agg.parsers.markdown import (
+    MarkdownParser,
+    _InlinedLines,
+    _section_start,
+    inline_references,
+    read_header,
+)
 from calendar_agg.parsers.twir import NO_SECTION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,6 +122,13 @@ def test_reference_links_are_inlined_and_definitions_blanked() -> None:
         (5, ""),
         (6, "[**Not a definition**]: 6:30pm - somewhere"),
     ]
+    lazy = _InlinedLines(lines, first=1)  # what the parser hands on: lines made when asked
+    made = inline_references(lines, first=1)
+    assert len(lazy) == len(made) and list(lazy) == made
+    assert [lazy[i] for i in range(-len(made), len(made))] == made + made
+    assert lazy[1:3] == made[1:3]
+    with pytest.raises(IndexError):
+        lazy[len(made)]
 
 
 # -- the real archive ----------------------------------------------------------------------
@@ -201,3 +215,34 @@ def test_parse_never_raises_on_mutated_sections(mutations: list, date: str) -> N
 def test_parse_never_raises_on_arbitrary_text(text: str) -> None:
     assert isinstance(parse("fuzz.md", text), ParseResult)
     assert isinstance(parse("fuzz.md", "# Upcoming Events\n" + text), ParseResult)
+
+
+# What sniff.events_heading must tell: the first line that a multi-line, case-insensitive
+# search finds (for the markdown sniffer, "#" headings; for the parser, also bold lines).
+_HASH_TITLE = re.compile(r"^\s{0,3}#{1,6}.*upcoming\s+(?:rust\s+)?events", re.I | re.M)
+_TITLE = re.compile(r"upcoming\s+(?:rust\s+)?events", re.I)
+_HEADING_LIKE = re.compile(r"\s{0,3}(?:#|\*\*|__)")
+HEADING_TEXT = st.lists(
+    st.sampled_from(
+        ["\n", " ", "  ", "\t", "\r", "#", "##", "**", "__", "*", "upcoming", "UPCOMİNG",
+         "Upcomıng", "events", "EVENTſ", "rust", " ", "x", "Upcoming Events", "\u2028",
+         "upcoming\nevents", "\n# Upcoming Rust Events"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+def _plain_section_start(text: str) -> int:
+    for match in _TITLE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if _HEADING_LIKE.match(text, start):
+            return text.count("\n", 0, start)
+    return 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(HEADING_TEXT)
+def test_events_heading_is_found_as_a_multiline_search_finds_it(text: str) -> None:
+    found = sniff.events_heading(text, sniff.HASH_HEADING) is not None
+    assert found == bool(_HASH_TITLE.search(text))
+    assert _section_start(text) == _plain_section_start(text)

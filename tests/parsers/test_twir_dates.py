@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendar_agg.parsers.twir.dates import find_dates, month_number, read_dates
+from calendar_agg.parsers.twir.dates import _scan, find_dates, month_number, read_dates, scan_dates
 
 D = dt.date
 ISSUE = D(2024, 1, 17)
@@ -162,3 +162,18 @@ def test_iso_dates_with_slashes_dots_or_a_slash_list_are_read(
     assert (span.start, span.end) == (start, end)
     assert text[span.length :].startswith(" |")
     assert read_dates("2024-10/09 | Berlin", D(2024, 9, 25)) is None  # mixed: not a date
+
+
+DATE_TEXT = st.lists(
+    st.sampled_from(
+        ["2025", "-", "06", "/", "04", " ", "|", " | ", "Jan", "Feb.", "May", "and", "to", "&",
+         "+", ",", "12th", "3", "31", "..", "–", "Sept", "(", "[", "*", "x", "2024-01-27"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(DATE_TEXT, st.integers(min_value=0, max_value=2))
+def test_dates_before_a_bar_are_read_as_in_the_whole_text(text: str, pos: int) -> None:
+    """``scan_dates`` reads a text with a ``|`` from the part up to it (kept per part)."""
+    assert scan_dates(text, pos) == _scan(text, pos)

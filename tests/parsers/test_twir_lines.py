@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from calendar_agg.models import Issue, RawEvent
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
+from calendar_agg.parsers.twir.fields import RAW_EVENT_ORDER
 from calendar_agg.parsers.twir.links import find_links
 from calendar_agg.parsers.twir.section import read_section, region_of
 
@@ -340,3 +342,9 @@ def test_current_line_with_a_slashed_date_is_read_in_full() -> None:
 def test_link_written_without_its_scheme_gets_https(target, url):
     (link,) = find_links(f"[Rust Meetup]({target})")
     assert link.url == url
+
+
+def test_events_are_built_with_raw_event_fields_in_order() -> None:
+    """``fields.build`` passes RawEvent's leading fields by position."""
+    names = tuple(field.name for field in dataclasses.fields(RawEvent))
+    assert names[: len(RAW_EVENT_ORDER)] == RAW_EVENT_ORDER

@@ -41,10 +41,10 @@ class FrontMatter:
 
 def read_front_matter(text: str) -> FrontMatter:
     """The front matter at the top of ``text``; ``kind`` None when there is none."""
-    lines = text.split("\n")
-    kind = _FENCES.get(lines[0].strip()) if lines else None
-    if kind is None:
+    kind = _FENCES.get(text.split("\n", 1)[0].strip())
+    if kind is None:  # most texts: split no further
         return FrontMatter(None)
+    lines = text.split("\n", 400)  # the fence closes within 400 lines
     fence = lines[0].strip()
     for end in range(1, min(len(lines), 400)):
         if lines[end].strip() == fence:

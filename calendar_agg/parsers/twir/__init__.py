@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from calendar_agg.models import Issue, ParseResult, Problem, RawEvent
 from calendar_agg.parsers.twir.dates import read_dates
-from calendar_agg.parsers.twir.fields import Context, build
+from calendar_agg.parsers.twir.fields import Context
 from calendar_agg.parsers.twir.reader import EntryError, read_entry
 from calendar_agg.parsers.twir.section import Entry, Section, read_section
 
@@ -46,7 +46,7 @@ def parse_lines(
     document has no Upcoming Events section. Problems name ``document`` (the file or feed
     the line numbers count in; ``issue`` when not given).
     """
-    section = read_section(list(lines))
+    section = read_section(lines if isinstance(lines, Sequence) else list(lines))
     window = _window(section, issue_date if issue_date and 1 < issue_date.year < 9998 else None)
     found_issue = Issue(name=issue, date=issue_date, window=window, url=issue_url)
     if not section.found:
@@ -63,14 +63,16 @@ def parse_lines(
 def _read(entry: Entry, context: Context, events: list[RawEvent], problems: list[Problem]) -> None:
     """Append the entry's event and problems."""
     try:
-        fields, doubts = read_entry(entry, context)
+        found = read_entry(entry, context)
     except EntryError as error:
         problems.append(_problem(context, entry, str(error)))
         return
-    if fields is None:
+    if found is None:
         return
-    events.append(build(fields, entry.region, entry.line, context))
-    problems.extend(_problem(context, entry, doubt) for doubt in doubts)
+    event, doubts = found
+    events.append(event)
+    if doubts:
+        problems.extend(_problem(context, entry, doubt) for doubt in doubts)
 
 
 def _problem(context: Context, entry: Entry, message: str) -> Problem:

@@ -15,16 +15,13 @@ Bracketed form (2021-22)::
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 
-from calendar_agg.parsers.twir.dates import DateSpan
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
 from calendar_agg.parsers.twir.place import city_from_text, read_place
 
-_NO_DATE = dt.date.min  # placeholder in cached, undated fields
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
 # Bold runs and links are skipped whole: a "|" inside them does not separate fields.
 _FIELD_TOKEN = re.compile(r"\*\*.*?\*\*|\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*\)|\|")
@@ -41,27 +38,16 @@ def split_fields(text: str) -> list[str]:
     return fields
 
 
-def read_current(head: str, span: DateSpan, subs: list[tuple[int, str]]) -> Fields:
-    """An entry ``DATE | PLACE | [Group](url)`` with its sub-items."""
-    rest = head[span.length :].strip().lstrip("|").strip()
-    base = _undated(rest, tuple(sub for _, sub in subs))
-    return Fields(
-        span.start,
-        span.end,
-        base.place,
-        base.title,
-        base.group,
-        base.group_url,
-        base.url,
-        list(base.links),
-        base.remote_hint,
-        list(base.notes),
-    )
+def read_current(head: str, length: int, subs: tuple[str, ...]) -> Fields:
+    """An entry ``DATE | PLACE | [Group](url)`` with its sub-items, its dates (``length``
+    characters) left out. The Fields are shared (do not mutate)."""
+    return _undated(head[length:].strip().lstrip("|").strip(), subs)
 
 
 @functools.lru_cache(maxsize=8192)
 def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
-    """Everything after the date; cached, as an event stays listed for weeks (do not mutate)."""
+    """Everything after the date; cached apart from the dates, which are written differently
+    when the same listing is shown in another year (do not mutate)."""
     parts = split_fields(rest)
     place_text, group_part = parts[0], " | ".join(parts[1:])
     if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
@@ -69,9 +55,9 @@ def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
         place_text, group_part = place_text[:cut], place_text[cut:]
     elif "](" in place_text:  # "2022-03-03 | [Scylla](...)": no place
         place_text, group_part = "", " | ".join(parts)
-    fields = Fields(start=_NO_DATE, place=read_place(place_text))
+    fields = Fields(place=read_place(place_text))
     if place_text.strip(" |") and not fields.place.found:
-        fields.notes.append(f"unreadable place {place_text.strip()!r}")
+        fields.notes += (f"unreadable place {place_text.strip()!r}",)
     _read_groups(fields, group_part)
     _read_subs(fields, subs)
     place = fields.place
@@ -85,7 +71,7 @@ def _read_groups(fields: Fields, text: str) -> None:
     if links:
         fields.group = links[0].text
         fields.group_url = links[0].url
-        fields.links.extend(link.url for link in links[1:])
+        fields.links += tuple(link.url for link in links[1:])
     else:
         fields.group = clean_text(text) or None
 
@@ -99,7 +85,7 @@ def _read_subs(fields: Fields, subs: tuple[str, ...]) -> None:
             if url is not None:
                 fields.url = url
                 links = links[1:]
-        fields.links.extend(link.url for link in links)
+        fields.links += tuple(link.url for link in links)
     if fields.url is None:
         fields.url = fields.group_url
 
@@ -118,14 +104,15 @@ def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
     return (text or None), (links[0].url if links else None)
 
 
-def read_bracketed_pipes(inner: str, span: DateSpan, link: Link, after: str) -> Fields:
-    """``[June 8, 2022 | City, CC | **Title** | Group](url)``: ``inner`` is the link text."""
-    parts = split_fields(inner[span.length :].strip().lstrip("|"))
+def read_bracketed_pipes(inner: str, length: int, link: Link, after: str) -> Fields:
+    """``[June 8, 2022 | City, CC | **Title** | Group](url)``: ``inner`` is the link text,
+    its dates (``length`` characters) left out."""
+    parts = split_fields(inner[length:].strip().lstrip("|"))
     place_text = parts[0] if parts else ""
     title, group = _title_and_group(parts[1:])
-    fields = Fields(start=span.start, end=span.end, place=read_place(place_text))
+    fields = Fields(place=read_place(place_text))
     fields.title, fields.group, fields.url = title, group, link.url
-    fields.links.extend(other.url for other in event_links(after))
+    fields.links += tuple(other.url for other in event_links(after))
     return fields
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 MONTHS: dict[str, int] = {
     name: number
@@ -64,8 +66,7 @@ _SEP = re.compile(
 _LEAD = re.compile(r"[\s*_\[(]*")
 
 
-@dataclass(frozen=True, slots=True)
-class DateSpan:
+class DateSpan(NamedTuple):
     """Dates read from the start of a text."""
 
     start: dt.date
@@ -119,12 +120,21 @@ def plausible(date: dt.date, issue_date: dt.date | None) -> bool:
     return issue_date - PAST_LIMIT <= date <= issue_date + FUTURE_LIMIT
 
 
-@dataclass(slots=True)
-class _Piece:
+class _Piece(NamedTuple):
+    """One date as written: the year and month may be left to the pieces around it."""
+
     year: int | None
     month: int | None
     day: int
     corrected: bool = False
+
+
+class ScannedDates(NamedTuple):
+    """The dates written at the start of a text, before they are given years: what the
+    text alone says, so that a reader can keep it and resolve it for each issue date."""
+
+    pieces: tuple[_Piece, ...]
+    length: int  # index in the text just past the dates
 
 
 def _piece(match: re.Match[str], kind: str) -> _Piece | None:
@@ -193,7 +203,9 @@ def scan_pieces(text: str, pos: int = 0) -> tuple[list[_Piece], int] | None:
     return pieces, end
 
 
-def _resolve(pieces: list[_Piece], issue_date: dt.date | None) -> tuple[list[dt.date], str | None]:
+def _resolve(
+    pieces: Sequence[_Piece], issue_date: dt.date | None
+) -> tuple[list[dt.date], str | None]:
     """Concrete dates for the pieces: missing months and years carried forward."""
     dates: list[dt.date] = []
     doubt = None
@@ -248,17 +260,49 @@ def read_dates(text: str, issue_date: dt.date | None, pos: int = 0) -> DateSpan 
     Raises ValueError for dates that are written but impossible (``Feb 30``, no year
     known); callers turn that into a Problem.
     """
+    found = scan_dates(text, pos)
+    return None if found is None else resolve_dates(found, issue_date)
+
+
+def scan_dates(text: str, pos: int = 0) -> ScannedDates | None:
+    """What ``read_dates`` reads, before years are inferred: it depends on the text only.
+
+    No pattern here matches a ``|``, nor looks past one: in a text with one after ``pos``
+    (``2025-06-04 | Berlin, DE | ...``) the dates depend only on the text up to it, which
+    many entries share, so they are read once for each such start.
+    """
+    bar = text.find("|", pos)
+    return _scan(text, pos) if bar < 0 else _scan_before_bar(text[: bar + 1], pos)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scan_before_bar(text: str, pos: int) -> ScannedDates | None:
+    """``_scan`` of a text that ends at its first ``|`` after ``pos``."""
+    return _scan(text, pos)
+
+
+def _scan(text: str, pos: int) -> ScannedDates | None:
+    """The dates at ``pos`` (after any opening brackets and emphasis), as written."""
     lead = _LEAD.match(text, pos)
     found = scan_pieces(text, lead.end() if lead else pos)
     if found is None:
         return None
-    pieces, end = found
+    return ScannedDates(tuple(found[0]), found[1])
+
+
+@functools.lru_cache(maxsize=256)
+def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
+    """The DateSpan of scanned dates in an issue of ``issue_date`` (``read_dates``).
+
+    Kept for a while, as the events of one issue share few dates (entries of other issues
+    need other results, so the cache stays small)."""
+    pieces = found.pieces
     dates, doubt = _resolve(pieces, issue_date)
     corrected = any(p.corrected for p in pieces)
     for piece, date in zip(pieces, dates, strict=True):
         corrected = corrected or (piece.year is not None and piece.year != date.year)
     last = max(dates)
-    return DateSpan(dates[0], last if last != dates[0] else None, end, corrected, doubt)
+    return DateSpan(dates[0], last if last != dates[0] else None, found.length, corrected, doubt)
 
 
 _ANYWHERE = re.compile(
@@ -269,11 +313,22 @@ _ANYWHERE = re.compile(
 
 def find_dates(text: str, issue_date: dt.date | None) -> DateSpan | None:
     """The first date written anywhere in free text (``... meetup on 2015-01-12.``)."""
-    for match in _ANYWHERE.finditer(text):
+    return first_resolved(scan_anywhere(text), issue_date)
+
+
+def scan_anywhere(text: str) -> tuple[ScannedDates, ...]:
+    """The dates ``find_dates`` may pick, in text order, before years are inferred."""
+    found = (scan_dates(text, match.start()) for match in _ANYWHERE.finditer(text))
+    return tuple(scanned for scanned in found if scanned is not None)
+
+
+def first_resolved(
+    candidates: Iterable[ScannedDates], issue_date: dt.date | None
+) -> DateSpan | None:
+    """The first of ``candidates`` that are possible dates in an issue of ``issue_date``."""
+    for scanned in candidates:
         try:
-            span = read_dates(text, issue_date, match.start())
+            return resolve_dates(scanned, issue_date)
         except (ValueError, OverflowError):
             continue
-        if span is not None:
-            return span
     return None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from calendar_agg.parsers.twir.dates import DateSpan
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
 from calendar_agg.parsers.twir.place import (
@@ -39,20 +38,21 @@ _MAX_SEGMENTS = 6  # a place is among the first few " - " parts of a line
 _LEADING_PUNCT = re.compile(r"^[\s.:,;)\]-–—]+")
 
 
-def read_dash_form(inner: str, span: DateSpan, link: Link | None, after: str) -> Fields:
-    """``[DATE. City, CC - Title](url)`` and the free ``[DATE. Title](url)``."""
-    rest = _LEADING_PUNCT.sub("", inner[span.length :])
-    with_group = bool(re.match(r"\s*,", inner[span.length :])) or _has_year(inner[: span.length])
+def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fields:
+    """``[DATE. City, CC - Title](url)`` and the free ``[DATE. Title](url)``, the dates
+    (``length`` characters of ``inner``) left out."""
+    rest = _LEADING_PUNCT.sub("", inner[length:])
+    with_group = bool(re.match(r"\s*,", inner[length:])) or _has_year(inner[:length])
     segments = [s.strip() for s in _SEGMENTS.split(rest) if s.strip()]
     remote = any(_MARKER_SEGMENT.match(s) for s in segments)
     segments = [s for s in segments if not _MARKER_SEGMENT.match(s)]
     place, title_parts = _find_place(segments)
-    fields = Fields(start=span.start, end=span.end, place=place, remote_hint=remote)
+    fields = Fields(place=place, remote_hint=remote)
     fields.title, fields.group = _title_and_group(title_parts, group_last=with_group)
     if fields.title is None and clean_text(strip_links(after)):
         fields.title = _first_sentence(strip_links(after))
     fields.url = link.url if link else None
-    fields.links.extend(other.url for other in event_links(after))
+    fields.links += tuple(other.url for other in event_links(after))
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " ".join(segments))
     return fields
@@ -125,17 +125,19 @@ def _first_sentence(text: str) -> str | None:
     return clean_text(sentence) or None
 
 
-def read_free_text(text: str, span: DateSpan, date_at_start: bool) -> Fields:
-    """``5/11. Rust Community Team Meeting at #rust-community`` or ``[Title](url), Jan 12th``."""
+def read_free_text(text: str, length: int | None) -> Fields:
+    """``5/11. Rust Community Team Meeting at #rust-community`` (dates of ``length``
+    characters at the start, left out) or ``[Title](url), Jan 12th`` (``length`` None: the
+    dates are elsewhere)."""
     links = event_links(text)
-    if date_at_start:
-        title = _first_sentence(strip_links(_LEADING_PUNCT.sub("", text[span.length :])))
+    if length is not None:
+        title = _first_sentence(strip_links(_LEADING_PUNCT.sub("", text[length:])))
     else:
         title = links[0].text if links else _first_sentence(strip_links(text))
-    fields = Fields(start=span.start, end=span.end, title=title)
+    fields = Fields(title=title)
     if links:
         fields.url = links[0].url
-        fields.links.extend(link.url for link in links[1:])
+        fields.links += tuple(link.url for link in links[1:])
     fields.remote_hint = bool(title and says_virtual(title))
     fields.place = city_from_text(NOWHERE, title or "")
     return fields

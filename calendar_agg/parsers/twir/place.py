@@ -69,6 +69,7 @@ def says_virtual(text: str) -> bool:
     return bool(VIRTUAL_WORDS.search(_TECHNICAL.sub(" ", text)))
 
 
+@functools.lru_cache(maxsize=16384)
 def says_hybrid(text: str | None) -> bool:
     """Whether a title says the event is both online and in person (``... - hybrid``,
     ``(Hybrid - in person & online)``)."""

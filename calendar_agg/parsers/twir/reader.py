@@ -1,105 +1,121 @@
-"""One entry -> the fields of its event, whichever form it is written in."""
+"""One entry -> its event, whichever form it is written in.
+
+An entry is read in two steps. What its text says - the form, the fields, where the dates
+are written - depends on the text alone, and is kept per text (``_reading``): an event stays
+listed for weeks, so a backfill meets most entries several times, in issues of different
+dates. Only then are the dates given their years, for the issue that lists the entry (cheap,
+and kept for the few dates one issue lists: ``dates.resolve_dates``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 
+from calendar_agg.models import RawEvent
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
-from calendar_agg.parsers.twir.dates import DateSpan, find_dates, read_dates
-from calendar_agg.parsers.twir.fields import Context, Fields, event_links
+from calendar_agg.parsers.twir.dates import (
+    DateSpan,
+    ScannedDates,
+    first_resolved,
+    resolve_dates,
+    scan_anywhere,
+    scan_dates,
+)
+from calendar_agg.parsers.twir.fields import Context, Fields, build, event_links
 from calendar_agg.parsers.twir.legacy import read_dash_form, read_free_text
 from calendar_agg.parsers.twir.links import Link, find_links
 from calendar_agg.parsers.twir.section import Entry
 
 _OPENING = re.compile(r"^[\s*_$]*")
+_PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
+_ISO_HEAD = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
 
 
 class EntryError(ValueError):
     """An entry that looks like an event but cannot be read; the message says why."""
 
 
-def read_entry(entry: Entry, context: Context) -> tuple[Fields | None, list[str]]:
-    """The event an entry lists (None when it lists none) and what could not be read.
+@dataclass(frozen=True, slots=True)
+class TextReading:
+    """What an entry's text says before its dates are given years (shared: kept per text)."""
+
+    fields: Fields | None  # None: no event listed
+    dates: ScannedDates | None = None  # the dates the entry starts with, as written
+    elsewhere: tuple[ScannedDates, ...] = ()  # else those in its text: the first possible
+
+
+_NO_EVENT = TextReading(None)
+
+
+def read_entry(entry: Entry, context: Context) -> tuple[RawEvent, tuple[str, ...]] | None:
+    """The event an entry lists and what could not be read for sure (its doubts), or None
+    when it lists none.
 
     Raises EntryError when the entry looks like an event but gives no usable date.
-    The result is cached (an event stays listed for weeks and a folder is re-read): the
-    Fields returned must not be mutated.
     """
-    subs = tuple(sub for _, sub in entry.subs)
-    fields, doubts, error = _cached(entry.head, subs, entry.bullet, context.issue_date)
-    if error is not None:
-        raise EntryError(error)
-    return fields, list(doubts)
+    reading = _reading(entry.head, tuple(entry.subs))
+    fields = reading.fields
+    if fields is None:
+        return None
+    span = _span(reading, entry.bullet, context.issue_date)
+    if span is None:
+        return None
+    event = build(fields.values(entry.region), span.start, span.end, entry.line, context)
+    if span.doubtful:
+        return event, (f"doubtful date: {span.doubtful}", *fields.notes)
+    return event, fields.notes
 
 
-@functools.lru_cache(maxsize=32768)
-def _cached(
-    head: str, subs: tuple[str, ...], bullet: bool, issue_date: dt.date | None
-) -> tuple[Fields | None, tuple[str, ...], str | None]:
-    """``_read_entry`` of an entry with that text, for an issue of ``issue_date``."""
-    entry = Entry(0, head, None, bullet, [(0, sub) for sub in subs])
+def _span(reading: TextReading, bullet: bool, issue_date: dt.date | None) -> DateSpan | None:
+    """The dates of a reading in an issue of ``issue_date``; None: no event after all."""
+    if reading.dates is None:
+        span = first_resolved(reading.elsewhere, issue_date)
+        if span is None and bullet:
+            raise EntryError("no date")
+        return span
     try:
-        fields, doubts = _read_entry(entry, Context("", "", issue_date))
-    except EntryError as error:
-        return None, (), str(error)
-    return fields, tuple(doubts), None
-
-
-def _read_entry(entry: Entry, context: Context) -> tuple[Fields | None, list[str]]:
-    """What ``read_entry`` returns, read afresh; only the entry's text, sub-items, bullet
-    and the issue date count."""
-    head = entry.head
-    start = _OPENING.match(head)
-    pos = start.end() if start else 0
-    if head.startswith("[", pos):
-        found = _read_bracketed(head, pos, entry, context)
-        if found is not None:
-            return found
-    span = _dates(head, pos, context)
-    if span is not None:
-        if _PIPE_NEXT.match(head, span.length) or (
-            _ISO_HEAD.match(head, pos) and _PLACE_THEN_LINK.match(head, span.length)
-        ):
-            fields = read_current(head, span, entry.subs)
-            return fields, _doubts(span, fields)
-        fields = read_free_text(head[pos:], _shift(span, pos), date_at_start=True)
-        return fields, _doubts(span, fields)
-    return _read_undated(entry, context)
-
-
-_PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
-_ISO_HEAD = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
-
-
-def _shift(span: DateSpan, pos: int) -> DateSpan:
-    return DateSpan(span.start, span.end, span.length - pos, span.corrected, span.doubtful)
-
-
-def _dates(text: str, pos: int, context: Context) -> DateSpan | None:
-    try:
-        return read_dates(text, context.issue_date, pos)
+        return resolve_dates(reading.dates, issue_date)
     except (ValueError, OverflowError) as error:
         raise EntryError(f"unreadable date ({error})") from error
 
 
-def _read_bracketed(
-    head: str, pos: int, entry: Entry, context: Context
-) -> tuple[Fields | None, list[str]] | None:
+@functools.lru_cache(maxsize=32768)
+def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
+    """What the text of an entry (its head and sub-items) says, whatever issue lists it."""
+    start = _OPENING.match(head)
+    pos = start.end() if start else 0
+    if head.startswith("[", pos):
+        found = _read_bracketed(head, pos)
+        if found is not None:
+            return found
+    dates = scan_dates(head, pos)
+    if dates is None:
+        return _read_undated(head)
+    length = dates.length
+    if _PIPE_NEXT.match(head, length) or (
+        _ISO_HEAD.match(head, pos) and _PLACE_THEN_LINK.match(head, length)
+    ):
+        return TextReading(read_current(head, length, subs), dates)
+    return TextReading(read_free_text(head[pos:], length - pos), dates)
+
+
+def _read_bracketed(head: str, pos: int) -> TextReading | None:
     """``[DATE ...](url)`` forms; None when the link text does not start with a date."""
     link = _first_link(head, pos)
     inner = link.text if link else head[pos + 1 :].split("]")[0]
-    span = _dates(inner, 0, context)
-    if span is None:
+    dates = scan_dates(inner, 0)
+    if dates is None:
         return None
     after = head[link.end :] if link else ""
-    if inner[span.length :].lstrip().startswith("|"):
-        fields = read_bracketed_pipes(inner, span, _or_empty(link), after)
+    if inner[dates.length :].lstrip().startswith("|"):
+        fields = read_bracketed_pipes(inner, dates.length, _or_empty(link), after)
     else:
-        fields = read_dash_form(inner, span, link, after)
-    return fields, _doubts(span, fields)
+        fields = read_dash_form(inner, dates.length, link, after)
+    return TextReading(fields, dates)
 
 
 def _first_link(head: str, pos: int) -> Link | None:
@@ -111,23 +127,8 @@ def _or_empty(link: Link | None) -> Link:
     return link if link is not None else Link("", "", 0, 0)
 
 
-def _read_undated(entry: Entry, context: Context) -> tuple[Fields | None, list[str]]:
+def _read_undated(head: str) -> TextReading:
     """A date later in the text (``[Meetup](url),\\nJanuary 12th``), or no event."""
-    links = event_links(entry.head)
-    if not links:
-        return None, []
-    span = find_dates(entry.head, context.issue_date)
-    if span is None:
-        if entry.bullet:
-            raise EntryError("no date")
-        return None, []
-    fields = read_free_text(entry.head, span, date_at_start=False)
-    return fields, _doubts(span, fields)
-
-
-def _doubts(span: DateSpan, fields: Fields) -> list[str]:
-    found = []
-    if span.doubtful:
-        found.append(f"doubtful date: {span.doubtful}")
-    found.extend(fields.notes)
-    return found
+    if not event_links(head):
+        return _NO_EVENT
+    return TextReading(read_free_text(head, None), elsewhere=scan_anywhere(head))

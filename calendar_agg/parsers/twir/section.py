@@ -11,9 +11,12 @@ heading, or the closing boilerplate, ends the section.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
@@ -67,7 +70,7 @@ class Entry:
     head: str  # the item's text (continuation lines joined), list marker removed
     region: str | None
     bullet: bool  # a list item (not a paragraph line)
-    subs: list[tuple[int, str]] = field(default_factory=list)  # indented items, marker removed
+    subs: list[str] = field(default_factory=list)  # indented items, marker removed
     is_open: bool = True  # a following plain line continues it
     closed: bool = False  # a heading followed it: nothing more belongs to it
 
@@ -81,6 +84,7 @@ class Section:
     window: tuple[int, str] | None = None  # the "Rusty Events between ..." line
 
 
+@functools.lru_cache(maxsize=1024)
 def region_of(title: str) -> str | None:
     """The REGIONS name a heading names (``Asia-Pacific:`` -> ``Asia``), else None."""
     key = re.sub(r"[^a-z]+", " ", title.lower().replace("&", " and "))
@@ -123,16 +127,61 @@ def read_section(lines: Sequence[tuple[int, str]]) -> Section:
     found = _find_heading(lines)
     if found is None:
         return Section(found=False)
-    start, level = found[0] + 1, found[1]
     section = Section(found=True)
-    closing = next((i for i in range(start, len(lines)) if _BOILERPLATE.match(lines[i][1])), None)
-    cutter = _Cutter(section, level)
-    for index in range(start, len(lines)):
-        number, text = lines[index]
-        cutter.inside = closing is not None and index < closing
-        if not cutter.feed(number, text):
+    cutter = _Cutter(section, found[1], lines)
+    start = found[0] + 1
+    for index, (number, text) in enumerate(itertools.islice(lines, start, None), start):
+        if not cutter.feed(number, text, index):
             break
     return section
+
+
+# First characters (after spaces) a line must start with to match: a cheap test first.
+_CLOSING_FIRST = frozenset("iIpP\u0130\u0131")  # re.I: "i" also matches U+0130 and U+0131
+_WINDOW_FIRST = frozenset("*rR")
+
+
+def _closes(text: str) -> bool:
+    """Whether ``text`` is the section's closing boilerplate."""
+    return text.lstrip()[:1] in _CLOSING_FIRST and _BOILERPLATE.match(text) is not None
+
+
+class _Line(NamedTuple):
+    """What one line of the section is by its text alone, in the order ``_Cutter.feed``
+    asks (kept per text: most lines recur in the next weeks' issues)."""
+
+    blank: bool = False
+    closing: bool = False  # the closing boilerplate: the section ends
+    window: str | None = None  # "Rusty Events between ...": what follows those words
+    heading: tuple[int, str] | None = None  # a "#" heading: (level, title)
+    bold_region: str | None = None  # a bold line that names a region: its text
+    item: tuple[int, str] | None = None  # a list item: (indent, text after the marker)
+
+
+_BLANK = _Line(blank=True)
+_CLOSING = _Line(closing=True)
+
+
+@functools.lru_cache(maxsize=32768)
+def _classify(text: str) -> _Line:
+    """The ``_Line`` of a line's text."""
+    first = text.lstrip()[:1]
+    if not first:
+        return _BLANK
+    if first in _CLOSING_FIRST and _BOILERPLATE.match(text):
+        return _CLOSING
+    found = _WINDOW.match(text) if first in _WINDOW_FIRST else None
+    window = found.group(1) if found else None
+    heading = _heading(text) if first == "#" else None
+    if heading is not None:
+        return _Line(window=window, heading=heading)
+    bold = _BOLD_LINE.match(text) if first in "*_" else None
+    if bold and region_of(bold.group(1)):
+        return _Line(window=window, bold_region=bold.group(1))
+    item = _BULLET.match(text)
+    if item is not None:
+        return _Line(window=window, item=(len(item.group(1).expandtabs(4)), item.group(2)))
+    return _Line(window=window)
 
 
 class _Cutter:
@@ -143,35 +192,53 @@ class _Cutter:
     comes before the section's closing boilerplate; any other heading ends the section.
     """
 
-    def __init__(self, section: Section, level: int = 0) -> None:
+    def __init__(
+        self, section: Section, level: int = 0, lines: Sequence[tuple[int, str]] = ()
+    ) -> None:
         self.section = section
         self.region: str | None = None
         self.level = level  # of the Upcoming Events heading (0: a bold line)
-        self.inside = False  # the closing boilerplate is still to come
+        self.lines = lines  # every line: those after the current one tell ``inside``
+        self.index = 0  # of the current line in ``lines``
+        self._inside: bool | None = None  # ``inside`` once asked
 
     @property
     def last(self) -> Entry | None:
         return self.section.entries[-1] if self.section.entries else None
 
-    def feed(self, number: int, text: str) -> bool:
-        """Take one line; False when the section has ended."""
-        if not text.strip():
-            if self.last is not None:
-                self.last.is_open = False
+    @property
+    def inside(self) -> bool:
+        """Whether the closing boilerplate is still to come. Found on first need (a
+        heading that names no region is rare) by looking ahead: the section ends at the
+        closing line, so none came before the current one."""
+        if self._inside is None:
+            ahead = range(self.index + 1, len(self.lines))
+            self._inside = any(_closes(self.lines[i][1]) for i in ahead)
+        return self._inside
+
+    def feed(self, number: int, text: str, index: int = 0) -> bool:
+        """Take one line (``lines[index]``); False when the section has ended."""
+        self.index = index
+        line = _classify(text)
+        entries = self.section.entries
+        last = entries[-1] if entries else None
+        if line.item is not None and line.window is None:  # most lines: straight to content
+            self._item(number, line.item, last)
             return True
-        if _BOILERPLATE.match(text):
+        if line.blank:
+            if last is not None:
+                last.is_open = False
+            return True
+        if line.closing:
             return False
-        window = _WINDOW.match(text)
-        if window and self.section.window is None:
-            self.section.window = (number, window.group(1))
+        if line.window is not None and self.section.window is None:
+            self.section.window = (number, line.window)
             return True
-        heading = _heading(text)
-        if heading is not None:
-            return self._heading(number, heading[1], heading[0])
-        bold = _BOLD_LINE.match(text)
-        if bold and region_of(bold.group(1)):
-            return self._heading(number, bold.group(1), self.level + 1)
-        self._content(number, text)
+        if line.heading is not None:
+            return self._heading(number, line.heading[1], line.heading[0])
+        if line.bold_region is not None:
+            return self._heading(number, line.bold_region, self.level + 1)
+        self._content(number, text, line.item, last)
         return True
 
     def _heading(self, number: int, title: str, level: int) -> bool:
@@ -182,7 +249,7 @@ class _Cutter:
         if _STARTS_DATED.match(title) and ("|" in title or "](" in title):
             self._new(number, title, bullet=True)
             return True
-        if self.inside or (self.level and level > self.level):
+        if (self.level and level > self.level) or self.inside:
             self._set_region(None)  # "### Conferences": a part of the section
             return True
         return False
@@ -196,15 +263,19 @@ class _Cutter:
     def _new(self, number: int, text: str, bullet: bool) -> None:
         self.section.entries.append(Entry(number, text.strip(), self.region, bullet))
 
-    def _content(self, number: int, text: str) -> None:
-        item = _BULLET.match(text)
-        last = self.last
-        if item is not None:
-            indent, body = len(item.group(1).expandtabs(4)), item.group(2)
-            if last is not None and _belongs_to(last, indent, body):
-                last.subs.append((number, body.strip()))
-                return
+    def _item(self, number: int, item: tuple[int, str], last: Entry | None) -> None:
+        """A list item: a sub-item of the entry before it, or a new entry."""
+        indent, body = item
+        if last is not None and _belongs_to(last, indent, body):
+            last.subs.append(body.strip())
+        else:
             self._new(number, body, bullet=True)
+
+    def _content(
+        self, number: int, text: str, item: tuple[int, str] | None, last: Entry | None
+    ) -> None:
+        if item is not None:
+            self._item(number, item, last)
             return
         if _STARTS_DATED.match(text) and text.lstrip()[:1] != "(":
             if not (last is not None and last.is_open and last.head.endswith(("(", "](", ","))):
@@ -238,8 +309,7 @@ def _continue(entry: Entry, text: str) -> None:
     """Append a continuation line to the entry's last item."""
     text = text.strip()
     if entry.subs:
-        number, sub = entry.subs[-1]
-        entry.subs[-1] = (number, _join(sub, text))
+        entry.subs[-1] = _join(entry.subs[-1], text)
     else:
         entry.head = _join(entry.head, text)
 
