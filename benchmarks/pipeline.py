@@ -27,6 +27,7 @@ the same for every case.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import re
@@ -54,10 +55,14 @@ class Sample:
 def snapshot_code(root: Path) -> None:
     """Our runs import a copy of the package taken now (PYTHONPATH): files edited while the
     benchmark runs change neither the code measured nor its fingerprint (which would make
-    a run with nothing changed parse everything again)."""
+    a run with nothing changed parse everything again). The reference's libraries are
+    byte-compiled where they are installed; so is the copy."""
     package = HERE.parent / "calendar_agg"
     shutil.copytree(package, root / "code" / "calendar_agg",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # byte-compiled, as an installed package is (pip compiles it): otherwise, under
+    # PYTHONDONTWRITEBYTECODE, every run would compile every module it imports again
+    compileall.compile_dir(root / "code", quiet=1)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(root / "code"), *filter(None, [os.environ.get("PYTHONPATH")])])
 

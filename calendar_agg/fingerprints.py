@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -110,30 +110,34 @@ def replay(record: str) -> Parsed:
     return Parsed(data["format"], result, data["events"], frozenset(data["listed"]), True)
 
 
-def parse_documents(documents: Sequence[Document], source: str, store: Store,
+def parse_documents(documents: Iterable[Document], source: str, store: Store,
                     parse: Callable[[Document], tuple[str | None, ParseResult]],
                     done: Callable[[int], None] | None = None,
                     keep: Callable[[Parsed], None] | None = None) -> list[Parsed]:
     """Each document parsed, or replayed when its fingerprint is stored. A replayed document
     that lists an issue a parsed one lists too is parsed as well: an issue's listings are
     replaced as a whole, from every document that lists it. ``keep`` is given each parse as
-    it is made, to store its listings; the parses returned then have no events left."""
+    it is made, to store its listings; the parses returned then have no events left.
+    ``documents`` is gone through once (twice when a replayed one is parsed again)."""
     found: list[Parsed] = []
+    position: dict[str, int] = {}
     for number, document in enumerate(documents, 1):
         fingerprint = document_fingerprint(document)
         record = fingerprint and store.document_record(source, _key(document), fingerprint)
         parsed = (replay(record) if record else
                   _parse(document, source, store, parse, fingerprint, keep))
+        position[_key(document)] = len(found)
         found.append(replace(parsed, name=document.name))
         if done is not None:
             done(number)
     fresh = frozenset().union(*(parsed.listed for parsed in found if not parsed.replayed))
-    for number, parsed in enumerate(found):
-        if parsed.replayed and parsed.listed & fresh:
-            document = documents[number]
-            found[number] = replace(_parse(document, source, store, parse,
-                                           document_fingerprint(document), keep),
-                                    name=document.name)
+    again = {key for key, at in position.items()
+             if found[at].replayed and found[at].listed & fresh}
+    for document in documents if again else ():
+        if _key(document) in again:
+            found[position[_key(document)]] = replace(
+                _parse(document, source, store, parse, document_fingerprint(document), keep),
+                name=document.name)
     return found
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 
 from calendar_agg.config import Settings, SourceSettings
@@ -124,18 +124,19 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
         fetched = fetch(source, session, http_state)
     except SourceError as exc:
         return _failed(source_report, exc, store, now)
-    report.problems.extend(fetched.problems)
+    first_problem = len(report.problems)  # a folder's are known once it has been read
     if fetched.not_modified:
         source_report.skipped = True
         store.record_source(source.name, now, keep_validators=True)
         _note_health(source_report, store.source_state(source.name))
         return []
     try:
-        with store.savepoint():  # a folder read lazily can fail half-way: keep none of it
+        with store.savepoint():  # a folder read as it is parsed can fail half-way: keep none
             results = _parse_documents(source.name, fetched.documents, store, now, progress,
                                        keeper)
     except SourceError as exc:
         return _failed(source_report, exc, store, now)
+    report.problems[first_problem:first_problem] = fetched.problems
     for found in results:
         source_report.documents += 1
         source_report.events += found.events
@@ -160,7 +161,7 @@ def _failed(source_report: SourceReport, exc: SourceError, store: Store,
     return []
 
 
-def _parse_documents(source: str, documents: Sequence[Document], store: Store,
+def _parse_documents(source: str, documents: Collection[Document], store: Store,
                      now: dt.datetime, progress: Progress | None,
                      keeper: ListingKeeper) -> list[Parsed]:
     def parse(document: Document) -> tuple[str | None, ParseResult]:

@@ -173,10 +173,10 @@ def test_one_late_issue_gives_what_a_full_rebuild_gives(settings, clock, tmp_pat
     assert derived_rows(settings.store.path) == incremental
 
 
-def test_folder_file_spoilt_while_the_run_reads_it_fails_the_source_and_keeps_all(
+def test_folder_file_gone_while_the_run_reads_it_fails_the_source_and_keeps_all(
         settings, clock, tmp_path):
-    """A folder's files are read again one at a time as they are parsed; one that can no
-    longer be read then fails the whole source, and nothing of it is kept half-way."""
+    """A folder's files are read one at a time as they are parsed; one that can no longer
+    be read then fails the whole source, and nothing of it is kept half-way."""
     folder = tmp_path / "issues"
     folder.mkdir()
     first, second = (folder / FIRST.name, folder / SECOND.name)
@@ -189,16 +189,28 @@ def test_folder_file_spoilt_while_the_run_reads_it_fails_the_source_and_keeps_al
     store.close()
     first.write_text(FIRST.read_text().replace("Rust Hack and Learn", "Renamed"))
 
-    def spoil_the_next_file(source: str, done: int, total: int) -> None:
+    def remove_the_next_file(source: str, done: int, total: int) -> None:
         if done == 1:
-            second.write_bytes(b"\x00\x01binary now")
+            second.unlink()
 
     report = run_once(settings, sources=[adhoc_source(str(folder))], clock=clock,
-                      progress=spoil_the_next_file)
+                      progress=remove_the_next_file)
     [source] = report.sources
     assert source.error is not None and SECOND.name in source.error
-    assert "changed while the folder was read" in source.error
     store = Store.open(settings.store.path)
     assert (store.events(), store.listings()) == (events_before, listings_before)
     store.close()
     assert snapshot(settings.output.dir) == before
+
+
+def test_folder_file_that_is_no_document_is_a_problem_in_its_place(settings, clock, tmp_path):
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    (folder / FIRST.name).write_bytes(FIRST.read_bytes())
+    (folder / "2025-06-05-broken.md").write_bytes(b"\x00\x01binary")
+    (folder / SECOND.name).write_bytes(SECOND.read_bytes())
+    report = run_once(settings, sources=[adhoc_source(str(folder))], clock=clock)
+    [source] = report.sources
+    assert (source.error, source.documents, source.events) == (None, 2, 8)
+    assert [(p.document, p.message) for p in report.problems] == [
+        ("2025-06-05-broken.md", "binary data, not a text document")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from calendar_agg.config import SourceSettings
@@ -22,7 +22,8 @@ class HttpState:
 
 @dataclass
 class FetchResult:
-    documents: Sequence[Document] = field(default_factory=list)  # a folder's: read lazily
+    # a folder's are read one at a time as they are gone through (``local.FolderDocuments``)
+    documents: Collection[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # unreadable files in a folder
     not_modified: bool = False  # the server answered 304: nothing to parse
     http_state: HttpState | None = None  # validators to keep for next time

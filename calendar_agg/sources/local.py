@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import overload
 
 from calendar_agg.config import SourceSettings
 from calendar_agg.errors import DocumentError, SourceError
@@ -30,54 +29,43 @@ def read_path(source: SourceSettings) -> FetchResult:
 
 
 def _read_folder(source: SourceSettings, folder: Path) -> FetchResult:
-    """Every document file of the folder, checked now (an unreadable one is a problem, the
-    rest are read) but held as paths: each is read again when it is parsed, so a run over
-    an archive of thousands of issues never holds all their text at once."""
-    result = FetchResult()
+    """Every document file of the folder, held as paths and read one at a time as the
+    documents are gone through, so a run over an archive of thousands of issues never
+    holds all their text at once. The result's ``problems`` fill as they are read."""
     files = sorted(
         (p for p in folder.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
         key=lambda p: (p.name, str(p)),
     )
-    readable = []
-    for path in files:
-        try:
-            read_file(source, path)
-        except DocumentError as exc:
-            result.problems.append(Problem(source.name, path.name, None, exc.reason))
-        else:
-            readable.append(path)
-    result.documents = FolderDocuments(source, readable)
-    return result
+    problems: list[Problem] = []
+    return FetchResult(documents=FolderDocuments(source, files, problems), problems=problems)
 
 
-class FolderDocuments(Sequence[Document]):
-    """A folder's documents, each read from its file when asked for and not kept. A file
-    that can no longer be read as it was when the folder was listed (changed or removed
-    meanwhile) fails the source: a run never parses part of a folder as if it were all."""
+class FolderDocuments(Collection[Document]):
+    """A folder's documents, each read from its file when the iteration reaches it and not
+    kept. A file that is no readable document (binary, empty, over the size cap) is left
+    out and noted in ``problems``, once however often the documents are gone through."""
 
-    def __init__(self, source: SourceSettings, paths: list[Path]) -> None:
-        self._source, self._paths = source, paths
+    def __init__(self, source: SourceSettings, paths: list[Path],
+                 problems: list[Problem]) -> None:
+        self._source, self._paths, self._problems = source, paths, problems
+        self._noted: set[Path] = set()
 
     def __len__(self) -> int:
+        """How many files there are (some may turn out to be no document)."""
         return len(self._paths)
 
-    @overload
-    def __getitem__(self, index: int) -> Document: ...
+    def __contains__(self, document: object) -> bool:
+        return isinstance(document, Document) and Path(document.location) in self._paths
 
-    @overload
-    def __getitem__(self, index: slice) -> list[Document]: ...
-
-    def __getitem__(self, index: int | slice) -> Document | list[Document]:
-        if isinstance(index, slice):
-            return [self._read(path) for path in self._paths[index]]
-        return self._read(self._paths[index])
-
-    def _read(self, path: Path) -> Document:
-        try:
-            return read_file(self._source, path)
-        except DocumentError as exc:
-            raise SourceError(self._source.name, f"{path}: changed while the folder was "
-                              f"read ({exc.reason})") from None
+    def __iter__(self) -> Iterator[Document]:
+        for path in self._paths:
+            try:
+                yield read_file(self._source, path)
+            except DocumentError as exc:
+                if path not in self._noted:
+                    self._noted.add(path)
+                    self._problems.append(Problem(self._source.name, path.name, None,
+                                                  exc.reason))
 
 
 def read_file(source: SourceSettings, path: Path) -> Document:
