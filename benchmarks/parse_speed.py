@@ -11,6 +11,8 @@ folder source reads); the default is ../shared/corpus/twir-sample. Printed:
   the first pass (cold caches) and warm (the median of ``--repeat`` further passes; a
   folder re-read by the daemon every few hours is parsed warm);
 * the same per detected format, with documents, events and problems.
+
+The passes run with the garbage-collector thresholds of a run (``pipeline.fewer_collections``).
 """
 
 from __future__ import annotations
@@ -100,10 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     imports, gazetteers = start_up()
     documents = read_documents(options.folder)
     figures: dict[str, FormatFigures] = defaultdict(FormatFigures)
-    first = one_pass(documents, figures, first=True)
-    warm_passes = []
-    for _ in range(max(options.repeat, 1)):
-        warm_passes.append(one_pass(documents, figures, first=False))
+    from calendar_agg.pipeline import fewer_collections
+
+    with fewer_collections():  # as in a run and in ``calendar-agg parse``
+        first = one_pass(documents, figures, first=True)
+        warm_passes = []
+        for _ in range(max(options.repeat, 1)):
+            warm_passes.append(one_pass(documents, figures, first=False))
     report(options.folder, imports, gazetteers, first, statistics.median(warm_passes), figures)
     return 0
 
