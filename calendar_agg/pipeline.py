@@ -64,12 +64,11 @@ def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = N
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector far less often during a run (or a ``parse`` of many
-    documents, ``parse_only``). A run makes hundreds of
-    thousands of small objects that live until it ends (listings, events) and next to no
-    reference cycles; at the default thresholds the collector walks everything alive,
-    gazetteer tables included, hundreds of times: measured, 0.46 s of a 2.7 s backfill of
-    the sample and 2.5 s of a 16-fold one (0.03 s and 0.67 s with these thresholds, and a
-    lower peak memory)."""
+    documents, ``parse_only``). A run makes hundreds of thousands of small objects that live
+    until it ends (listings, events) and next to no reference cycles; at the default
+    thresholds the collector walks everything alive, gazetteer tables included, hundreds of
+    times: measured, 0.46 s of a 2.7 s backfill of the sample and 2.5 s of a 16-fold one
+    (0.03 s and 0.67 s with these thresholds, and a lower peak memory)."""
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
@@ -293,15 +292,6 @@ class ListingKeeper:
                                             listed, self._now,
                                             replace=(source, name) not in self._kept)
             self._kept.add((source, name))
-
-    def keep_all(self, events: Sequence[RawEvent],
-                 issues: dict[tuple[str, str], tuple[Issue, str | None]]) -> None:
-        """Keep the listings of several documents, source by source."""
-        by_source: dict[str, list[RawEvent]] = {}
-        for event in events:
-            by_source.setdefault(event.source, []).append(event)
-        for source, listed in sorted(by_source.items()):
-            self.keep(source, listed, issues)
 
 
 def _priorities(sources: Sequence[SourceSettings]) -> dict[str, int]:

@@ -89,7 +89,9 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
                     store.record_issue(source, issue, format)
                     found[(source, issue.name)] = (issue, format)
                 events = [event for _, listed in issues for event in listed]
-                ListingKeeper(store, NOW).keep_all(events, found)
+                keeper = ListingKeeper(store, NOW)
+                for source in sorted({event.source for event in events}):
+                    keeper.keep(source, [e for e in events if e.source == source], found)
                 _merge(store, RunReport(started=NOW),
                        {"cal": priority} if priority is not None else None, reuse=reuse)
         db = store._db

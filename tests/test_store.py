@@ -36,8 +36,8 @@ def run(store, *issues_and_events, now=NOW):
         for found, _ in issues_and_events:
             store.record_issue("twir", found)
         events = [event for _, listed in issues_and_events for event in listed]
-        ListingKeeper(store, now).keep_all(
-            events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events})
+        ListingKeeper(store, now).keep(
+            "twir", events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events})
         _merge(store, report)
     return report
 
