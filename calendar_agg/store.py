@@ -339,8 +339,7 @@ class Store:
                              [(uid, number, *row) for number, row in enumerate(rows)])
 
     def events(self) -> list[Event]:
-        return [from_json(Event, data) for (data,) in self._db.execute(
-            "SELECT data FROM events ORDER BY start, uid")]
+        return list(self.iter_events())
 
     def iter_events(self, batch: int = 1000) -> Iterator[Event]:
         """``events`` one at a time, in the same order, decoded ``batch`` rows at a time:

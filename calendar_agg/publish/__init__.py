@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_agg.config import Settings, refresh_interval
@@ -24,6 +25,9 @@ from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import remove_leftovers, write_if_changed
 from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
+
+if TYPE_CHECKING:
+    from calendar_agg.publish.ics import VEventParts
 
 EVENTS_JSON_VERSION = 1
 
@@ -92,7 +96,7 @@ class Gathered:
     them are upcoming, and when the data last changed."""
 
     def __init__(self, events: Iterable[Event], feeds: Sequence[Feed], settings: Settings,
-                 today: dt.date, parts) -> None:
+                 today: dt.date, parts: VEventParts) -> None:
         from calendar_agg.publish import atom, ics
 
         self.imprecise = settings.publish.include_imprecise
