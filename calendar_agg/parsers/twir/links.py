@@ -81,12 +81,3 @@ def strip_links(text: str) -> str:
         last = link.end
     out.append(text[last:])
     return "".join(out)
-
-
-def is_url(url: str | None) -> bool:
-    """Whether ``url`` looks like a link target a person could open."""
-    if not url:
-        return False
-    return bool(re.match(r"(?:https?|irc|ftp)://|www\.|mailto:", url, re.I)) or (
-        "." in url and "/" in url and " " not in url
-    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -101,12 +101,6 @@ def _heading(text: str) -> tuple[int, str] | None:
     if match is None:
         return None
     return len(match.group(1)), match.group(2).strip()
-
-
-def find_start(lines: Sequence[tuple[int, str]]) -> int | None:
-    """Index of the line after the Upcoming Events heading, or None."""
-    found = _find_heading(lines)
-    return found[0] + 1 if found else None
 
 
 def _find_heading(lines: Sequence[tuple[int, str]]) -> tuple[int, int] | None:
@@ -316,8 +310,3 @@ def _continue(entry: Entry, text: str) -> None:
 
 def _join(before: str, after: str) -> str:
     return before + after if before.endswith("(") else f"{before} {after}"
-
-
-def iter_lines(text: str, first: int = 1) -> Iterable[tuple[int, str]]:
-    """``(line_number, line)`` pairs of a text."""
-    return enumerate(text.splitlines(), start=first)
