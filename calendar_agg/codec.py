@@ -1,5 +1,10 @@
 """Dataclasses <-> JSON, generically: a field added to RawEvent or Event is kept (the store
-keeps listings and events as this JSON)."""
+keeps listings and events as this JSON).
+
+The store encodes and decodes tens of thousands of these a run, so what each class needs is
+worked out once from its fields and type hints: a field holding a scalar is written and read
+as it is, and only the others (dates, tuples, nested values) go through a conversion.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,19 @@ import datetime as dt
 import enum
 import functools
 import json
+import operator
 import types
 import typing
 
 T = typing.TypeVar("T")
 
+# One encoder for every call: ``json.dumps`` with options builds a new one each time.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
 
 def to_json(value: object) -> str:
     """A dataclass as JSON with sorted keys: dates, times and enums as their ISO/text form."""
-    return json.dumps(_plain(value), sort_keys=True, ensure_ascii=False)
+    return _ENCODER.encode(_plain(value))
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -26,9 +35,11 @@ def _plain(value: object) -> object:
     kind: type = type(value)  # as a plain `type`, which mypy knows is hashable
     if kind in _SCALARS:  # most values: checked first, by exact type (an enum is no scalar)
         return value
-    names = _field_names(kind)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+    fields = _fields_of(kind)
+    if fields is not None:
+        names, values = fields
+        return {name: item if type(item) in _SCALARS else _plain(item)
+                for name, item in zip(names, values(value), strict=True)}
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -41,33 +52,49 @@ def _plain(value: object) -> object:
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, else None."""
-    if dataclasses.is_dataclass(kind):
-        return tuple(field.name for field in dataclasses.fields(kind))
-    return None
+def _fields_of(kind: type) -> tuple[tuple[str, ...], typing.Callable[[object], tuple]] | None:
+    """A dataclass type's field names and a function giving an instance's values of them
+    (as a tuple, in that order), else None."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = tuple(field.name for field in dataclasses.fields(kind))
+    if len(names) == 1:
+        getter = operator.attrgetter(names[0])
+        return names, lambda value: (getter(value),)
+    if not names:
+        return names, lambda value: ()
+    return names, operator.attrgetter(*names)
 
 
 def from_json(cls: type[T], text: str) -> T:
     """The dataclass ``cls`` from ``to_json`` text; fields it no longer has are ignored and
     fields the JSON lacks get their defaults."""
     kind: type = cls  # as a plain `type`, which mypy knows is hashable
-    converters = _converters(kind)
+    names, converted = _decoding(kind)
     data = json.loads(text)
-    return cls(**{name: converters[name](value) for name, value in data.items()
-                  if name in converters})
+    if not names.issuperset(data):
+        data = {name: value for name, value in data.items() if name in names}
+    for name, convert in converted:
+        value = data.get(name)
+        if value is not None:
+            data[name] = convert(value)
+    return cls(**data)
 
 
-Converter = typing.Callable[[object], object]
+Converter = typing.Callable[[typing.Any], object]
 
 
 @functools.cache
-def _converters(cls: type) -> dict[str, Converter]:
-    """Each field's JSON value -> its typed value, worked out once per class from its hints."""
-    return {name: _converter(hint) for name, hint in typing.get_type_hints(cls).items()}
+def _decoding(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Converter], ...]]:
+    """A class's field names, and the fields whose JSON value needs converting (a non-null
+    one) with their converters; worked out once per class from its hints."""
+    hints = typing.get_type_hints(cls)
+    converters = ((name, _converter(hint)) for name, hint in hints.items())
+    return frozenset(hints), tuple((name, c) for name, c in converters if c is not _as_is)
 
 
 def _converter(hint: object) -> Converter:
+    """A non-null JSON value -> the value of a field of type ``hint``."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
@@ -75,16 +102,16 @@ def _converter(hint: object) -> Converter:
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            item = _converter(args[0])
-            return _or_none(tuple if item is _as_is else lambda v: tuple(map(item, v)))
-        items = [_converter(arg) for arg in args]
-        return _or_none(lambda v: tuple(c(x) for c, x in zip(items, v, strict=False)))
+            item = _or_none(_converter(args[0]))
+            return tuple if item is _as_is else lambda v: tuple(map(item, v))
+        items = [_or_none(_converter(arg)) for arg in args]
+        return lambda v: tuple(c(x) for c, x in zip(items, v, strict=False))
     if hint in (dt.datetime, dt.date, dt.time):
-        return _or_none(hint.fromisoformat)
+        return hint.fromisoformat
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _or_none(hint)
+        return hint
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _or_none(lambda v: hint(**v))
+        return lambda v: hint(**v)
     return _as_is
 
 
@@ -92,5 +119,8 @@ def _as_is(value: object) -> object:
     return value
 
 
-def _or_none(convert: typing.Callable) -> Converter:
+def _or_none(convert: Converter) -> Converter:
+    """``convert`` for a value that may be null (an item of a tuple)."""
+    if convert is _as_is:
+        return _as_is
     return lambda value: None if value is None else convert(value)
