@@ -133,16 +133,53 @@ def subdivision_valid(country: str, code: str) -> bool:
     if alpha_2 is None or not code:
         return False
     full = code if code.startswith(f"{alpha_2}-") else f"{alpha_2}-{code}"
-    return pycountry.subdivisions.get(code=full) is not None
+    return full in _subdivision_codes()
 
 
 @functools.cache
 def subdivision_names(country: str) -> dict[str, str]:
     """Folded subdivision name -> its code (without the country); ambiguous names dropped."""
     found: dict[str, set[str]] = defaultdict(set)
-    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
-        found[city_key(subdivision.name)].add(subdivision.code.split("-", 1)[1])
+    for code, name in subdivisions_of(country):
+        found[city_key(name)].add(code)
     return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def subdivisions_of(country: str) -> list[tuple[str, str]]:
+    """(code without the country, name) of each ISO 3166-2 subdivision of ``country``."""
+    return _subdivisions_by_country().get(country.upper(), [])
+
+
+# The subdivision table's layout: a change to ``_build_subdivisions`` must change it.
+_SUBDIVISIONS_LAYOUT = 1
+
+
+@functools.cache
+def _subdivisions() -> list[tuple[str, str, str]]:
+    """(code, country, name) of every ISO 3166-2 subdivision, from the disk cache once built
+    (``normalize.tables``): pycountry reads its whole table of 5,000 on first use, a good part
+    of a run that reads one new issue."""
+    from calendar_agg.normalize.tables import cached_table
+
+    version = f"pycountry {getattr(pycountry, '__version__', '?')} layout {_SUBDIVISIONS_LAYOUT}"
+    return cached_table("subdivisions", version, _build_subdivisions)
+
+
+def _build_subdivisions() -> list[tuple[str, str, str]]:
+    return [(s.code.upper(), s.country_code.upper(), s.name) for s in pycountry.subdivisions]
+
+
+@functools.cache
+def _subdivision_codes() -> frozenset[str]:
+    return frozenset(code for code, _, _ in _subdivisions())
+
+
+@functools.cache
+def _subdivisions_by_country() -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, country, name in _subdivisions():
+        found[country].append((code.split("-", 1)[1], name))
+    return found
 
 
 def subdivision_named(name: str, country: str) -> str | None:
@@ -165,6 +202,6 @@ def countries_with_subdivision(name: str) -> set[str]:
 def _subdivision_countries() -> dict[str, set[str]]:
     """Folded subdivision name -> the countries that have a subdivision by that name."""
     found: dict[str, set[str]] = defaultdict(set)
-    for subdivision in pycountry.subdivisions:
-        found[city_key(subdivision.name)].add(subdivision.country_code)
+    for _, country, name in _subdivisions():
+        found[city_key(name)].add(country)
     return found

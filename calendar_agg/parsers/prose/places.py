@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from calendar_agg.normalize import places as gazetteer
+from calendar_agg.normalize.countries import subdivisions_of
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 _RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:am|an|de|del|do|da|la|le|upon|sur)\s+)?{_WORD})*")
@@ -115,13 +116,8 @@ def _qualified(run: str, where: str) -> tuple[str, str | None, str] | None:
 
 def us_state_code(name: str) -> str | None:
     """``"Oregon"`` -> ``"OR"``: a US state written out in full, else None."""
-    import pycountry
-
     key = name.strip().lower()
-    for subdivision in pycountry.subdivisions.get(country_code="US") or ():
-        if subdivision.name.lower() == key:
-            return subdivision.code.split("-")[1]
-    return None
+    return next((code for code, state in subdivisions_of("US") if state.lower() == key), None)
 
 
 def online_in(text: str) -> str | None:
