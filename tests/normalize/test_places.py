@@ -347,8 +347,8 @@ def test_gazetteer_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypa
         copies.append(copy)
     versions = []
     monkeypatch.setattr(gazetteer, "_TABLE_SOURCES", tuple(map(str, copies)))
-    monkeypatch.setattr(tables, "cached_table",
-                        lambda name, version, build: versions.append(version))
+    monkeypatch.setattr(tables, "cached_table_and_index",
+                        lambda name, version, build: versions.append(version) or ((0, 0), 0))
     gazetteer._gazetteer_tables.__wrapped__()
     copies[1].write_text(copies[1].read_text() + "\n# folded differently\n")
     gazetteer._gazetteer_tables.__wrapped__()

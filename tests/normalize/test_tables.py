@@ -1,0 +1,86 @@
+"""Derived tables cached on disk: a table with a large index reads back as built, its index
+one key at a time from SQLite."""
+
+import threading
+
+import pytest
+
+from calendar_agg.normalize import tables
+from calendar_agg.normalize.tables import DiskIndex, cached_table_and_index
+
+INDEX = {"köln": (3, 1), "cologne": (3,), "": (0,), "x" * 300: tuple(range(50))}
+
+
+def build():
+    return (["rows", ("kept", 1)], {"primary": (2,)}), dict(INDEX)
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALENDAR_AGG_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_table_and_index_read_back_as_built(cache, monkeypatch):
+    built_table, built_index = cached_table_and_index("t", "v1", build)
+    assert built_index == INDEX
+    assert sorted(p.suffix for p in cache.iterdir()) == [".marshal", ".sqlite3"]
+    monkeypatch.setattr(tables, "_write_atomically", lambda *a: pytest.fail("written again"))
+    table, index = cached_table_and_index("t", "v1", lambda: pytest.fail("built again"))
+    assert isinstance(index, DiskIndex)
+    assert table == built_table
+    assert {key: index.get(key) for key in INDEX} == INDEX
+    assert index["köln"] == (3, 1) and index.get("bonn") is None and index.get("bonn", ()) == ()
+    with pytest.raises(KeyError):
+        index["bonn"]
+    assert sorted(index) == sorted(INDEX) and len(index) == len(INDEX)
+
+
+def test_another_version_is_built_and_replaces_the_old_files(cache):
+    cached_table_and_index("t", "v1", build)
+    calls = []
+    cached_table_and_index("t", "v2", lambda: calls.append(1) or build())
+    assert calls == [1]
+    assert len(list(cache.iterdir())) == 2  # v1's two files are gone
+
+
+def test_unreadable_index_is_built_again(cache):
+    cached_table_and_index("t", "v1", build)
+    [index_file] = cache.glob("*.sqlite3")
+    index_file.write_bytes(b"not a database" * 100)
+    calls = []
+    table, index = cached_table_and_index("t", "v1", lambda: calls.append(1) or build())
+    assert calls == [1] and index == INDEX
+    table, index = cached_table_and_index("t", "v1", lambda: pytest.fail("built again"))
+    assert index.get("cologne") == (3,)
+
+
+def test_missing_index_is_built_again(cache):
+    cached_table_and_index("t", "v1", build)
+    [index_file] = cache.glob("*.sqlite3")
+    index_file.unlink()
+    calls = []
+    cached_table_and_index("t", "v1", lambda: calls.append(1) or build())
+    assert calls == [1] and len(list(cache.glob("*.sqlite3"))) == 1
+
+
+def test_cache_dir_that_is_a_file_gives_the_built_index(cache):
+    cache.write_text("in the way")
+    table, index = cached_table_and_index("t", "v1", build)
+    assert index == INDEX and table == (["rows", ("kept", 1)], {"primary": (2,)})
+
+
+def test_disk_index_is_shared_between_threads(cache):
+    cached_table_and_index("t", "v1", build)
+    _, index = cached_table_and_index("t", "v1", build)
+    found = []
+
+    def look() -> None:
+        found.extend(index.get(key) for key in INDEX for _ in range(50))
+
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(found) == sorted(list(INDEX.values()) * 200)
