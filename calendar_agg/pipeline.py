@@ -11,8 +11,9 @@ import datetime as dt
 import gc
 import json
 import logging
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from calendar_agg.config import Settings, SourceSettings
 from calendar_agg.errors import SourceError
@@ -37,6 +38,9 @@ from calendar_agg.parsers import detect_format, parse_document
 from calendar_agg.sources import HttpState, fetch
 from calendar_agg.sources.backoff import next_attempt
 from calendar_agg.store import Store, from_json, to_json
+
+if TYPE_CHECKING:
+    from calendar_agg.normalize.listings import FreshListings, ResolvedListing
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +100,8 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
                     seen.update((source.name, issue) for issue in document.listed)
                     for issue in document.result.issues:
                         store.record_issue(source.name, issue, document.format)
-            _derive(store, report,
-                    _priorities([*settings.sources, *(sources or ())]), seen, parsed_any)
+            _derive(store, report, _priorities([*settings.sources, *(sources or ())]), seen,
+                    parsed_any, keeper.resolved)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
@@ -200,13 +204,15 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
 
 
 def _derive(store: Store, report: RunReport, priorities: dict[str, int],
-            seen: set[tuple[str, str]], parsed_any: bool) -> None:
+            seen: set[tuple[str, str]], parsed_any: bool,
+            fresh: Mapping[tuple, ResolvedListing] | None = None) -> None:
     """Derive the events again when a document was parsed (or the code or the priorities
-    changed); else they are as stored, and the problems found then are reported again."""
+    changed); else they are as stored, and the problems found then are reported again.
+    ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``)."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
     if parsed_any or not same_code:
-        problems = _merge(store, report, priorities, reuse=same_code)
+        problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh)
         store.set_run_value("derived_from", inputs)
         store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
@@ -242,17 +248,18 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
-           reuse: bool = False) -> list[Problem]:
+           reuse: bool = False, fresh: Mapping[tuple, ResolvedListing] | None = None
+           ) -> list[Problem]:
     """Derive every event again from all stored listings (``ListingKeeper`` stored the
-    run's): the result cannot depend on the order in which issues arrived. ``priorities``:
-    configured ``priority`` by source name; ``reuse``: the stored events were derived by
-    this code, so an event whose inputs did not change is kept as stored. Returns the
-    problems found (for every issue)."""
+    run's, and gives them as ``fresh``): the result cannot depend on the order in which
+    issues arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the
+    stored events were derived by this code, so an event whose inputs did not change is
+    kept as stored. Returns the problems found (for every issue)."""
     from calendar_agg.normalize.changes import events_from_listings
     from calendar_agg.normalize.listings import StoredListings
 
     known = store.derivations() if reuse else {}
-    listings = StoredListings(store, code_version())
+    listings = StoredListings(store, code_version(), fresh)
     records, problems = events_from_listings(listings, store.issues(),
                                              store.issue_formats(), priorities, known)
     listings.keep()
@@ -272,12 +279,22 @@ class ListingKeeper:
     def __init__(self, store: Store, now: dt.datetime) -> None:
         self._store, self._now = store, now
         self._kept: set[tuple[str, str]] = set()
+        # made on the first keep: a run that parses nothing imports nothing of normalize
+        self._fresh: FreshListings | None = None
+
+    @property
+    def resolved(self) -> Mapping[tuple, ResolvedListing]:
+        """The newsletter listings kept, resolved, by ``Store.listing_rows`` key."""
+        return self._fresh.resolved if self._fresh is not None else {}
 
     def keep(self, source: str, events: Sequence[RawEvent],
              issues: dict[tuple[str, str], tuple[Issue, str | None]]) -> None:
         """Keep one document's ``events``; ``issues`` as for ``_merge``."""
         from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
+        from calendar_agg.normalize.listings import FreshListings
 
+        if self._fresh is None:
+            self._fresh = FreshListings(self._store, code_version())
         by_issue: dict[str, list[RawEvent]] = {}
         for event in events:
             by_issue.setdefault(event.issue, []).append(event)
@@ -288,9 +305,10 @@ class ListingKeeper:
                                              listed)
                 self._store.record_occurrences(source, name, issue.date, versions, self._now)
             else:
-                self._store.record_listings(source, name, issue.date if issue else None,
-                                            listed, self._now,
-                                            replace=(source, name) not in self._kept)
+                day = issue.date if issue else None
+                self._store.record_listings(source, name, day, listed, self._now,
+                                            replace=(source, name) not in self._kept,
+                                            resolved=self._fresh.resolve(source, day, listed))
             self._kept.add((source, name))
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,10 +193,11 @@ class Store:
 
     def record_listings(self, source: str, issue: str, issue_date: dt.date | None,
                         events: list[RawEvent], now: dt.datetime, *,
-                        replace: bool = True) -> None:
+                        replace: bool = True, resolved: Sequence[str] | None = None) -> None:
         """Keep what one issue lists, replacing what it listed before (``replace``) or adding
-        to it. An issue that now lists nothing keeps its earlier listings: one missing parse
-        never deletes anything."""
+        to it, with each listing's resolution when known (``resolved``, in the same order,
+        see ``keep_resolutions``). An issue that now lists nothing keeps its earlier
+        listings: one missing parse never deletes anything."""
         if not events:
             return
         stored_at = {(line, occurrence): at for line, occurrence, at in self._db.execute(
@@ -206,11 +207,12 @@ class Store:
             self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?",
                              (source, issue))
         rows = []
-        for event in events:
+        resolutions: Sequence[str | None] = resolved or [None] * len(events)
+        for event, resolution in zip(events, resolutions, strict=True):
             occurrence = occurrence_key(event, issue_date)
             rows.append((source, issue, event.line, _iso(issue_date),
                          stored_at.get((event.line, occurrence), now.isoformat()),
-                         to_json(event), occurrence))
+                         to_json(event), occurrence, resolution))
         self._db.executemany(_INSERT_LISTING, rows)
 
     def occurrences(self, source: str, issue: str) -> list[tuple[dt.date, RawEvent]]:
@@ -235,7 +237,7 @@ class Store:
             if event is not None:
                 self._db.execute(_INSERT_LISTING, (
                     source, issue, event.line, day.isoformat(),
-                    old[0] if old else now.isoformat(), to_json(event), key))
+                    old[0] if old else now.isoformat(), to_json(event), key, None))
 
     def listings(self) -> list[tuple[RawEvent, dt.date | None, dt.datetime]]:
         """Every stored listing as (listing as parsed, issue date, when first stored)."""
@@ -279,29 +281,35 @@ class Store:
         stats = MergeStats()
         stored = {uid for (uid,) in self._db.execute("SELECT uid FROM events")}
         wanted: set[str] = set()
+        new = _NewEvents(self._db)
         for record in records:
             if isinstance(record, KeptEvent):
                 wanted.add(record.uid)
                 continue
             uid = record.event.uid
             wanted.add(uid)
-            self._save_event(record, stats, known=uid in stored)
+            if uid not in stored:
+                new.add(record)
+                stats.new += 1
+                continue
+            self._save_event(record, stats)
             rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
-            if uid not in stored or self._stored_sightings(uid) != sorted(rows):
+            if self._stored_sightings(uid) != sorted(rows):
                 self._replace_sightings(uid, rows)
             changes = [_change_row(change) for change in record.history]
-            if uid not in stored or self._stored_history(uid) != changes:
+            if self._stored_history(uid) != changes:
                 self._replace_history(uid, changes)
+        new.flush()
         for uid in sorted(stored - wanted):  # regrouped into others (their listings moved)
             for table in ("events", "sightings", "history"):
                 self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
             stats.removed += 1
         return stats
 
-    def _save_event(self, record: EventRecord, stats: MergeStats, known: bool) -> None:
+    def _save_event(self, record: EventRecord, stats: MergeStats) -> None:
         event = record.event
         row = self._db.execute("SELECT data, derived_from FROM events WHERE uid = ?",
-                               (event.uid,)).fetchone() if known else None
+                               (event.uid,)).fetchone()
         old = from_json(Event, row[0]) if row else None
         if row is not None and old == event:
             if row[1] != record.derived_from:
@@ -409,8 +417,42 @@ class Store:
                              [(key, *used[key]) for key in used.keys() - stored])
 
 
+class _NewEvents:
+    """Events not stored yet, with their sightings and history, written a batch at a time
+    (a backfill writes thousands)."""
+
+    def __init__(self, db: sqlite3.Connection, batch: int = 500) -> None:
+        self._db, self._batch = db, batch
+        self._events: list[tuple] = []
+        self._sightings: list[tuple] = []
+        self._history: list[tuple] = []
+
+    def add(self, record: EventRecord) -> None:
+        event = record.event
+        uid = event.uid
+        self._events.append((uid, event.start.isoformat(), to_json(event),
+                             record.derived_from))
+        self._sightings += [(uid, s.source, s.issue, s.line, s.occurrence)
+                            for s in record.sightings]
+        self._history += [(uid, number, *_change_row(change))
+                          for number, change in enumerate(record.history)]
+        if len(self._events) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        uids = [(row[0],) for row in self._events]
+        for table in ("sightings", "history"):  # none, unless left behind by a bug
+            self._db.executemany(f"DELETE FROM {table} WHERE uid = ?", uids)  # noqa: S608
+        self._db.executemany("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
+                             " VALUES (?, ?, ?, ?)", self._events)
+        self._db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line,"
+                             " occurrence) VALUES (?, ?, ?, ?, ?)", self._sightings)
+        self._db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)", self._history)
+        self._events, self._sightings, self._history = [], [], []
+
+
 _INSERT_LISTING = ("INSERT OR REPLACE INTO listings (source, issue, line, issue_date, stored_at,"
-                   " data, occurrence) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                   " data, occurrence, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def occurrence_key(event: RawEvent, issue_date: dt.date | None) -> str:

@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import json
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,24 +89,62 @@ def from_resolution_text(text: str) -> ResolvedListing:
     return ResolvedListing(RawEvent(*values), key, tuple(problems), text)
 
 
-class StoredListings:
-    """Every stored listing resolved, as (listing, issue date, when first stored), in the
-    store's order; ``keep`` stores the resolutions worked out while iterating."""
+def forget_other_code(store: Store, code: str) -> None:
+    """Forget the kept resolutions unless this ``code`` worked them out."""
+    if store.run_value("resolved_from") != code:
+        store.forget_resolutions()  # resolved by other code
+        store.set_run_value("resolved_from", code)
+
+
+class FreshListings:
+    """The listings a run stores, resolved as they are stored (``resolve``): their
+    resolutions are stored with them, and ``StoredListings`` takes these, as resolved,
+    instead of reading them back."""
 
     def __init__(self, store: Store, code: str) -> None:
+        forget_other_code(store, code)
+        self.resolved: dict[tuple, ResolvedListing] = {}  # by ``Store.listing_rows`` key
+
+    def resolve(self, source: str, issue_date: dt.date | None, events: list[RawEvent]
+                ) -> list[str]:
+        """The resolution texts of one issue's ``events``, to store with them."""
+        from calendar_agg.store import occurrence_key
+
+        texts = []
+        for event in events:
+            resolved = resolve_listing(event)
+            if any(getattr(event, _FIELDS[i]) is not None for i in _TIMES):
+                resolved = from_resolution_text(resolved.text)  # its time zone as read back
+            key = (source, event.issue, event.line, occurrence_key(event, issue_date))
+            self.resolved[key] = resolved
+            texts.append(resolved.text)
+        return texts
+
+
+# Fields holding an aware datetime: read back, its time zone is a fixed offset.
+_TIMES = tuple(index for index, kind in _ISO_FIELDS if kind is dt.datetime)
+
+
+class StoredListings:
+    """Every stored listing resolved, as (listing, issue date, when first stored), in the
+    store's order; ``keep`` stores the resolutions worked out while iterating. ``fresh``:
+    the listings this run stored, as resolved then (``FreshListings``)."""
+
+    def __init__(self, store: Store, code: str,
+                 fresh: Mapping[tuple, ResolvedListing] | None = None) -> None:
         self._store = store
         self._fresh: dict[tuple, str] = {}
-        if store.run_value("resolved_from") != code:
-            store.forget_resolutions()  # resolved by other code
-            store.set_run_value("resolved_from", code)
+        self._stored = fresh or {}
+        forget_other_code(store, code)
 
     def __iter__(self) -> Iterator[tuple[ResolvedListing, dt.date | None, dt.datetime]]:
+        stored = self._stored
         for row_key, data, kept, issue_date, stored_at in self._store.listing_rows():
             if kept is None:
                 resolved = resolve_listing(from_json(RawEvent, data))
                 self._fresh[row_key] = resolved.text
             else:
-                resolved = from_resolution_text(kept)
+                resolved = stored.get(row_key) or from_resolution_text(kept)
             yield resolved, issue_date, stored_at
 
     def keep(self) -> None:

@@ -69,3 +69,34 @@ def test_each_listing_is_resolved_once_per_code(tmp_path, monkeypatch):
         assert list(StoredListings(store, "code 2")) == first
     assert len(calls) == len(events)
     store.close()
+
+
+def test_listings_kept_by_a_run_are_stored_resolved_and_taken_as_resolved(tmp_path,
+                                                                         monkeypatch):
+    """``ListingKeeper`` resolves each newsletter listing as it stores it: the store keeps
+    the resolution beside it, and the run's derivation takes the resolved listings as they
+    are (nothing read back); both give exactly what resolving the stored listing gives."""
+    from zoneinfo import ZoneInfo
+
+    from calendar_agg.fingerprints import code_version
+    from calendar_agg.models import Issue
+    from calendar_agg.pipeline import ListingKeeper
+
+    store = Store.open(tmp_path / "store.sqlite3")
+    events = [dataclasses.replace(event, issue="602", line=line)
+              for line, event in enumerate(sample_listings()[::10], 1)]
+    timed = dt.datetime(2025, 6, 4, 18, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    events[0] = dataclasses.replace(events[0], starts_at=timed, timezone="Europe/Berlin")
+    issue = Issue("602", dt.date(2025, 6, 4))
+    with store.transaction():
+        keeper = ListingKeeper(store, NOW)
+        keeper.keep("twir", events, {("twir", "602"): (issue, "markdown")})
+    assert len(keeper.resolved) == len(events)
+    with monkeypatch.context() as patched, store.transaction():
+        patched.setattr(listings, "resolve_listing", lambda raw: pytest.fail("resolved again"))
+        read_back = list(StoredListings(store, code_version()))
+        patched.setattr(listings, "from_resolution_text", lambda text: pytest.fail("read"))
+        taken = list(StoredListings(store, code_version(), keeper.resolved))
+    assert repr(taken) == repr(read_back)  # time zones too: as read back, a fixed offset
+    assert [r for r, _, _ in taken] == [resolve_listing(e) for e in events]
+    store.close()
