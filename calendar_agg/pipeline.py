@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import logging
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from calendar_agg.config import Settings, SourceSettings
 from calendar_agg.errors import SourceError
 from calendar_agg.fingerprints import (
+    Parse,
     Parsed,
     code_version,
     files_intact,
@@ -28,7 +30,6 @@ from calendar_agg.fingerprints import (
 from calendar_agg.models import (
     Document,
     Issue,
-    ParseResult,
     Problem,
     RawEvent,
     RunReport,
@@ -38,6 +39,7 @@ from calendar_agg.parsers import detect_format, parse_document
 from calendar_agg.sources import HttpState, fetch
 from calendar_agg.sources.backoff import next_attempt
 from calendar_agg.store import Store, from_json, to_json
+from calendar_agg.workers import Workers
 
 if TYPE_CHECKING:
     from calendar_agg.normalize.listings import FreshListings, ResolvedListing
@@ -90,11 +92,11 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
         keeper = ListingKeeper(store, now)
         seen: set[tuple[str, str]] = set()  # (source, issue) of this run's listings
         parsed_any = False
-        with store.transaction():
+        with store.transaction(), Workers(settings.parse.workers) as workers:
             for source in sources if sources is not None else settings.sources:
                 polite = sources is None and source.url is not None
                 for document in _run_source(source, store, session, now, report, keeper,
-                                            polite=polite, progress=progress):
+                                            workers, polite=polite, progress=progress):
                     report.events_found += document.events
                     parsed_any = parsed_any or not document.replayed
                     seen.update((source.name, issue) for issue in document.listed)
@@ -114,8 +116,8 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
 
 
 def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
-                report: RunReport, keeper: ListingKeeper, *, polite: bool = False,
-                progress: Progress | None = None) -> list[Parsed]:
+                report: RunReport, keeper: ListingKeeper, workers: Workers | None = None, *,
+                polite: bool = False, progress: Progress | None = None) -> list[Parsed]:
     """The source's documents parsed (or replayed when unchanged, ``fingerprints``), the
     listings of each kept by ``keeper`` as soon as it is parsed."""
     source_report = SourceReport(source.name)
@@ -137,7 +139,7 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     try:
         with store.savepoint():  # a folder read as it is parsed can fail half-way: keep none
             results = _parse_documents(source.name, fetched.documents, store, now, progress,
-                                       keeper)
+                                       keeper, workers)
     except SourceError as exc:
         return _failed(source_report, exc, store, now)
     report.problems[first_problem:first_problem] = fetched.problems
@@ -167,20 +169,33 @@ def _failed(source_report: SourceReport, exc: SourceError, store: Store,
 
 def _parse_documents(source: str, documents: Collection[Document], store: Store,
                      now: dt.datetime, progress: Progress | None,
-                     keeper: ListingKeeper) -> list[Parsed]:
-    def parse(document: Document) -> tuple[str | None, ParseResult]:
-        document = read_as(fetched_now(document, now))
-        return document.format, parse_document(document)
-
+                     keeper: ListingKeeper, workers: Workers | None) -> list[Parsed]:
     def done(number: int) -> None:
         if progress is not None:
             progress(source, number, len(documents))
 
     def keep(parsed: Parsed) -> None:
         keeper.keep(source, parsed.result.events,
-                    {(source, i.name): (i, parsed.format) for i in parsed.result.issues})
+                    {(source, i.name): (i, parsed.format) for i in parsed.result.issues},
+                    parsed.encoded)
 
-    return parse_documents(documents, source, store, parse, done, keep)
+    return parse_documents(documents, source, store, functools.partial(parse_fetched, now=now),
+                           done, keep, workers)
+
+
+def parse_fetched(document: Document, now: dt.datetime) -> Parse:
+    """A document fetched by the run at ``now``, parsed; a newsletter's events encoded as the
+    store keeps them, their resolutions too (``Parsed.encoded``): all the work on a listing
+    that needs no store, done where the document is parsed (in a worker, ``workers``)."""
+    from calendar_agg.normalize.calendars import CALENDAR_FORMATS
+    from calendar_agg.normalize.listings import resolve_listing
+
+    document = read_as(fetched_now(document, now))
+    result = parse_document(document)
+    if document.format in CALENDAR_FORMATS:
+        return document.format, result, ()
+    encoded = tuple((to_json(event), resolve_listing(event).text) for event in result.events)
+    return document.format, result, encoded
 
 
 def _backing_off(source_report: SourceReport, state: dict, now: dt.datetime) -> bool:
@@ -288,16 +303,22 @@ class ListingKeeper:
         return self._fresh.resolved if self._fresh is not None else {}
 
     def keep(self, source: str, events: Sequence[RawEvent],
-             issues: dict[tuple[str, str], tuple[Issue, str | None]]) -> None:
-        """Keep one document's ``events``; ``issues`` as for ``_merge``."""
+             issues: dict[tuple[str, str], tuple[Issue, str | None]],
+             encoded: Sequence[tuple[str, str]] = ()) -> None:
+        """Keep one document's ``events``; ``issues``: (source, issue name) -> (the issue, the
+        format it was read with); ``encoded``: the events as the store keeps them, when the
+        parse encoded them (``Parsed.encoded``)."""
         from calendar_agg.normalize.calendars import CALENDAR_FORMATS, versions_to_store
         from calendar_agg.normalize.listings import FreshListings
 
         if self._fresh is None:
             self._fresh = FreshListings(self._store, code_version())
         by_issue: dict[str, list[RawEvent]] = {}
-        for event in events:
+        codes: dict[str, list[tuple[str, str]]] = {}
+        for number, event in enumerate(events):
             by_issue.setdefault(event.issue, []).append(event)
+            if encoded:
+                codes.setdefault(event.issue, []).append(encoded[number])
         for name, listed in sorted(by_issue.items()):
             issue, format = issues.get((source, name), (None, None))
             if issue is not None and issue.date is not None and format in CALENDAR_FORMATS:
@@ -306,9 +327,10 @@ class ListingKeeper:
                 self._store.record_occurrences(source, name, issue.date, versions, self._now)
             else:
                 day = issue.date if issue else None
+                kept = self._fresh.resolve(source, day, listed, codes.get(name))
                 self._store.record_listings(source, name, day, listed, self._now,
                                             replace=(source, name) not in self._kept,
-                                            resolved=self._fresh.resolve(source, day, listed))
+                                            encoded=kept)
             self._kept.add((source, name))
 
 

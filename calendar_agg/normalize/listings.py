@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from calendar_agg.codec import from_json
+from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize.identity import canonical_urls, identity_key, remember_canonical_urls
 from calendar_agg.normalize.merge import check_place
@@ -105,24 +105,20 @@ class FreshListings:
         forget_other_code(store, code)
         self.resolved: dict[tuple, ResolvedListing] = {}  # by ``Store.listing_rows`` key
 
-    def resolve(self, source: str, issue_date: dt.date | None, events: list[RawEvent]
-                ) -> list[str]:
-        """The resolution texts of one issue's ``events``, to store with them."""
+    def resolve(self, source: str, issue_date: dt.date | None, events: list[RawEvent],
+                encoded: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+        """One issue's ``events`` as the store keeps them, (listing JSON, resolution): as
+        their parse encoded them (``pipeline.parse_fetched``, maybe in a worker process),
+        else encoded here. Each is remembered as read back from its resolution, exactly
+        what a later run reads (a time's zone becomes a fixed offset)."""
         from calendar_agg.store import occurrence_key
 
-        texts = []
-        for event in events:
-            resolved = resolve_listing(event)
-            if any(getattr(event, _FIELDS[i]) is not None for i in _TIMES):
-                resolved = from_resolution_text(resolved.text)  # its time zone as read back
+        if encoded is None:
+            encoded = [(to_json(event), resolve_listing(event).text) for event in events]
+        for event, (_, text) in zip(events, encoded, strict=True):
             key = (source, event.issue, event.line, occurrence_key(event, issue_date))
-            self.resolved[key] = resolved
-            texts.append(resolved.text)
-        return texts
-
-
-# Fields holding an aware datetime: read back, its time zone is a fixed offset.
-_TIMES = tuple(index for index, kind in _ISO_FIELDS if kind is dt.datetime)
+            self.resolved[key] = from_resolution_text(text)
+        return encoded
 
 
 class StoredListings:

@@ -13,6 +13,7 @@ from (the data package's version, the code that folds the names). The cache live
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import marshal
@@ -37,6 +38,28 @@ def cache_dir() -> Path:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "calendar-agg"
+
+
+@functools.cache
+def installed_version(project: str) -> str:
+    """The installed version of a distribution ("pycountry"), from its ``.dist-info`` folder
+    on the import path, without importing it or ``importlib.metadata``; "?" if not found."""
+    wanted = _project_key(project)
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                found, _, version = name.removesuffix(".dist-info").rpartition("-")
+                if _project_key(found) == wanted:
+                    return version
+    return "?"
+
+
+def _project_key(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def cached_table(name: str, version: str, build: Callable[[], T]) -> T:
@@ -88,10 +111,15 @@ class DiskIndex:
     safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1",
-                                   uri=True, check_same_thread=False)
+        self._path = path
         self._lock = threading.Lock()
+        self._open()
         self._db.execute("SELECT 1 FROM entries LIMIT 1").fetchall()  # readable, or raises
+
+    def _open(self) -> None:
+        self._db = sqlite3.connect(f"{self._path.absolute().as_uri()}?mode=ro&immutable=1",
+                                   uri=True, check_same_thread=False)
+        self._pid = os.getpid()
 
     @staticmethod
     def write(path: Path, index: Index) -> None:
@@ -122,6 +150,8 @@ class DiskIndex:
 
     def get(self, key: str, default: Any = None) -> Any:
         with self._lock:
+            if self._pid != os.getpid():  # a forked worker (``workers``): its own connection
+                self._open()
             row = self._db.execute("SELECT positions FROM entries WHERE key = ?",
                                    (key,)).fetchone()
         return default if row is None else marshal.loads(row[0])

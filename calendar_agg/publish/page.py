@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import cast
 
-import pycountry
-
 from calendar_agg.models import REGIONS, Event, region_slug
+from calendar_agg.normalize.countries import country_name
 from calendar_agg.publish.feeds import Feed
 from calendar_agg.publish.page_assets import SCRIPT, STYLE
 from calendar_agg.publish.text import (
@@ -169,11 +168,6 @@ def _filter_form(events: Sequence[Event]) -> str:
         '<label>Search <input type="search" id="filter-text" '
         'placeholder="city, group or title"></label>'
         '<output id="shown" aria-live="polite"></output></form>')
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
 
 
 def _region_section(region: str, events: Sequence[Event],

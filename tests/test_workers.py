@@ -1,0 +1,106 @@
+"""Parsing in worker processes: the same store and output as parsing in the run's process,
+and a worker that dies costs nothing but time."""
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from calendar_agg import pipeline
+from calendar_agg.config import ParseSettings, settings_from_dict
+from calendar_agg.errors import ConfigError
+from calendar_agg.parsers import parse_document
+from calendar_agg.pipeline import run_once
+from calendar_agg.store import Store
+from calendar_agg.workers import Workers
+
+MARKDOWN = Path(__file__).parent / "samples" / "markdown"
+
+
+def test_calls_after_the_inline_ones_run_in_workers_in_order():
+    with Workers(2, inline=2) as workers:
+        futures = [workers.submit(os.getpid) for _ in range(6)]
+        pids = [future.result() for future in futures]
+    assert pids[:2] == [os.getpid()] * 2
+    assert os.getpid() not in pids[2:]
+    with Workers(2, inline=0) as workers:
+        squares = [workers.submit(pow, n, 2) for n in range(20)]
+        assert [future.result() for future in squares] == [n * n for n in range(20)]
+
+
+def test_one_process_calls_everything_here():
+    with Workers(1, inline=0) as workers:
+        assert {workers.submit(os.getpid).result() for _ in range(5)} == {os.getpid()}
+
+
+def _die() -> int:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_gives_the_call_back_to_the_caller():
+    with Workers(2, inline=0) as workers:
+        dying = workers.submit(_die)
+        assert workers.result(dying, lambda: 42) == 42
+
+
+def test_an_error_in_a_worker_reaches_the_caller():
+    with Workers(2, inline=0) as workers:
+        failing = workers.submit(int, "not a number")
+        with pytest.raises(ValueError, match="not a number"):
+            workers.result(failing, lambda: pytest.fail("done again"))
+
+
+def rows_and_files(settings) -> tuple:
+    store = Store.open(settings.store.path)
+    try:
+        rows = tuple(tuple(store._db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))
+                     for table in ("listings", "events", "sightings", "history", "documents"))
+    finally:
+        store.close()
+    out = settings.output.dir
+    files = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return rows, files
+
+
+def test_a_run_parsing_in_workers_stores_and_publishes_what_one_process_does(
+        settings, clock, tmp_path, monkeypatch):
+    """A backfill of more documents than a run parses itself (``workers.INLINE``): every
+    listing, resolution, event and file the same with workers as without."""
+    parsed_by = tmp_path / "pids"
+
+    def parse_noting_the_process(document):
+        with parsed_by.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        return parse_document(document)
+
+    monkeypatch.setattr(pipeline, "parse_document", parse_noting_the_process)
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    for path in sorted(MARKDOWN.glob("20*.md")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    assert len(list(folder.iterdir())) > 8
+    found = {}
+    for workers in (1, 3):
+        root = tmp_path / f"workers-{workers}"
+        chosen = replace(settings, parse=ParseSettings(workers),
+                         output=replace(settings.output, dir=root / "output"),
+                         store=replace(settings.store, path=root / "store.sqlite3"))
+        config = {"sources": [{"name": "issues", "path": str(folder)}]}
+        sources = settings_from_dict(config).sources
+        report = run_once(replace(chosen, sources=sources), clock=clock)
+        assert report.new > 20 and not any(s.error for s in report.sources)
+        found[workers] = (rows_and_files(chosen), [str(p) for p in report.problems])
+        pids = set(parsed_by.read_text().split())
+        parsed_by.unlink()
+        assert (pids == {str(os.getpid())}) == (workers == 1)
+    assert found[1] == found[3]
+
+
+def test_parse_workers_setting():
+    assert settings_from_dict({"parse": {"workers": 2}}).parse.workers == 2
+    assert settings_from_dict({}).parse.workers >= 1
+    with pytest.raises(ConfigError, match="parse.workers: must be 1 or more"):
+        settings_from_dict({"parse": {"workers": 0}})
+    # how a run parses changes nothing published: not in what fingerprints the output
+    assert "workers" not in repr(settings_from_dict({"parse": {"workers": 2}}))
