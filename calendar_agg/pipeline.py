@@ -12,7 +12,7 @@ import functools
 import gc
 import json
 import logging
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -220,7 +220,7 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
 
 def _derive(store: Store, report: RunReport, priorities: dict[str, int],
             seen: set[tuple[str, str]], parsed_any: bool,
-            fresh: Mapping[tuple, ResolvedListing] | None = None) -> None:
+            fresh: dict[tuple, ResolvedListing] | None = None) -> None:
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again.
     ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``)."""
@@ -263,7 +263,7 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
-           reuse: bool = False, fresh: Mapping[tuple, ResolvedListing] | None = None
+           reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None
            ) -> list[Problem]:
     """Derive every event again from all stored listings (``ListingKeeper`` stored the
     run's, and gives them as ``fresh``): the result cannot depend on the order in which
@@ -298,8 +298,9 @@ class ListingKeeper:
         self._fresh: FreshListings | None = None
 
     @property
-    def resolved(self) -> Mapping[tuple, ResolvedListing]:
-        """The newsletter listings kept, resolved, by ``Store.listing_rows`` key."""
+    def resolved(self) -> dict[tuple, ResolvedListing]:
+        """The newsletter listings kept, resolved, by ``Store.listing_rows`` key (deriving
+        takes them out as it reads them: ``listings.StoredListings``)."""
         return self._fresh.resolved if self._fresh is not None else {}
 
     def keep(self, source: str, events: Sequence[RawEvent],

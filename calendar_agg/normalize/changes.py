@@ -65,7 +65,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                 else stored_at)
         authority = priority_of(formats.get((event.source, event.issue)),
                                 priorities.get(event.source))
-        listings.append(Listing(event, seen, resolved.key, authority, resolved.text))
+        listings.append(Listing(event, seen, resolved.key, authority, resolved.digest))
         problems += [Problem(event.source, event.issue, event.line, message)
                      for message in resolved.problems]
     groups, duplicates = group_listings(listings)
@@ -92,17 +92,17 @@ def derivation_key(listings: list[Listing], covered: dict[str, Timeline]) -> str
     the issues that may cancel it by not listing it (``_silent``)."""
     digest = hashlib.blake2b(digest_size=16)
     for listing in listings:
-        digest.update(_listing_text(listing).encode() + b"\0")
+        digest.update(_listing_bytes(listing) + b"\0")
     digest.update(repr(_silent(listings, covered, {li.snapshot for li in listings})).encode())
     return digest.hexdigest()
 
 
-def _listing_text(listing: Listing) -> str:
-    """All of a listing ``derive`` reads: the text the store keeps of it when there is one
-    (cheaper than a repr), its date and authority."""
-    if not listing.text:
-        return repr(listing)
-    return f"{listing.seen.isoformat()} {listing.priority} {listing.text}"
+def _listing_bytes(listing: Listing) -> bytes:
+    """All of a listing ``derive`` reads: the digest of what the store keeps of it when
+    there is one (cheaper than a repr), its date and authority."""
+    if not listing.digest:
+        return repr(listing).encode()
+    return f"{listing.seen.isoformat()} {listing.priority} ".encode() + listing.digest
 
 
 def _duplicate(first: Listing, other: Listing) -> Problem:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
+from sys import intern
 from typing import TYPE_CHECKING
 
 from calendar_agg.codec import from_json, to_json
@@ -52,18 +54,26 @@ _EXTRA_URLS = _FIELDS.index("extra_urls")  # a tuple, which JSON gives back as a
 @dataclass(frozen=True)
 class ResolvedListing:
     """A listing with its place resolved, its identity key and what could not be resolved;
-    ``text`` is what the store keeps of it (``resolution_text``)."""
+    ``text`` is what the store keeps of it (``resolution_text``; "" once it is stored and
+    no longer needed), ``digest`` a digest of that text, which stands for the listing in
+    ``changes.derivation_key``."""
 
     event: RawEvent
     key: str
     problems: tuple[str, ...] = ()
     text: str = dataclasses.field(default="", compare=False, repr=False)
+    digest: bytes = dataclasses.field(default=b"", compare=False, repr=False)
 
 
 def resolve_listing(raw: RawEvent) -> ResolvedListing:
     event, problems = check_place(raw)
     resolved = ResolvedListing(event, identity_key(event), tuple(problems))
-    return dataclasses.replace(resolved, text=resolution_text(resolved))
+    text = resolution_text(resolved)
+    return ResolvedListing(resolved.event, resolved.key, resolved.problems, text, _digest(text))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def resolution_text(resolved: ResolvedListing) -> str:
@@ -82,11 +92,14 @@ def from_resolution_text(text: str) -> ResolvedListing:
     """The resolved listing ``resolution_text`` kept."""
     key, problems, values, links = json.loads(text)
     remember_canonical_urls(links)  # grouping asks for them
+    # one copy of each text: the same meetup, organiser and place are listed week after
+    # week, and an archive's listings are all held while the events are derived
+    values = [intern(value) if type(value) is str else value for value in values]
     for index, kind in _ISO_FIELDS:
         if values[index] is not None:
             values[index] = kind.fromisoformat(values[index])
-    values[_EXTRA_URLS] = tuple(values[_EXTRA_URLS])
-    return ResolvedListing(RawEvent(*values), key, tuple(problems), text)
+    values[_EXTRA_URLS] = tuple(map(intern, values[_EXTRA_URLS]))
+    return ResolvedListing(RawEvent(*values), key, tuple(problems), text, _digest(text))
 
 
 def forget_other_code(store: Store, code: str) -> None:
@@ -117,17 +130,20 @@ class FreshListings:
             encoded = [(to_json(event), resolve_listing(event).text) for event in events]
         for event, (_, text) in zip(events, encoded, strict=True):
             key = (source, event.issue, event.line, occurrence_key(event, issue_date))
-            self.resolved[key] = from_resolution_text(text)
+            resolved = from_resolution_text(text)  # its text is in the store: not kept here
+            self.resolved[key] = ResolvedListing(resolved.event, resolved.key,
+                                                 resolved.problems, "", resolved.digest)
         return encoded
 
 
 class StoredListings:
     """Every stored listing resolved, as (listing, issue date, when first stored), in the
     store's order; ``keep`` stores the resolutions worked out while iterating. ``fresh``:
-    the listings this run stored, as resolved then (``FreshListings``)."""
+    the listings this run stored, as resolved then (``FreshListings.resolved``); each is
+    taken out of it as it is given."""
 
     def __init__(self, store: Store, code: str,
-                 fresh: Mapping[tuple, ResolvedListing] | None = None) -> None:
+                 fresh: dict[tuple, ResolvedListing] | None = None) -> None:
         self._store = store
         self._fresh: dict[tuple, str] = {}
         self._stored = fresh or {}
@@ -140,7 +156,8 @@ class StoredListings:
                 resolved = resolve_listing(from_json(RawEvent, data))
                 self._fresh[row_key] = resolved.text
             else:
-                resolved = stored.get(row_key) or from_resolution_text(kept)
+                resolved = (stored.pop(row_key) if row_key in stored
+                            else from_resolution_text(kept))
             yield resolved, issue_date, stored_at
 
     def keep(self) -> None:

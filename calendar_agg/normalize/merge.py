@@ -57,7 +57,7 @@ def priority_of(format: str | None, configured: int | None = None) -> int:
     return FORMAT_PRIORITY.get(format or "", DEFAULT_PRIORITY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One resolved listing with its identity, when it was published and how much its
     source counts (``priority_of``)."""
@@ -66,8 +66,9 @@ class Listing:
     seen: dt.datetime  # midnight UTC of its issue's date, else when it was first stored
     key: str
     priority: int = DEFAULT_PRIORITY
-    # the resolved listing as the store keeps it (``listings.resolution_text``), when known
-    text: str = field(default="", compare=False, repr=False)
+    # a digest of the resolved listing as the store keeps it (``listings.ResolvedListing``),
+    # when known: it stands for the listing in ``changes.derivation_key``
+    digest: bytes = field(default=b"", compare=False, repr=False)
 
     @property
     def order(self) -> tuple:
