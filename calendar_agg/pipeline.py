@@ -12,6 +12,7 @@ import functools
 import gc
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ from calendar_agg.parsers import detect_format, parse_document
 from calendar_agg.sources import HttpState, fetch
 from calendar_agg.sources.backoff import next_attempt
 from calendar_agg.store import Store, from_json, to_json
-from calendar_agg.workers import Workers
+from calendar_agg.workers import Call, Workers
 
 if TYPE_CHECKING:
     from calendar_agg.normalize.listings import FreshListings, ResolvedListing
@@ -351,24 +352,41 @@ def fetched_now(document: Document, now: dt.datetime) -> Document:
     return document if document.fetched_at else replace(document, fetched_at=now)
 
 
-def parse_only(documents: Iterable[Document], clock: Clock = utc_now) -> tuple[
-        list[RawEvent], list[Problem], list[str]]:
+def parse_only(documents: Iterable[Document], clock: Clock = utc_now,
+               workers: int = 1) -> tuple[list[RawEvent], list[Problem], list[str]]:
     """Parse without store or output: events with countries and regions resolved.
 
     The city stays as the document wrote it (whitespace cleaned): what a reader of the
-    issue sees. The store and the feeds use its canonical spelling instead.
+    issue sees. The store and the feeds use its canonical spelling instead. ``workers``:
+    processes that parse (``workers.Workers``); the results come in the documents' order.
     """
-    from calendar_agg.normalize.merge import resolve
-
     events: list[RawEvent] = []
     problems: list[Problem] = []
     notices: list[str] = []
     now = clock()
-    with fewer_collections():
+    with fewer_collections(), Workers(workers) as pool:
+        pending: deque[Call] = deque()
+
+        def finish() -> None:
+            found, found_problems, found_notices = pool.result(pending.popleft())
+            events.extend(found)
+            problems.extend(found_problems)
+            notices.extend(found_notices)
+
         for document in documents:
-            result = parse_document(fetched_now(document, now))
-            events.extend(resolve(e, canonical_city=False) for e in result.events)
-            problems.extend(result.problems)
-            notices.extend(f"{document.name}: {n}" for n in result.notices)
+            pending.append(pool.submit(parse_as_written, document, now))
+            while len(pending) > pool.ahead:
+                finish()
+        while pending:
+            finish()
     return events, problems, notices
 
+
+def parse_as_written(document: Document, now: dt.datetime
+                     ) -> tuple[list[RawEvent], tuple[Problem, ...], list[str]]:
+    """``parse_only`` of one document: (events, problems, notices)."""
+    from calendar_agg.normalize.merge import resolve
+
+    result = parse_document(fetched_now(document, now))
+    return ([resolve(e, canonical_city=False) for e in result.events], result.problems,
+            [f"{document.name}: {n}" for n in result.notices])

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -32,52 +32,95 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+CHUNK = 8  # consecutive calls sent to a worker together
+
+
+class Call(Generic[R]):
+    """One submitted call: made here (``done``), or one of a batch sent to a worker."""
+
+    def __init__(self) -> None:
+        self.done = False
+        self.value: Any = None
+        self.batch: Future[list[tuple[bool, Any]]] | None = None  # once sent
+        self.index = 0  # its place in the batch
+
+
 class Workers:
     """Runs functions in up to ``processes`` forked worker processes, started on the first
-    call after ``inline`` calls made in this process; ``submit`` gives a future either way.
-    Use as a context manager: the workers stop when it ends."""
+    call after ``inline`` calls made in this process. Calls go to the workers ``chunk`` at
+    a time, consecutive calls together: consecutive issues list many of the same entries,
+    which a parser reads once. Use as a context manager: the workers stop when it ends."""
 
-    def __init__(self, processes: int, inline: int = INLINE) -> None:
+    def __init__(self, processes: int, inline: int = INLINE, chunk: int = CHUNK) -> None:
         self.processes = processes
-        self._inline = inline
+        self._inline, self._chunk = inline, chunk
         self._calls = 0
         self._pool: ProcessPoolExecutor | None = None
+        self._waiting: list[tuple[Call, Callable, tuple]] = []  # not sent yet
 
     @property
     def ahead(self) -> int:
-        """How many calls a caller may leave running before it waits for the oldest: none
-        until the workers run (each call is done when ``submit`` returns)."""
-        return 2 * self.processes if self._pool is not None else 0
+        """How many calls a caller may leave unfinished before it asks for the oldest's
+        result: none until the workers run (each call is made when ``submit`` returns)."""
+        return 2 * self.processes * self._chunk if self._pool is not None else 0
 
-    def submit(self, function: Callable[..., R], *args: Any) -> Future[R]:
+    def submit(self, function: Callable[..., R], *args: Any) -> Call[R]:
         """``function(*args)``, in a worker once they run (``function`` and ``args`` must then
         pickle), else here and now."""
         self._calls += 1
-        if self._pool is None and (self._calls <= self._inline or self.processes < 2):
-            return called(function, *args)
-        if self._pool is None:
-            import multiprocessing  # here: a run that parses a few documents never needs it
-            from concurrent.futures import ProcessPoolExecutor
+        call: Call[R] = Call()
+        if not self._running():
+            call.done, call.value = True, function(*args)
+            return call
+        self._waiting.append((call, function, args))
+        if len(self._waiting) >= self._chunk:
+            self._send()
+        return call
 
-            if "fork" not in multiprocessing.get_all_start_methods():
-                self.processes = 1
-                return called(function, *args)
-            self._pool = ProcessPoolExecutor(self.processes,
-                                             mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_die_with, initargs=(os.getpid(),))
-        return self._pool.submit(function, *args)
-
-    def result(self, future: Future[R], again: Callable[[], R]) -> R:
-        """A submitted call's result; ``again()`` when its worker died (killed, or out of
-        memory): the caller goes on without the workers' help for it."""
+    def result(self, call: Call[R], again: Callable[[], R] | None = None) -> R:
+        """A submitted call's result (what it raised, raised here); ``again()`` when its
+        worker died (killed, or out of memory): the caller goes on without the workers'
+        help for it."""
+        if call.done:
+            return call.value
+        if call.batch is None:
+            self._send()
+        assert call.batch is not None
         try:
-            return future.result()
+            made, value = call.batch.result()[call.index]
         except Exception as exc:
             from concurrent.futures.process import BrokenProcessPool
 
-            if isinstance(exc, BrokenProcessPool):
-                return again()
-            raise
+            if again is None or not isinstance(exc, BrokenProcessPool):
+                raise
+            return again()
+        if not made:
+            raise value
+        return value
+
+    def _running(self) -> bool:
+        """Whether calls go to the workers now (which are started when they are due)."""
+        if self._pool is not None:
+            return True
+        if self._calls <= self._inline or self.processes < 2:
+            return False
+        import multiprocessing  # here: a run that parses a few documents never needs it
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.processes = 1
+            return False
+        self._pool = ProcessPoolExecutor(self.processes,
+                                         mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_die_with, initargs=(os.getpid(),))
+        return True
+
+    def _send(self) -> None:
+        assert self._pool is not None
+        batch, self._waiting = self._waiting, []
+        sent = self._pool.submit(_run_batch, [(function, args) for _, function, args in batch])
+        for index, (call, _, _) in enumerate(batch):
+            call.batch, call.index = sent, index
 
     def __enter__(self) -> Workers:
         return self
@@ -87,6 +130,17 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _run_batch(calls: list[tuple[Callable, tuple]]) -> list[tuple[bool, Any]]:
+    """In a worker: each call made, as (True, its value) or (False, what it raised)."""
+    made: list[tuple[bool, Any]] = []
+    for function, args in calls:
+        try:
+            made.append((True, function(*args)))
+        except Exception as exc:  # noqa: BLE001 (handed to the caller, who raises it)
+            made.append((False, exc))
+    return made
 
 
 def _die_with(parent: int) -> None:
@@ -115,10 +169,3 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(1)
-
-
-def called(function: Callable[..., R], *args: Any) -> Future[R]:
-    """A future with ``function(*args)`` called here and now (what it raises, it raises)."""
-    future: Future[R] = Future()
-    future.set_result(function(*args))
-    return future

@@ -19,19 +19,23 @@ MARKDOWN = Path(__file__).parent / "samples" / "markdown"
 
 
 def test_calls_after_the_inline_ones_run_in_workers_in_order():
-    with Workers(2, inline=2) as workers:
-        futures = [workers.submit(os.getpid) for _ in range(6)]
-        pids = [future.result() for future in futures]
+    with Workers(2, inline=2, chunk=3) as workers:
+        calls = [workers.submit(os.getpid) for _ in range(11)]
+        pids = [workers.result(call) for call in calls]
     assert pids[:2] == [os.getpid()] * 2
     assert os.getpid() not in pids[2:]
+    # consecutive calls go to one worker together: 3, 3, 3, then the 2 left when asked
+    assert all(len(set(pids[start:start + 3])) == 1 for start in (2, 5, 8, 9))
     with Workers(2, inline=0) as workers:
         squares = [workers.submit(pow, n, 2) for n in range(20)]
-        assert [future.result() for future in squares] == [n * n for n in range(20)]
+        assert [workers.result(call) for call in squares] == [n * n for n in range(20)]
 
 
 def test_one_process_calls_everything_here():
     with Workers(1, inline=0) as workers:
-        assert {workers.submit(os.getpid).result() for _ in range(5)} == {os.getpid()}
+        calls = [workers.submit(os.getpid) for _ in range(5)]
+        assert all(call.done for call in calls)
+        assert {workers.result(call) for call in calls} == {os.getpid()}
 
 
 def _die() -> int:
@@ -44,11 +48,13 @@ def test_a_worker_that_dies_gives_the_call_back_to_the_caller():
         assert workers.result(dying, lambda: 42) == 42
 
 
-def test_an_error_in_a_worker_reaches_the_caller():
+def test_an_error_in_a_worker_reaches_the_caller_and_spares_the_other_calls():
     with Workers(2, inline=0) as workers:
-        failing = workers.submit(int, "not a number")
+        calls = [workers.submit(int, text) for text in ("1", "not a number", "3")]
+        assert workers.result(calls[0]) == 1
         with pytest.raises(ValueError, match="not a number"):
-            workers.result(failing, lambda: pytest.fail("done again"))
+            workers.result(calls[1], lambda: pytest.fail("made again"))
+        assert workers.result(calls[2]) == 3
 
 
 def rows_and_files(settings) -> tuple:
