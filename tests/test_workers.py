@@ -110,3 +110,17 @@ def test_parse_workers_setting():
         settings_from_dict({"parse": {"workers": 0}})
     # how a run parses changes nothing published: not in what fingerprints the output
     assert "workers" not in repr(settings_from_dict({"parse": {"workers": 2}}))
+
+
+def test_parse_only_in_workers_gives_what_one_process_gives(clock):
+    """``calendar-agg parse`` parses in workers: the same events, problems and notices, in
+    the documents' order."""
+    from calendar_agg.models import Document
+    from calendar_agg.pipeline import parse_only
+
+    documents = [Document("samples", path.name, path.read_text("utf-8"))
+                 for path in sorted(MARKDOWN.glob("*.md"))]
+    assert len(documents) > 8
+    alone = parse_only(documents, clock, workers=1)
+    assert alone[0] and alone[1]
+    assert parse_only(documents, clock, workers=2) == alone
