@@ -149,9 +149,10 @@ class DiskIndex:
         return found
 
     def get(self, key: str, default: Any = None) -> Any:
+        if self._pid != os.getpid():  # a forked worker (``workers``): its own connection,
+            self._lock = threading.Lock()  # and its own lock (another thread of the process
+            self._open()  # it was forked from may have held that one)
         with self._lock:
-            if self._pid != os.getpid():  # a forked worker (``workers``): its own connection
-                self._open()
             row = self._db.execute("SELECT positions FROM entries WHERE key = ?",
                                    (key,)).fetchone()
         return default if row is None else marshal.loads(row[0])

@@ -84,3 +84,24 @@ def test_disk_index_is_shared_between_threads(cache):
     for thread in threads:
         thread.join()
     assert sorted(found) == sorted(list(INDEX.values()) * 200)
+
+
+def _look_up_in_child(index, found) -> None:
+    found.put(index.get("köln"))
+
+
+def test_disk_index_in_a_forked_process_opens_its_own(cache):
+    """A worker forked while another thread of the run held the index (``workers``) reads
+    it all the same: its own connection, its own lock."""
+    import multiprocessing
+
+    cached_table_and_index("t", "v1", build)
+    _, index = cached_table_and_index("t", "v1", build)
+    context = multiprocessing.get_context("fork")
+    found = context.Queue()
+    with index._lock:  # as if a thread were reading it at the moment of the fork
+        child = context.Process(target=_look_up_in_child, args=(index, found))
+        child.start()
+    assert found.get(timeout=10) == (3, 1)
+    child.join(10)
+    assert child.exitcode == 0
