@@ -18,61 +18,17 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.errors import StoreError
+from calendar_agg.event_rows import save_events
 from calendar_agg.migrations import MIGRATIONS
 from calendar_agg.models import Event, Issue, RawEvent
+from calendar_agg.records import Change, EventRecord, KeptEvent, MergeStats, Sighting
 
-
-@dataclass(frozen=True)
-class Sighting:
-    """Where an event was seen: one listing of one issue, as it was written."""
-
-    source: str
-    issue: str
-    line: int
-    issue_date: dt.date | None
-    listing: RawEvent | None = None  # filled when read back for ``history``
-    occurrence: str = ""  # which calendar occurrence and version (``occurrence_key``)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One entry of an event's history, with the issue that caused it."""
-
-    at: dt.datetime
-    source: str
-    issue: str
-    change: str  # new, changed, moved, renamed, cancelled, confirmed
-    details: dict
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """An event with everything derived along with it."""
-
-    event: Event
-    sightings: tuple[Sighting, ...]
-    history: tuple[Change, ...]
-    derived_from: str = ""  # digest of its inputs (``changes.derivation_key``), if known
-
-
-@dataclass(frozen=True)
-class KeptEvent:
-    """An event whose inputs are those it was derived from last time: kept as stored."""
-
-    uid: str
-
-
-@dataclass
-class MergeStats:
-    new: int = 0
-    updated: int = 0  # a real change: LAST-MODIFIED moved
-    cancelled: int = 0
-    removed: int = 0  # regrouped into another event (an older issue arrived late)
+__all__ = ["MIGRATIONS", "Change", "EventRecord", "KeptEvent", "MergeStats", "Sighting", "Store",
+           "from_json", "occurrence_key", "to_json"]
 
 
 class Store:
@@ -280,73 +236,7 @@ class Store:
     def save_events(self, records: Iterable[EventRecord | KeptEvent]) -> MergeStats:
         """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
         writing only rows that differ; ``records`` is read once, one at a time."""
-        stats = MergeStats()
-        stored = {uid for (uid,) in self._db.execute("SELECT uid FROM events")}
-        wanted: set[str] = set()
-        new = _NewEvents(self._db)
-        for record in records:
-            if isinstance(record, KeptEvent):
-                wanted.add(record.uid)
-                continue
-            uid = record.event.uid
-            wanted.add(uid)
-            if uid not in stored:
-                new.add(record)
-                stats.new += 1
-                continue
-            self._save_event(record, stats)
-            rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
-            if self._stored_sightings(uid) != sorted(rows):
-                self._replace_sightings(uid, rows)
-            changes = [_change_row(change) for change in record.history]
-            if self._stored_history(uid) != changes:
-                self._replace_history(uid, changes)
-        new.flush()
-        for uid in sorted(stored - wanted):  # regrouped into others (their listings moved)
-            for table in ("events", "sightings", "history"):
-                self._db.execute(f"DELETE FROM {table} WHERE uid = ?", (uid,))  # noqa: S608
-            stats.removed += 1
-        return stats
-
-    def _save_event(self, record: EventRecord, stats: MergeStats) -> None:
-        event = record.event
-        row = self._db.execute("SELECT data, derived_from FROM events WHERE uid = ?",
-                               (event.uid,)).fetchone()
-        old = from_json(Event, row[0]) if row else None
-        if row is not None and old == event:
-            if row[1] != record.derived_from:
-                self._db.execute("UPDATE events SET derived_from = ? WHERE uid = ?",
-                                 (record.derived_from, event.uid))
-            return
-        self._db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
-                         " VALUES (?, ?, ?, ?)", (event.uid, event.start.isoformat(),
-                                                  to_json(event), record.derived_from))
-        if old is None:
-            stats.new += 1
-        elif old.last_modified != event.last_modified:
-            stats.updated += 1
-            stats.cancelled += old.status != "CANCELLED" == event.status
-
-    def _stored_sightings(self, uid: str) -> list[tuple]:
-        return [tuple(row) for row in self._db.execute(
-            "SELECT source, issue, line, occurrence FROM sightings WHERE uid = ?"
-            " ORDER BY source, issue, line, occurrence", (uid,))]
-
-    def _stored_history(self, uid: str) -> list[tuple]:
-        return [tuple(row) for row in self._db.execute(
-            "SELECT at, source, issue, change, details FROM history WHERE uid = ?"
-            " ORDER BY number", (uid,))]
-
-    def _replace_sightings(self, uid: str, rows: list[tuple]) -> None:
-        self._db.execute("DELETE FROM sightings WHERE uid = ?", (uid,))
-        self._db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line,"
-                             " occurrence) VALUES (?, ?, ?, ?, ?)",
-                             [(uid, *row) for row in rows])
-
-    def _replace_history(self, uid: str, rows: list[tuple]) -> None:
-        self._db.execute("DELETE FROM history WHERE uid = ?", (uid,))
-        self._db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [(uid, number, *row) for number, row in enumerate(rows)])
+        return save_events(self._db, records)
 
     def events(self) -> list[Event]:
         return list(self.iter_events())
@@ -419,40 +309,6 @@ class Store:
                              [(key, *used[key]) for key in used.keys() - stored])
 
 
-class _NewEvents:
-    """Events not stored yet, with their sightings and history, written a batch at a time
-    (a backfill writes thousands)."""
-
-    def __init__(self, db: sqlite3.Connection, batch: int = 500) -> None:
-        self._db, self._batch = db, batch
-        self._events: list[tuple] = []
-        self._sightings: list[tuple] = []
-        self._history: list[tuple] = []
-
-    def add(self, record: EventRecord) -> None:
-        event = record.event
-        uid = event.uid
-        self._events.append((uid, event.start.isoformat(), to_json(event),
-                             record.derived_from))
-        self._sightings += [(uid, s.source, s.issue, s.line, s.occurrence)
-                            for s in record.sightings]
-        self._history += [(uid, number, *_change_row(change))
-                          for number, change in enumerate(record.history)]
-        if len(self._events) >= self._batch:
-            self.flush()
-
-    def flush(self) -> None:
-        uids = [(row[0],) for row in self._events]
-        for table in ("sightings", "history"):  # none, unless left behind by a bug
-            self._db.executemany(f"DELETE FROM {table} WHERE uid = ?", uids)  # noqa: S608
-        self._db.executemany("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
-                             " VALUES (?, ?, ?, ?)", self._events)
-        self._db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line,"
-                             " occurrence) VALUES (?, ?, ?, ?, ?)", self._sightings)
-        self._db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)", self._history)
-        self._events, self._sightings, self._history = [], [], []
-
-
 _INSERT_LISTING = ("INSERT OR REPLACE INTO listings (source, issue, line, issue_date, stored_at,"
                    " data, occurrence, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -472,8 +328,3 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
-
-
-def _change_row(change: Change) -> tuple:
-    return (change.at.isoformat(), change.source, change.issue, change.change,
-            json.dumps(change.details, sort_keys=True, ensure_ascii=False, default=str))
