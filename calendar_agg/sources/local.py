@@ -74,7 +74,11 @@ def read_file(source: SourceSettings, path: Path) -> Document:
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            data = handle.read(MAX_DOCUMENT_BYTES + 1) if size <= MAX_DOCUMENT_BYTES else b""
+            data = b""
+            if size <= MAX_DOCUMENT_BYTES:  # read(n) sets n bytes aside: ask for the size
+                data = handle.read(size + 1)
+                if len(data) > size:  # it grew meanwhile: at most up to the cap
+                    data += handle.read(MAX_DOCUMENT_BYTES + 1 - len(data))
         if size > MAX_DOCUMENT_BYTES or len(data) > MAX_DOCUMENT_BYTES:
             raise DocumentError(source.name, path.name, f"{max(size, len(data))} bytes is "
                                 f"over the {MAX_DOCUMENT_BYTES} byte limit")
