@@ -142,6 +142,7 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
             results = _parse_documents(source.name, fetched.documents, store, now, progress,
                                        keeper, workers)
     except SourceError as exc:
+        keeper.forget(source.name)  # what it stored is rolled back
         return _failed(source_report, exc, store, now)
     report.problems[first_problem:first_problem] = fetched.problems
     for found in results:
@@ -303,6 +304,14 @@ class ListingKeeper:
         """The newsletter listings kept, resolved, by ``Store.listing_rows`` key (deriving
         takes them out as it reads them: ``listings.StoredListings``)."""
         return self._fresh.resolved if self._fresh is not None else {}
+
+    def forget(self, source: str) -> None:
+        """Forget what was kept of ``source`` in this run (its savepoint was rolled back)."""
+        self._kept = {kept for kept in self._kept if kept[0] != source}
+        if self._fresh is not None:
+            resolved = self._fresh.resolved
+            for key in [key for key in resolved if key[0] == source]:
+                del resolved[key]
 
     def keep(self, source: str, events: Sequence[RawEvent],
              issues: dict[tuple[str, str], tuple[Issue, str | None]],

@@ -203,6 +203,40 @@ def test_folder_file_gone_while_the_run_reads_it_fails_the_source_and_keeps_all(
     assert snapshot(settings.output.dir) == before
 
 
+def test_a_source_that_fails_half_way_keeps_its_events_while_another_is_derived(
+        settings, clock, tmp_path):
+    """The listings a source stored before it failed are rolled back, and the events derived
+    for another source's new issue in the same run read the listings as they were: none of
+    the failed source's new listings."""
+    folder, other = tmp_path / "issues", tmp_path / "other"
+    folder.mkdir()
+    other.mkdir()
+    first, second = (folder / FIRST.name, folder / SECOND.name)
+    first.write_bytes(FIRST.read_bytes())
+    second.write_bytes(SECOND.read_bytes())
+    sources = [adhoc_source(str(folder)), adhoc_source(str(other))]
+    run_once(settings, sources=sources, clock=clock)
+    store = Store.open(settings.store.path)
+    titles_before = {e.uid: e.title for e in store.events()}
+    store.close()
+    assert not any(title and "Renamed" in title for title in titles_before.values())
+    first.write_text(FIRST.read_text().replace("Rust Hack and Learn", "Renamed"))
+    late = sorted(MARKDOWN.glob("20*.md"))[0]
+    (other / late.name).write_bytes(late.read_bytes())  # parsed: the events are derived
+
+    def remove_the_next_file(source: str, done: int, total: int) -> None:
+        if source == sources[0].name and done == 1:
+            second.unlink()
+
+    report = run_once(settings, sources=sources, clock=clock, progress=remove_the_next_file)
+    assert report.sources[0].error and not report.sources[1].error
+    store = Store.open(settings.store.path)
+    titles = {e.uid: e.title for e in store.events()}
+    store.close()
+    assert {uid: titles[uid] for uid in titles_before} == titles_before
+    assert len(titles) > len(titles_before)
+
+
 def test_folder_file_that_is_no_document_is_a_problem_in_its_place(settings, clock, tmp_path):
     folder = tmp_path / "issues"
     folder.mkdir()

@@ -156,7 +156,10 @@ class StoredListings:
                 resolved = resolve_listing(from_json(RawEvent, data))
                 self._fresh[row_key] = resolved.text
             else:
-                resolved = (stored.pop(row_key) if row_key in stored
+                fresh = stored.pop(row_key, None) if stored else None
+                # taken only if it is what the store holds (a savepoint rolled back undoes
+                # what a failed source stored, not what was handed over)
+                resolved = (fresh if fresh is not None and fresh.digest == _digest(kept)
                             else from_resolution_text(kept))
             yield resolved, issue_date, stored_at
 

@@ -100,3 +100,30 @@ def test_listings_kept_by_a_run_are_stored_resolved_and_taken_as_resolved(tmp_pa
     assert repr(taken) == repr(read_back)  # time zones too: as read back, a fixed offset
     assert [r for r, _, _ in taken] == [resolve_listing(e) for e in events]
     store.close()
+
+
+def test_a_handed_over_listing_that_is_not_what_the_store_holds_is_read_from_the_store(
+        tmp_path):
+    """Listings handed over by the run are taken only when the store holds the same (a
+    rolled-back savepoint undoes what was stored, not what was handed over)."""
+    from calendar_agg.fingerprints import code_version
+    from calendar_agg.models import Issue
+    from calendar_agg.pipeline import ListingKeeper
+
+    store = Store.open(tmp_path / "store.sqlite3")
+    events = [dataclasses.replace(event, issue="602", line=line)
+              for line, event in enumerate(sample_listings()[::20], 1)]
+    issue = {("twir", "602"): (Issue("602", dt.date(2025, 6, 4)), "markdown")}
+    with store.transaction():
+        ListingKeeper(store, NOW).keep("twir", events, issue)
+        stored = list(StoredListings(store, code_version()))
+        keeper = ListingKeeper(store, NOW)
+        with pytest.raises(RuntimeError), store.savepoint():
+            renamed = [dataclasses.replace(e, title="Renamed") for e in events]
+            keeper.keep("twir", renamed, issue)
+            raise RuntimeError("the source failed half-way")
+        assert len(keeper.resolved) == len(events)  # handed over, not forgotten here
+        taken = list(StoredListings(store, code_version(), keeper.resolved))
+    assert taken == stored
+    assert not any(r.event.title == "Renamed" for r, _, _ in taken)
+    store.close()
