@@ -1,5 +1,6 @@
-"""Worker processes for a run's parsing: a backfill parses hundreds of documents, each on its
-own, which other CPUs can parse while the run stores what the first ones gave.
+"""Worker processes for parsing: a backfill (or ``calendar-agg parse`` of an archive) parses
+hundreds of documents, each on its own, which other CPUs can parse while the run stores
+what the first ones gave.
 
 The workers are forked from the run's process once there is enough to parse (a run that
 parses a new issue or two parses them itself), so they start with the run's modules and
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 INLINE = 4  # documents a run parses itself before it starts workers
+CHUNK = 8  # consecutive calls sent to a worker together
 
 
 def available_cpus() -> int:
@@ -30,9 +32,6 @@ def available_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
-
-
-CHUNK = 8  # consecutive calls sent to a worker together
 
 
 class Call(Generic[R]):
