@@ -43,7 +43,8 @@ class PublishSettings:
 
 @dataclass(frozen=True)
 class ParseSettings:
-    # processes that parse while a run stores (a backfill); 1 = the run's own process only
+    # processes that parse while a run stores (a backfill) and derive many events; 1 = the
+    # run's own process only
     workers: int = field(default_factory=lambda: min(available_cpus(), 4))
 
 

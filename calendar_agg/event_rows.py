@@ -9,11 +9,11 @@ from collections.abc import Iterable
 
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import Event
-from calendar_agg.records import Change, EventRecord, KeptEvent, MergeStats
+from calendar_agg.records import Change, EncodedRecord, EventRecord, KeptEvent, MergeStats
 
 
-def save_events(db: sqlite3.Connection, records: Iterable[EventRecord | KeptEvent]
-                ) -> MergeStats:
+def save_events(db: sqlite3.Connection,
+                records: Iterable[EventRecord | EncodedRecord | KeptEvent]) -> MergeStats:
     """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
     writing only rows that differ; ``records`` is read once, one at a time."""
     stats = MergeStats()
@@ -24,19 +24,17 @@ def save_events(db: sqlite3.Connection, records: Iterable[EventRecord | KeptEven
         if isinstance(record, KeptEvent):
             wanted.add(record.uid)
             continue
-        uid = record.event.uid
-        wanted.add(uid)
-        if uid not in stored:
-            new.add(record)
+        rows = record if isinstance(record, EncodedRecord) else encoded(record)
+        wanted.add(rows.uid)
+        if rows.uid not in stored:
+            new.add(rows)
             stats.new += 1
             continue
-        _save_event(db, record, stats)
-        rows = [(s.source, s.issue, s.line, s.occurrence) for s in record.sightings]
-        if _stored_sightings(db, uid) != sorted(rows):
-            _replace_sightings(db, uid, rows)
-        changes = [change_row(change) for change in record.history]
-        if _stored_history(db, uid) != changes:
-            _replace_history(db, uid, changes)
+        _save_event(db, rows, stats)
+        if _stored_sightings(db, rows.uid) != sorted(rows.sightings):
+            _replace_sightings(db, rows.uid, rows.sightings)
+        if _stored_history(db, rows.uid) != list(rows.history):
+            _replace_history(db, rows.uid, rows.history)
     new.flush()
     for uid in sorted(stored - wanted):  # regrouped into others (their listings moved)
         for table in ("events", "sightings", "history"):
@@ -45,27 +43,35 @@ def save_events(db: sqlite3.Connection, records: Iterable[EventRecord | KeptEven
     return stats
 
 
+def encoded(record: EventRecord) -> EncodedRecord:
+    """A derived event as the store's rows."""
+    event = record.event
+    return EncodedRecord(
+        event.uid, event.start.isoformat(), to_json(event), record.derived_from,
+        tuple((s.source, s.issue, s.line, s.occurrence) for s in record.sightings),
+        tuple(change_row(change) for change in record.history))
+
+
 def change_row(change: Change) -> tuple:
     """A history entry as the store keeps it (without its event's uid and number)."""
     return (change.at.isoformat(), change.source, change.issue, change.change,
             json.dumps(change.details, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def _save_event(db: sqlite3.Connection, record: EventRecord, stats: MergeStats) -> None:
+def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats) -> None:
     """A stored event replaced, when it changed."""
-    event = record.event
     row = db.execute("SELECT data, derived_from FROM events WHERE uid = ?",
-                     (event.uid,)).fetchone()
+                     (rows.uid,)).fetchone()
     old = from_json(Event, row[0]) if row else None
+    event = from_json(Event, rows.data) if old is not None and row[0] != rows.data else old
     if row is not None and old == event:
-        if row[1] != record.derived_from:
+        if row[1] != rows.derived_from:
             db.execute("UPDATE events SET derived_from = ? WHERE uid = ?",
-                       (record.derived_from, event.uid))
+                       (rows.derived_from, rows.uid))
         return
     db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
-               " VALUES (?, ?, ?, ?)", (event.uid, event.start.isoformat(),
-                                        to_json(event), record.derived_from))
-    if old is None:
+               " VALUES (?, ?, ?, ?)", (rows.uid, rows.start, rows.data, rows.derived_from))
+    if old is None or event is None:
         stats.new += 1
     elif old.last_modified != event.last_modified:
         stats.updated += 1
@@ -84,13 +90,13 @@ def _stored_history(db: sqlite3.Connection, uid: str) -> list[tuple]:
         " ORDER BY number", (uid,))]
 
 
-def _replace_sightings(db: sqlite3.Connection, uid: str, rows: list[tuple]) -> None:
+def _replace_sightings(db: sqlite3.Connection, uid: str, rows: Iterable[tuple]) -> None:
     db.execute("DELETE FROM sightings WHERE uid = ?", (uid,))
     db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line, occurrence)"
                    " VALUES (?, ?, ?, ?, ?)", [(uid, *row) for row in rows])
 
 
-def _replace_history(db: sqlite3.Connection, uid: str, rows: list[tuple]) -> None:
+def _replace_history(db: sqlite3.Connection, uid: str, rows: Iterable[tuple]) -> None:
     db.execute("DELETE FROM history WHERE uid = ?", (uid,))
     db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [(uid, number, *row) for number, row in enumerate(rows)])
@@ -106,15 +112,10 @@ class _NewEvents:
         self._sightings: list[tuple] = []
         self._history: list[tuple] = []
 
-    def add(self, record: EventRecord) -> None:
-        event = record.event
-        uid = event.uid
-        self._events.append((uid, event.start.isoformat(), to_json(event),
-                             record.derived_from))
-        self._sightings += [(uid, s.source, s.issue, s.line, s.occurrence)
-                            for s in record.sightings]
-        self._history += [(uid, number, *change_row(change))
-                          for number, change in enumerate(record.history)]
+    def add(self, rows: EncodedRecord) -> None:
+        self._events.append((rows.uid, rows.start, rows.data, rows.derived_from))
+        self._sightings += [(rows.uid, *row) for row in rows.sightings]
+        self._history += [(rows.uid, number, *row) for number, row in enumerate(rows.history)]
         if len(self._events) >= self._batch:
             self.flush()
 

@@ -104,7 +104,7 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
                     for issue in document.result.issues:
                         store.record_issue(source.name, issue, document.format)
             _derive(store, report, _priorities([*settings.sources, *(sources or ())]), seen,
-                    parsed_any, keeper.resolved)
+                    parsed_any, keeper.resolved, settings.parse.workers)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
@@ -222,14 +222,15 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
 
 def _derive(store: Store, report: RunReport, priorities: dict[str, int],
             seen: set[tuple[str, str]], parsed_any: bool,
-            fresh: dict[tuple, ResolvedListing] | None = None) -> None:
+            fresh: dict[tuple, ResolvedListing] | None = None, processes: int = 1) -> None:
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again.
     ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``)."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
     if parsed_any or not same_code:
-        problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh)
+        problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh,
+                          processes=processes)
         store.set_run_value("derived_from", inputs)
         store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
@@ -265,20 +266,22 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
-           reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None
-           ) -> list[Problem]:
+           reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None,
+           processes: int = 1) -> list[Problem]:
     """Derive every event again from all stored listings (``ListingKeeper`` stored the
     run's, and gives them as ``fresh``): the result cannot depend on the order in which
     issues arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the
     stored events were derived by this code, so an event whose inputs did not change is
-    kept as stored. Returns the problems found (for every issue)."""
+    kept as stored; ``processes``: how many may derive them (``[parse] workers``). Returns
+    the problems found (for every issue)."""
     from calendar_agg.normalize.changes import events_from_listings
     from calendar_agg.normalize.listings import StoredListings
 
     known = store.derivations() if reuse else {}
     listings = StoredListings(store, code_version(), fresh)
     records, problems = events_from_listings(listings, store.issues(),
-                                             store.issue_formats(), priorities, known)
+                                             store.issue_formats(), priorities, known,
+                                             processes)
     listings.keep()
     stats = store.save_events(records)
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled

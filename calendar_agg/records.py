@@ -55,3 +55,16 @@ class MergeStats:
     updated: int = 0  # a real change: LAST-MODIFIED moved
     cancelled: int = 0
     removed: int = 0  # regrouped into another event (an older issue arrived late)
+
+
+@dataclass(frozen=True)
+class EncodedRecord:
+    """An ``EventRecord`` as the store's rows (``event_rows.encoded``): what a worker process
+    that derived it hands back."""
+
+    uid: str
+    start: str  # ISO date
+    data: str  # the event's JSON
+    derived_from: str
+    sightings: tuple[tuple, ...]  # (source, issue, line, occurrence), as derived
+    history: tuple[tuple, ...]  # ``event_rows.change_row`` of each change, oldest first

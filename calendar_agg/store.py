@@ -25,7 +25,14 @@ from calendar_agg.errors import StoreError
 from calendar_agg.event_rows import save_events
 from calendar_agg.migrations import MIGRATIONS
 from calendar_agg.models import Event, Issue, RawEvent
-from calendar_agg.records import Change, EventRecord, KeptEvent, MergeStats, Sighting
+from calendar_agg.records import (
+    Change,
+    EncodedRecord,
+    EventRecord,
+    KeptEvent,
+    MergeStats,
+    Sighting,
+)
 
 __all__ = ["MIGRATIONS", "Change", "EventRecord", "KeptEvent", "MergeStats", "Sighting", "Store",
            "from_json", "occurrence_key", "to_json"]
@@ -233,7 +240,8 @@ class Store:
         return dict(self._db.execute(
             "SELECT derived_from, uid FROM events WHERE derived_from != ''"))
 
-    def save_events(self, records: Iterable[EventRecord | KeptEvent]) -> MergeStats:
+    def save_events(self, records: Iterable[EventRecord | EncodedRecord | KeptEvent]
+                    ) -> MergeStats:
         """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
         writing only rows that differ; ``records`` is read once, one at a time."""
         return save_events(self._db, records)

@@ -12,7 +12,8 @@ touched by the run's process alone. Where processes cannot be forked, or ``proce
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -106,7 +107,7 @@ class Workers:
         import multiprocessing  # here: a run that parses a few documents never needs it
         from concurrent.futures import ProcessPoolExecutor
 
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             self.processes = 1
             return False
         self._pool = ProcessPoolExecutor(self.processes,
@@ -129,6 +130,44 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def forked_map(function: Callable[[int, int], list[R]], count: int, processes: int,
+               chunk: int) -> Iterator[R]:
+    """The items of ``function(start, stop)`` over ``range(count)``, ``chunk`` at a time, in
+    order, made by ``processes`` worker processes forked now: they see what this process
+    holds at this moment (the caller puts what ``function`` reads where it finds it), and
+    only the items cross back. A chunk whose worker died is made here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_die_with,
+                             initargs=(os.getpid(),)) as pool:
+        pending: deque[tuple[int, int, Future[list[R]]]] = deque()
+
+        def oldest() -> list[R]:
+            start, stop, made = pending.popleft()
+            try:
+                return made.result()
+            except BrokenProcessPool:
+                return function(start, stop)
+
+        for start in range(0, count, chunk):
+            stop = min(start + chunk, count)
+            pending.append((start, stop, pool.submit(function, start, stop)))
+            while len(pending) > 2 * processes:
+                yield from oldest()
+        while pending:
+            yield from oldest()
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run_batch(calls: list[tuple[Callable, tuple]]) -> list[tuple[bool, Any]]:

@@ -10,6 +10,7 @@ import pytest
 from calendar_agg import pipeline
 from calendar_agg.config import ParseSettings, settings_from_dict
 from calendar_agg.errors import ConfigError
+from calendar_agg.normalize import changes
 from calendar_agg.parsers import parse_document
 from calendar_agg.pipeline import run_once
 from calendar_agg.store import Store
@@ -69,37 +70,54 @@ def rows_and_files(settings) -> tuple:
     return rows, files
 
 
-def test_a_run_parsing_in_workers_stores_and_publishes_what_one_process_does(
+def test_a_run_in_workers_stores_and_publishes_what_one_process_does(
         settings, clock, tmp_path, monkeypatch):
-    """A backfill of more documents than a run parses itself (``workers.INLINE``): every
-    listing, resolution, event and file the same with workers as without."""
-    parsed_by = tmp_path / "pids"
+    """A backfill of more documents than a run parses itself (``workers.INLINE``) and more
+    events than it derives itself (``changes.FORK_AT``, lowered here), then a late issue
+    (most events kept as stored): every listing, resolution, event, history row and file
+    the same with workers as without."""
+    parsed_by, derived_by = tmp_path / "parsed-by", tmp_path / "derived-by"
 
-    def parse_noting_the_process(document):
-        with parsed_by.open("a") as note:
-            note.write(f"{os.getpid()}\n")
-        return parse_document(document)
+    def noting_the_process(note: Path, function):
+        def noted(*args):
+            with note.open("a") as notes:
+                notes.write(f"{os.getpid()}\n")
+            return function(*args)
+        return noted
 
-    monkeypatch.setattr(pipeline, "parse_document", parse_noting_the_process)
+    monkeypatch.setattr(pipeline, "parse_document",
+                        noting_the_process(parsed_by, parse_document))
+    monkeypatch.setattr(changes, "derive", noting_the_process(derived_by, changes.derive))
+    monkeypatch.setattr(changes, "FORK_AT", 10)
+    issues = sorted(MARKDOWN.glob("20*.md"))
+    late = issues.pop(len(issues) // 2)
     folder = tmp_path / "issues"
     folder.mkdir()
-    for path in sorted(MARKDOWN.glob("20*.md")):
+    for path in issues:
         (folder / path.name).write_bytes(path.read_bytes())
-    assert len(list(folder.iterdir())) > 8
-    found = {}
+    assert len(issues) > 8
+    found: dict[int, list] = {1: [], 3: []}
     for workers in (1, 3):
         root = tmp_path / f"workers-{workers}"
         chosen = replace(settings, parse=ParseSettings(workers),
                          output=replace(settings.output, dir=root / "output"),
                          store=replace(settings.store, path=root / "store.sqlite3"))
         config = {"sources": [{"name": "issues", "path": str(folder)}]}
-        sources = settings_from_dict(config).sources
-        report = run_once(replace(chosen, sources=sources), clock=clock)
-        assert report.new > 20 and not any(s.error for s in report.sources)
-        found[workers] = (rows_and_files(chosen), [str(p) for p in report.problems])
-        pids = set(parsed_by.read_text().split())
-        parsed_by.unlink()
-        assert (pids == {str(os.getpid())}) == (workers == 1)
+        chosen = replace(chosen, sources=settings_from_dict(config).sources)
+        for step in ("backfill", "late issue"):
+            if step == "late issue":
+                (folder / late.name).write_bytes(late.read_bytes())
+            report = run_once(chosen, clock=clock)
+            assert report.new > 0 and not any(s.error for s in report.sources)
+            found[workers].append((rows_and_files(chosen), [str(p) for p in report.problems],
+                                   report.new, report.updated, report.cancelled))
+            for note in (parsed_by, derived_by):
+                pids = set(note.read_text().split())
+                note.unlink()
+                # one new document is parsed here; its events are derived by the workers
+                here = workers == 1 or (note == parsed_by and step == "late issue")
+                assert (pids == {str(os.getpid())}) == here, (step, note.name)
+        (folder / late.name).unlink()
     assert found[1] == found[3]
 
 

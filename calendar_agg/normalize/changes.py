@@ -23,12 +23,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from calendar_agg.event_rows import encoded
 from calendar_agg.models import Event, Issue, Problem, RawEvent
 from calendar_agg.normalize.calendars import CALENDAR_FORMATS, DELETED
 from calendar_agg.normalize.identity import uid_for
 from calendar_agg.normalize.listings import ResolvedListing, resolve_listing
 from calendar_agg.normalize.merge import Listing, combine, group_listings, priority_of
+from calendar_agg.records import EncodedRecord
 from calendar_agg.store import Change, EventRecord, KeptEvent, Sighting, occurrence_key
+from calendar_agg.workers import can_fork, forked_map
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
 
@@ -47,15 +50,18 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          issues: Iterable[tuple[str, Issue]],
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
-                         known: Mapping[str, str] | None = None
-                         ) -> tuple[Iterator[EventRecord | KeptEvent], list[Problem]]:
+                         known: Mapping[str, str] | None = None, processes: int = 1
+                         ) -> tuple[Iterator[EventRecord | EncodedRecord | KeptEvent],
+                                    list[Problem]]:
     """Every event from every stored listing (as parsed or already resolved, issue date,
     when first stored), with the problems found: places kept as written, likely duplicates
     left apart. ``formats``: (source, issue) -> the format it was read with;
     ``priorities``: source -> its configured priority (``merge.priority_of``). With
     ``known`` (``derivation_key`` -> uid of the stored events, derived by this same code),
     each record carries its key and an event whose key is known is a ``KeptEvent``:
-    ``derive`` would give it unchanged."""
+    ``derive`` would give it unchanged. With ``processes`` > 1 and many events, they are
+    derived in that many forked worker processes (``workers.forked_map``), which hand back
+    each as the store's rows (an ``EncodedRecord``)."""
     formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
     for listed, issue_date, stored_at in rows:
@@ -74,9 +80,40 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          if (source, issue.name) not in calendars], listings)
     problems += [_duplicate(a, b) for a, b in duplicates]
     # one event at a time: the caller stores each before the next is derived
+    if processes > 1 and len(groups) >= FORK_AT and can_fork():
+        return _derived_in_workers(groups, covered, known, processes), problems
     if known is None:
         return (derive(group, covered) for group in groups), problems
     return (_derived(group, covered, known) for group in groups), problems
+
+
+FORK_AT = 500  # events from which workers derive them (forking costs a few hundredths)
+_CHUNK = 100  # events a worker derives at a time
+
+# What the workers forked by ``_derived_in_workers`` derive from: (groups, coverages, known)
+_FORKED: tuple[list[list[Listing]], dict[str, Timeline], Mapping[str, str] | None] | None = None
+
+
+def _derived_in_workers(groups: list[list[Listing]], covered: dict[str, Timeline],
+                        known: Mapping[str, str] | None, processes: int
+                        ) -> Iterator[EncodedRecord | KeptEvent]:
+    global _FORKED
+    _FORKED = (groups, covered, known)
+    try:
+        yield from forked_map(_derive_range, len(groups), processes, _CHUNK)
+    finally:
+        _FORKED = None
+
+
+def _derive_range(start: int, stop: int) -> list[EncodedRecord | KeptEvent]:
+    """In a worker: the events of groups ``start`` to ``stop``, as the store's rows."""
+    assert _FORKED is not None
+    groups, covered, known = _FORKED
+    made: list[EncodedRecord | KeptEvent] = []
+    for group in groups[start:stop]:
+        record = derive(group, covered) if known is None else _derived(group, covered, known)
+        made.append(record if isinstance(record, KeptEvent) else encoded(record))
+    return made
 
 
 def _derived(listings: list[Listing], covered: dict[str, Timeline],
