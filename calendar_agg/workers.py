@@ -1,12 +1,14 @@
-"""Worker processes for parsing: a backfill (or ``calendar-agg parse`` of an archive) parses
-hundreds of documents, each on its own, which other CPUs can parse while the run stores
-what the first ones gave.
+"""Worker processes: a backfill (or ``calendar-agg parse`` of an archive) parses hundreds of
+documents and derives thousands of events, each on its own, which other CPUs can do while
+the run stores what the first ones gave.
 
-The workers are forked from the run's process once there is enough to parse (a run that
-parses a new issue or two parses them itself), so they start with the run's modules and
-tables loaded. Only a document and its parse cross between the processes; the store is
-touched by the run's process alone. Where processes cannot be forked, or ``processes`` is
-1, every document is parsed in the run's own process.
+``Workers`` parse: they are forked from the run's process once there is enough to parse (a
+run that parses a new issue or two parses them itself), so they start with the run's
+modules and tables loaded, and only a document and its parse cross between the processes.
+``forked_map`` derives: its workers are forked once the listings are grouped, so they see
+the groups without anything crossing but the rows they hand back. The store is touched by
+the run's process alone. Where processes cannot be forked, or ``processes`` is 1,
+everything is done in the run's own process.
 """
 
 from __future__ import annotations
@@ -104,15 +106,10 @@ class Workers:
             return True
         if self._calls <= self._inline or self.processes < 2:
             return False
-        import multiprocessing  # here: a run that parses a few documents never needs it
-        from concurrent.futures import ProcessPoolExecutor
-
         if not can_fork():
             self.processes = 1
             return False
-        self._pool = ProcessPoolExecutor(self.processes,
-                                         mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_die_with, initargs=(os.getpid(),))
+        self._pool = _forked_pool(self.processes)
         return True
 
     def _send(self) -> None:
@@ -138,13 +135,9 @@ def forked_map(function: Callable[[int, int], list[R]], count: int, processes: i
     order, made by ``processes`` worker processes forked now: they see what this process
     holds at this moment (the caller puts what ``function`` reads where it finds it), and
     only the items cross back. A chunk whose worker died is made here."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_die_with,
-                             initargs=(os.getpid(),)) as pool:
+    with _forked_pool(processes) as pool:
         pending: deque[tuple[int, int, Future[list[R]]]] = deque()
 
         def oldest() -> list[R]:
@@ -165,9 +158,18 @@ def forked_map(function: Callable[[int, int], list[R]], count: int, processes: i
 
 def can_fork() -> bool:
     """Whether worker processes can be forked here."""
-    import multiprocessing
+    import multiprocessing  # here: a run that parses a few documents never needs it
 
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _forked_pool(processes: int) -> ProcessPoolExecutor:
+    """A pool of ``processes`` workers forked from this process, each ending with it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with, initargs=(os.getpid(),))
 
 
 def _run_batch(calls: list[tuple[Callable, tuple]]) -> list[tuple[bool, Any]]:
