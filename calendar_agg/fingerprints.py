@@ -18,13 +18,13 @@ import functools
 import hashlib
 import json
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from calendar_agg.models import Document, Issue, ParseResult, Problem
+from calendar_agg.normalize.tables import installed_version
 from calendar_agg.store import Store, from_json, to_json
 from calendar_agg.workers import Call, Workers
 
@@ -42,28 +42,9 @@ def code_version() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
-    for installed in _library_versions():
-        digest.update(installed.encode() + b"\0")
+    for name in LIBRARIES:  # the version found first on the import path: the one imported
+        digest.update(f"{name} {installed_version(name)}".encode() + b"\0")
     return digest.hexdigest()
-
-
-def _library_versions() -> list[str]:
-    """The ``name-version.dist-info`` folders of ``LIBRARIES`` on the import path (cheaper
-    than importlib.metadata, which is slow to import and to query)."""
-    wanted = {_project(name) for name in LIBRARIES}
-    found: set[str] = set()
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found.update(name for name in names if name.endswith(".dist-info")
-                     and _project(name.removesuffix(".dist-info").rsplit("-", 1)[0]) in wanted)
-    return sorted(found)
-
-
-def _project(name: str) -> str:
-    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def document_fingerprint(document: Document) -> str | None:
