@@ -43,13 +43,13 @@ def save_events(db: sqlite3.Connection,
     return stats
 
 
-def encoded(record: EventRecord) -> EncodedRecord:
-    """A derived event as the store's rows."""
+def encoded(record: EventRecord, also: object = None) -> EncodedRecord:
+    """A derived event as the store's rows (``also``: see ``EncodedRecord``)."""
     event = record.event
     return EncodedRecord(
         event.uid, event.start.isoformat(), to_json(event), record.derived_from,
         tuple((s.source, s.issue, s.line, s.occurrence) for s in record.sightings),
-        tuple(change_row(change) for change in record.history))
+        tuple(change_row(change) for change in record.history), also)
 
 
 def change_row(change: Change) -> tuple:

@@ -15,7 +15,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from calendar_agg.config import Settings, SourceSettings
 from calendar_agg.errors import SourceError
@@ -37,6 +37,7 @@ from calendar_agg.models import (
     SourceReport,
 )
 from calendar_agg.parsers import detect_format, parse_document
+from calendar_agg.records import EncodedRecord, EventRecord, KeptEvent
 from calendar_agg.sources import HttpState, fetch
 from calendar_agg.sources.backoff import next_attempt
 from calendar_agg.store import Store, from_json, to_json
@@ -103,12 +104,12 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
                     seen.update((source.name, issue) for issue in document.listed)
                     for issue in document.result.issues:
                         store.record_issue(source.name, issue, document.format)
-            _derive(store, report, _priorities([*settings.sources, *(sources or ())]), seen,
-                    parsed_any, keeper.resolved, settings.parse.workers)
+            made = _derive(store, report, _priorities([*settings.sources, *(sources or ())]),
+                           seen, parsed_any, keeper.resolved, settings)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
-        _publish(store, settings, now, report)
+        _publish(store, settings, now, report, made)
         for reason in report.refused:
             log.error("collapse guard: %s", reason)
     finally:
@@ -222,26 +223,32 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
 
 def _derive(store: Store, report: RunReport, priorities: dict[str, int],
             seen: set[tuple[str, str]], parsed_any: bool,
-            fresh: dict[tuple, ResolvedListing] | None = None, processes: int = 1) -> None:
+            fresh: dict[tuple, ResolvedListing] | None = None,
+            settings: Settings | None = None) -> dict[str, tuple[str, bytes]]:
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again.
-    ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``)."""
+    ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``). Returns
+    the VEVENTs the workers that derived made (``_merge``)."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
+    made: dict[str, tuple[str, bytes]] = {}
     if parsed_any or not same_code:
         problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh,
-                          processes=processes)
+                          settings=settings, made=made)
         store.set_run_value("derived_from", inputs)
         store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
         problems = [from_json(Problem, p)
                     for p in json.loads(store.run_value("derive_problems") or "[]")]
     report.problems.extend(p for p in problems if (p.source, p.document) in seen)
+    return made
 
 
-def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport) -> None:
+def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport,
+             made: dict[str, tuple[str, bytes]] | None = None) -> None:
     """Write output/, unless the last run wrote it from the same events, settings, code and
-    day and its files are untouched: then it would write the same bytes."""
+    day and its files are untouched: then it would write the same bytes. ``made``: VEVENTs
+    made ahead by part key (``_derive``)."""
     fingerprint = publish_fingerprint(store.events_digest(), settings, now.date())
     last = json.loads(store.run_value("published") or "{}")
     if last.get("fingerprint") == fingerprint and files_intact(last["files"]):
@@ -251,7 +258,7 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
     from calendar_agg.publish.ics import VEventParts
 
     same_code = store.run_value("vevents_from") == code_version()
-    parts = VEventParts(store.vevent_parts() if same_code else {})
+    parts = VEventParts((store.vevent_parts() if same_code else {}) | (made or {}))
     published = publish(store.iter_events(), settings, now.date(), sources=store.sources(),
                         parts=parts)
     report.written, report.refused = published.written, published.refused
@@ -267,27 +274,46 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
            reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None,
-           processes: int = 1) -> list[Problem]:
+           settings: Settings | None = None, made: dict[str, tuple[str, bytes]] | None = None
+           ) -> list[Problem]:
     """Derive every event again from all stored listings (``ListingKeeper`` stored the
     run's, and gives them as ``fresh``): the result cannot depend on the order in which
     issues arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the
     stored events were derived by this code, so an event whose inputs did not change is
-    kept as stored; ``processes``: how many may derive them (``[parse] workers``). Returns
-    the problems found (for every issue)."""
+    kept as stored. With ``settings``, ``[parse] workers`` may derive them, and make each
+    new event's VEVENT meanwhile, into ``made`` (by part key). Returns the problems found
+    (for every issue)."""
     from calendar_agg.normalize.changes import events_from_listings
     from calendar_agg.normalize.listings import StoredListings
 
     known = store.derivations() if reuse else {}
     listings = StoredListings(store, code_version(), fresh)
-    records, problems = events_from_listings(listings, store.issues(),
-                                             store.issue_formats(), priorities, known,
-                                             processes)
+    also = None
+    if settings is not None and settings.parse.workers > 1:
+        from calendar_agg.publish.ics import keyed_part  # here: forked workers have it
+
+        also = functools.partial(keyed_part, base_url=settings.output.base_url)
+    records, problems = events_from_listings(
+        listings, store.issues(), store.issue_formats(), priorities, known,
+        settings.parse.workers if settings else 1, also)
     listings.keep()
-    stats = store.save_events(records)
+    stats = store.save_events(_parts_taken(records, made if made is not None else {}))
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:
         log.info("%d events regrouped into others (an older issue arrived late)", stats.removed)
     return problems
+
+
+def _parts_taken(records: Iterable[EventRecord | EncodedRecord | KeptEvent],
+                 made: dict[str, tuple[str, bytes]]
+                 ) -> Iterator[EventRecord | EncodedRecord | KeptEvent]:
+    """``records`` as they come, with the VEVENT each brings (``EncodedRecord.also``) put
+    into ``made``."""
+    for record in records:
+        if isinstance(record, EncodedRecord) and record.also is not None:
+            key, part = cast(tuple[str, tuple[str, bytes]], record.also)
+            made[key] = part
+        yield record
 
 
 class ListingKeeper:

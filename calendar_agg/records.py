@@ -68,3 +68,4 @@ class EncodedRecord:
     derived_from: str
     sightings: tuple[tuple, ...]  # (source, issue, line, occurrence), as derived
     history: tuple[tuple, ...]  # ``event_rows.change_row`` of each change, oldest first
+    also: object = None  # what the worker made of the event besides (``changes``' ``also``)

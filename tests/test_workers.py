@@ -13,6 +13,7 @@ from calendar_agg.errors import ConfigError
 from calendar_agg.normalize import changes
 from calendar_agg.parsers import parse_document
 from calendar_agg.pipeline import run_once
+from calendar_agg.publish import ics
 from calendar_agg.store import Store
 from calendar_agg.workers import Workers
 
@@ -77,6 +78,7 @@ def test_a_run_in_workers_stores_and_publishes_what_one_process_does(
     (most events kept as stored): every listing, resolution, event, history row and file
     the same with workers as without."""
     parsed_by, derived_by = tmp_path / "parsed-by", tmp_path / "derived-by"
+    serialized_by = tmp_path / "serialized-by"
 
     def noting_the_process(note: Path, function):
         def noted(*args):
@@ -88,6 +90,7 @@ def test_a_run_in_workers_stores_and_publishes_what_one_process_does(
     monkeypatch.setattr(pipeline, "parse_document",
                         noting_the_process(parsed_by, parse_document))
     monkeypatch.setattr(changes, "derive", noting_the_process(derived_by, changes.derive))
+    monkeypatch.setattr(ics, "vevent_part", noting_the_process(serialized_by, ics.vevent_part))
     monkeypatch.setattr(changes, "FORK_AT", 10)
     issues = sorted(MARKDOWN.glob("20*.md"))
     late = issues.pop(len(issues) // 2)
@@ -111,12 +114,20 @@ def test_a_run_in_workers_stores_and_publishes_what_one_process_does(
             assert report.new > 0 and not any(s.error for s in report.sources)
             found[workers].append((rows_and_files(chosen), [str(p) for p in report.problems],
                                    report.new, report.updated, report.cancelled))
-            for note in (parsed_by, derived_by):
-                pids = set(note.read_text().split())
+            here = str(os.getpid())
+            noted = {}
+            for note in (parsed_by, derived_by, serialized_by):
+                noted[note.name] = set(note.read_text().split())
                 note.unlink()
-                # one new document is parsed here; its events are derived by the workers
-                here = workers == 1 or (note == parsed_by and step == "late issue")
-                assert (pids == {str(os.getpid())}) == here, (step, note.name)
+            if workers == 1:
+                assert all(pids == {here} for pids in noted.values()), step
+                continue
+            # the first documents (or one new one) are parsed here, the rest by workers
+            assert here in noted["parsed-by"]
+            assert (noted["parsed-by"] == {here}) == (step == "late issue")
+            # every event is derived by the workers, which write its VEVENT too
+            assert noted["derived-by"] and here not in noted["derived-by"], step
+            assert noted["serialized-by"] and here not in noted["serialized-by"], step
         (folder / late.name).unlink()
     assert found[1] == found[3]
 

@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from calendar_agg.event_rows import encoded
@@ -50,7 +50,8 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          issues: Iterable[tuple[str, Issue]],
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
-                         known: Mapping[str, str] | None = None, processes: int = 1
+                         known: Mapping[str, str] | None = None, processes: int = 1,
+                         also: Callable[[Event], object] | None = None
                          ) -> tuple[Iterator[EventRecord | EncodedRecord | KeptEvent],
                                     list[Problem]]:
     """Every event from every stored listing (as parsed or already resolved, issue date,
@@ -61,7 +62,8 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     each record carries its key and an event whose key is known is a ``KeptEvent``:
     ``derive`` would give it unchanged. With ``processes`` > 1 and many events, they are
     derived in that many forked worker processes (``workers.forked_map``), which hand back
-    each as the store's rows (an ``EncodedRecord``)."""
+    each as the store's rows (an ``EncodedRecord``), with ``also(event)`` when it is given
+    (work the caller would do on each new event next, done by the workers meanwhile)."""
     formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
     for listed, issue_date, stored_at in rows:
@@ -81,7 +83,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     problems += [_duplicate(a, b) for a, b in duplicates]
     # one event at a time: the caller stores each before the next is derived
     if processes > 1 and len(groups) >= FORK_AT and can_fork():
-        return _derived_in_workers(groups, covered, known, processes), problems
+        return _derived_in_workers(groups, covered, known, processes, also), problems
     if known is None:
         return (derive(group, covered) for group in groups), problems
     return (_derived(group, covered, known) for group in groups), problems
@@ -90,15 +92,18 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
 FORK_AT = 500  # events from which workers derive them (forking costs a few hundredths)
 _CHUNK = 100  # events a worker derives at a time
 
-# What the workers forked by ``_derived_in_workers`` derive from: (groups, coverages, known)
-_FORKED: tuple[list[list[Listing]], dict[str, Timeline], Mapping[str, str] | None] | None = None
+# What the workers forked by ``_derived_in_workers`` derive from: (groups, coverages, known,
+# also)
+_FORKED: tuple[list[list[Listing]], dict[str, Timeline], Mapping[str, str] | None,
+               Callable[[Event], object] | None] | None = None
 
 
 def _derived_in_workers(groups: list[list[Listing]], covered: dict[str, Timeline],
-                        known: Mapping[str, str] | None, processes: int
+                        known: Mapping[str, str] | None, processes: int,
+                        also: Callable[[Event], object] | None
                         ) -> Iterator[EncodedRecord | KeptEvent]:
     global _FORKED
-    _FORKED = (groups, covered, known)
+    _FORKED = (groups, covered, known, also)
     try:
         yield from forked_map(_derive_range, len(groups), processes, _CHUNK)
     finally:
@@ -108,11 +113,14 @@ def _derived_in_workers(groups: list[list[Listing]], covered: dict[str, Timeline
 def _derive_range(start: int, stop: int) -> list[EncodedRecord | KeptEvent]:
     """In a worker: the events of groups ``start`` to ``stop``, as the store's rows."""
     assert _FORKED is not None
-    groups, covered, known = _FORKED
+    groups, covered, known, also = _FORKED
     made: list[EncodedRecord | KeptEvent] = []
     for group in groups[start:stop]:
         record = derive(group, covered) if known is None else _derived(group, covered, known)
-        made.append(record if isinstance(record, KeptEvent) else encoded(record))
+        if isinstance(record, KeptEvent):
+            made.append(record)
+        else:
+            made.append(encoded(record, also(record.event) if also else None))
     return made
 
 

@@ -105,6 +105,12 @@ class VEventParts:
         return found
 
 
+def keyed_part(event: Event, base_url: str) -> tuple[str, Part]:
+    """(``part_key``, VEVENT) of an event: made ahead, where the events are derived
+    (``pipeline._merge``), for ``VEventParts`` to find."""
+    return part_key(event, base_url), vevent_part(event, base_url)
+
+
 def part_key(event: Event, base_url: str) -> str:
     """What a VEVENT is made of: every field of the event (its repr) and the base URL."""
     text = f"{base_url}\x00{event!r}".encode()
