@@ -136,17 +136,15 @@ def run_cases(issues: list[Path], root: Path, repeat: int, scales: list[int]) ->
     base = root / "in-1"
     shifted_copy(issues[:-1], base, 1)
     results: dict[str, Sample] = {}
-    reference = []
+    # Backfill and re-run on the day the newest issue appeared; it arrives that day. Each
+    # attempt times the reference next to the cases, so that a shared machine's slower and
+    # faster spells weigh on both sides of each ratio alike.
+    moment = issue_day(issues[-1])
+    reference, backfill, cold, unchanged, one_new = [], [], [], [], []
     for attempt in range(repeat):
         out = root / f"reference-{attempt}"
         reference.append(measure([sys.executable, str(HERE / "reference.py"), str(base),
                                   str(out)], root))
-    results["reference"] = median(reference)
-
-    # Backfill and re-run on the day the newest issue appeared; it arrives that day.
-    moment = issue_day(issues[-1])
-    backfill, cold, unchanged, one_new = [], [], [], []
-    for attempt in range(repeat):
         _, config = fresh_workdir(root, "ours-cold", base)
         empty = root / f"cache-{attempt}"  # no gazetteer built yet: the first run ever
         cold.append(measure(ours(config, moment), root,
@@ -157,6 +155,7 @@ def run_cases(issues: list[Path], root: Path, repeat: int, scales: list[int]) ->
         shutil.copy(issues[-1], base / issues[-1].name)
         one_new.append(measure(ours(config, moment), root))
         (base / issues[-1].name).unlink()
+    results["reference"] = median(reference)
     results["backfill"] = median(backfill)
     results["backfill, cold"] = median(cold)
     results["unchanged"] = median(unchanged)
