@@ -191,14 +191,13 @@ def parse_fetched(document: Document, now: dt.datetime) -> Parse:
     store keeps them, their resolutions too (``Parsed.encoded``): all the work on a listing
     that needs no store, done where the document is parsed (in a worker, ``workers``)."""
     from calendar_agg.normalize.calendars import CALENDAR_FORMATS
-    from calendar_agg.normalize.listings import resolve_listing
+    from calendar_agg.normalize.listings import encode_listing
 
     document = read_as(fetched_now(document, now))
     result = parse_document(document)
     if document.format in CALENDAR_FORMATS:
         return document.format, result, ()
-    encoded = tuple((to_json(event), resolve_listing(event).text) for event in result.events)
-    return document.format, result, encoded
+    return document.format, result, tuple(map(encode_listing, result.events))
 
 
 def _backing_off(source_report: SourceReport, state: dict, now: dt.datetime) -> bool:

@@ -153,3 +153,32 @@ def test_parse_only_in_workers_gives_what_one_process_gives(clock):
     alone = parse_only(documents, clock, workers=1)
     assert alone[0] and alone[1]
     assert parse_only(documents, clock, workers=2) == alone
+
+
+def test_workers_derive_only_when_many_events_are_not_known(monkeypatch):
+    """A run after a new issue keeps nearly every event as stored: it derives the few left
+    itself; a backfill (nothing known) forks workers to derive."""
+    import datetime as dt
+
+    from calendar_agg.models import Document
+    from calendar_agg.records import EventRecord
+
+    rows, issues = [], []
+    for path in sorted(MARKDOWN.glob("20*.md")):
+        result = parse_document(Document("samples", path.name, path.read_text("utf-8")))
+        issues += [("samples", issue) for issue in result.issues]
+        dates = {issue.name: issue.date for issue in result.issues}
+        rows += [(event, dates.get(event.issue), dt.datetime(2025, 6, 5, tzinfo=dt.UTC))
+                 for event in result.events]
+    records, _ = changes.events_from_listings(rows, issues, known={})
+    derived = [r for r in records if isinstance(r, EventRecord)]
+    known = {r.derived_from: r.event.uid for r in derived[1:]}  # all but one
+    forks = []
+    forked_map = changes.forked_map
+    monkeypatch.setattr(changes, "forked_map",
+                        lambda *args: forks.append(args[1]) or forked_map(*args))
+    monkeypatch.setattr(changes, "FORK_AT", 2)
+    few, _ = changes.events_from_listings(rows, issues, known=known, processes=2)
+    assert sum(isinstance(r, EventRecord) for r in few) == 1 and forks == []
+    many, _ = changes.events_from_listings(rows, issues, known={}, processes=2)
+    assert len(list(many)) == len(derived) and forks == [len(derived)]

@@ -60,10 +60,11 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     ``priorities``: source -> its configured priority (``merge.priority_of``). With
     ``known`` (``derivation_key`` -> uid of the stored events, derived by this same code),
     each record carries its key and an event whose key is known is a ``KeptEvent``:
-    ``derive`` would give it unchanged. With ``processes`` > 1 and many events, they are
-    derived in that many forked worker processes (``workers.forked_map``), which hand back
-    each as the store's rows (an ``EncodedRecord``), with ``also(event)`` when it is given
-    (work the caller would do on each new event next, done by the workers meanwhile)."""
+    ``derive`` would give it unchanged. With ``processes`` > 1 and at least ``FORK_AT``
+    more events than ``known`` ones (a backfill, or new code), they are derived in that
+    many forked worker processes (``workers.forked_map``), which hand back each as the
+    store's rows (an ``EncodedRecord``), with ``also(event)`` when it is given (work the
+    caller would do on each new event next, done by the workers meanwhile)."""
     formats, priorities = formats or {}, priorities or {}
     listings, problems = [], []
     for listed, issue_date, stored_at in rows:
@@ -82,14 +83,15 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          if (source, issue.name) not in calendars], listings)
     problems += [_duplicate(a, b) for a, b in duplicates]
     # one event at a time: the caller stores each before the next is derived
-    if processes > 1 and len(groups) >= FORK_AT and can_fork():
+    # a run after a new issue keeps nearly every event as stored (``known``): not worth a fork
+    if processes > 1 and len(groups) - len(known or ()) >= FORK_AT and can_fork():
         return _derived_in_workers(groups, covered, known, processes, also), problems
     if known is None:
         return (derive(group, covered) for group in groups), problems
     return (_derived(group, covered, known) for group in groups), problems
 
 
-FORK_AT = 500  # events from which workers derive them (forking costs a few hundredths)
+FORK_AT = 500  # events to derive from which workers do it (a fork costs a few hundredths)
 _CHUNK = 100  # events a worker derives at a time
 
 # What the workers forked by ``_derived_in_workers`` derive from: (groups, coverages, known,

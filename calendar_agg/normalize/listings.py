@@ -72,6 +72,11 @@ def resolve_listing(raw: RawEvent) -> ResolvedListing:
     return ResolvedListing(resolved.event, resolved.key, resolved.problems, text, _digest(text))
 
 
+def encode_listing(raw: RawEvent) -> tuple[str, str]:
+    """A listing as the store keeps it: (its JSON as parsed, its ``resolution_text``)."""
+    return to_json(raw), resolve_listing(raw).text
+
+
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
@@ -127,7 +132,7 @@ class FreshListings:
         from calendar_agg.store import occurrence_key
 
         if encoded is None:
-            encoded = [(to_json(event), resolve_listing(event).text) for event in events]
+            encoded = [encode_listing(event) for event in events]
         for event, (_, text) in zip(events, encoded, strict=True):
             key = (source, event.issue, event.line, occurrence_key(event, issue_date))
             resolved = from_resolution_text(text)  # its text is in the store: not kept here
