@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -332,19 +333,21 @@ def test_knows_city_however_many_the_country_has():
     assert places.knows_city("Cologne/Köln", "DE")
 
 
+def copied(sources, folder: Path) -> list[Path]:
+    """Copies of a table's source modules, to edit as a code change would."""
+    copies = [folder / f"{number}.py" for number in range(len(sources))]
+    for source, copy in zip(sources, copies, strict=True):
+        copy.write_bytes(Path(source).read_bytes())
+    return copies
+
+
 def test_gazetteer_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypatch):
     """The disk cache's version covers the code that builds the tables: the gazetteer module
     and ``place_names`` (how names are folded), not just the facade."""
-    import shutil
-
     from calendar_agg.normalize import place_names, tables
 
     assert set(gazetteer._TABLE_SOURCES) == {gazetteer.__file__, place_names.__file__}
-    copies = []
-    for source in gazetteer._TABLE_SOURCES:
-        copy = tmp_path / f"{len(copies)}.py"
-        shutil.copyfile(source, copy)
-        copies.append(copy)
+    copies = copied(gazetteer._TABLE_SOURCES, tmp_path)
     versions = []
     monkeypatch.setattr(gazetteer, "_TABLE_SOURCES", tuple(map(str, copies)))
     monkeypatch.setattr(tables, "cached_table_and_index",
@@ -368,16 +371,10 @@ def test_country_index_cached_on_disk_reads_back_as_built(tmp_path, monkeypatch)
 
 
 def test_country_index_cache_is_rebuilt_when_name_folding_changes(tmp_path, monkeypatch):
-    import shutil
-
     from calendar_agg.normalize import place_names, tables
 
     assert set(countries._INDEX_SOURCES) == {countries.__file__, place_names.__file__}
-    copies = []
-    for source in countries._INDEX_SOURCES:
-        copy = tmp_path / f"{len(copies)}.py"
-        shutil.copyfile(source, copy)
-        copies.append(copy)
+    copies = copied(countries._INDEX_SOURCES, tmp_path)
     versions = []
     monkeypatch.setattr(countries, "_INDEX_SOURCES", tuple(map(str, copies)))
     monkeypatch.setattr(tables, "cached_table",
