@@ -75,7 +75,21 @@ def _add_parse_command(commands, common: argparse.ArgumentParser) -> None:
     parse.add_argument("--format", choices=("jsonl", "table"), default="table",
                        help="output format (default: table)")
     parse.add_argument("--input-format", metavar="NAME", help="force the parser")
+    parse.add_argument("--workers", type=_positive, metavar="N",
+                       help="processes that parse (default: the CPUs available, at most 4; "
+                            "1 parses in this process only)")
     parse.set_defaults(handler=_cmd_parse)
+
+
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of 1 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return number
 
 
 def _add_events_command(commands, common: argparse.ArgumentParser) -> None:
@@ -278,7 +292,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             continue
         for problem in fetched.problems:
             print(f"problem: {problem}", file=sys.stderr)
-    events, problems, notices = parse_only(documents, workers=ParseSettings().workers)
+    events, problems, notices = parse_only(documents,
+                                           workers=args.workers or ParseSettings().workers)
     for notice in notices:
         log.info("%s", notice)
     for problem in problems:

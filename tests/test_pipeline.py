@@ -112,6 +112,21 @@ def test_cli_parse_jsonl_is_pure_and_complete(tmp_path):
         "starts_at": None, "ends_at": None, "timezone": None, "status": None}
 
 
+def test_cli_parse_workers_change_nothing_printed(tmp_path):
+    """``--workers``: processes that parse; the output is the same with one or several."""
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    for path in sorted(MARKDOWN.glob("*.md")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    alone = cli("parse", str(folder), "--format", "jsonl", "--workers", "1", cwd=tmp_path)
+    several = cli("parse", str(folder), "--format", "jsonl", "--workers", "3", cwd=tmp_path)
+    assert alone.returncode == several.returncode == 0, several.stderr
+    assert alone.stdout and (alone.stdout, alone.stderr) == (several.stdout, several.stderr)
+    wrong = cli("parse", str(folder), "--workers", "0", cwd=tmp_path)
+    assert wrong.returncode != 0
+    assert "--workers: must be a whole number of 1 or more" in wrong.stderr
+
+
 def test_cli_run_without_network_fails_in_one_line_and_keeps_output(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[output]\ndir = "out"\n[store]\npath = "var/db.sqlite3"\n'
