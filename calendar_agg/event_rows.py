@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import Event
@@ -13,11 +13,15 @@ from calendar_agg.records import Change, EncodedRecord, EventRecord, KeptEvent, 
 
 
 def save_events(db: sqlite3.Connection,
-                records: Iterable[EventRecord | EncodedRecord | KeptEvent]) -> MergeStats:
+                records: Iterable[EventRecord | EncodedRecord | KeptEvent],
+                among: Collection[str] | None = None) -> MergeStats:
     """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
-    writing only rows that differ; ``records`` is read once, one at a time."""
+    writing only rows that differ; ``records`` is read once, one at a time. With ``among``,
+    the records replace only those stored events: the others stay."""
     stats = MergeStats()
     stored = {uid for (uid,) in db.execute("SELECT uid FROM events")}
+    if among is not None:
+        stored &= set(among)
     wanted: set[str] = set()
     new = _NewEvents(db)
     for record in records:

@@ -120,4 +120,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE listings ADD COLUMN resolved TEXT;
     """,
+    # 8: what the last derivation grouped, so that a run that only adds listings derives
+    # again only the events near them (``normalize.nearby``); one row, rebuilt when missing.
+    """
+    CREATE TABLE derive_index (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+    """,
 )

@@ -44,7 +44,10 @@ from calendar_agg.store import Store, from_json, to_json
 from calendar_agg.workers import Call, Workers
 
 if TYPE_CHECKING:
+    from calendar_agg.normalize import nearby
+    from calendar_agg.normalize.changes import Spans
     from calendar_agg.normalize.listings import FreshListings, ResolvedListing
+    from calendar_agg.normalize.merge import Listing
 
 log = logging.getLogger(__name__)
 
@@ -233,12 +236,10 @@ def _derive(store: Store, report: RunReport, priorities: dict[str, int],
     made: dict[str, tuple[str, bytes]] = {}
     if parsed_any or not same_code:
         problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh,
-                          settings=settings, made=made)
+                          settings=settings, made=made, inputs=inputs)
         store.set_run_value("derived_from", inputs)
-        store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     else:
-        problems = [from_json(Problem, p)
-                    for p in json.loads(store.run_value("derive_problems") or "[]")]
+        problems = _derive_problems(store)
     report.problems.extend(p for p in problems if (p.source, p.document) in seen)
     return made
 
@@ -273,34 +274,75 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
            reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None,
-           settings: Settings | None = None, made: dict[str, tuple[str, bytes]] | None = None
-           ) -> list[Problem]:
-    """Derive every event again from all stored listings (``ListingKeeper`` stored the
-    run's, and gives them as ``fresh``): the result cannot depend on the order in which
-    issues arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the
-    stored events were derived by this code, so an event whose inputs did not change is
-    kept as stored. With ``settings``, ``[parse] workers`` may derive them, and make each
-    new event's VEVENT meanwhile, into ``made`` (by part key). Returns the problems found
-    (for every issue)."""
-    from calendar_agg.normalize.changes import events_from_listings
+           settings: Settings | None = None, made: dict[str, tuple[str, bytes]] | None = None,
+           inputs: str = "") -> list[Problem]:
+    """Derive the events again from the stored listings (``ListingKeeper`` stored the run's,
+    and gives them as ``fresh``): the result cannot depend on the order in which issues
+    arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the stored
+    events were derived by this code (``inputs``: code and priorities), so an event whose
+    inputs did not change is kept as stored, and when the run only added listings, only the
+    events near them are derived (``normalize.nearby``). With ``settings``, ``[parse]
+    workers`` may derive them, and make each new event's VEVENT meanwhile, into ``made``
+    (by part key). Returns the problems found (for every issue), which it keeps for the
+    runs that derive nothing and those that derive near what they added."""
+    from calendar_agg.normalize import changes, nearby
     from calendar_agg.normalize.listings import StoredListings
 
+    priorities = priorities or {}
     known = store.derivations() if reuse else {}
-    listings = StoredListings(store, code_version(), fresh)
+    issues, formats = store.issues(), store.issue_formats()
+    states = nearby.issue_states(issues, formats)
+    processes = settings.parse.workers if settings else 1
     also = None
     if settings is not None and settings.parse.workers > 1:
         from calendar_agg.publish.ics import keyed_part  # here: forked workers have it
 
         also = functools.partial(keyed_part, base_url=settings.output.base_url)
-    records, problems = events_from_listings(
-        listings, store.issues(), store.issue_formats(), priorities, known,
-        settings.parse.workers if settings else 1, also)
-    listings.keep()
-    stats = store.save_events(_parts_taken(records, made if made is not None else {}))
+    index = _derive_index(store) if reuse and inputs else None
+    added = index.added(inputs, store.listing_keys(), store.listings_written, states) \
+        if index is not None else None
+    read: list[StoredListings] = []
+
+    def listings(keys: Collection[tuple] | None = None) -> StoredListings:
+        read.append(StoredListings(store, code_version(), fresh, keys))
+        return read[-1]
+
+    near = None
+    grouped: list[tuple[list[list[Listing]], Spans]] = []
+    if index is not None and added is not None:
+        near = nearby.derive_near(index, added, listings, issues, formats, priorities, known,
+                                  _derive_problems(store), processes, also)
+        records, problems, among = near.records, near.problems, near.among
+        log.info("%d listings added: deriving again only the %d events near them",
+                 len(added), len(among))
+    else:
+        records, problems = changes.events_from_listings(
+            listings(), issues, formats, priorities, known, processes, also,
+            lambda groups, spans: grouped.append((groups, spans)))
+        problems, among = nearby.in_order(problems), None
+    for stored in read:
+        stored.keep()
+    stats = store.save_events(_parts_taken(records, made if made is not None else {}), among)
+    index = near.index if near is not None else (
+        nearby.DeriveIndex.of(inputs, *grouped[0], states) if inputs and grouped else None)
+    store.keep_derive_index(index.to_bytes() if index is not None else None)
+    store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:
         log.info("%d events regrouped into others (an older issue arrived late)", stats.removed)
     return problems
+
+
+def _derive_index(store: Store) -> nearby.DeriveIndex | None:
+    from calendar_agg.normalize.nearby import DeriveIndex
+
+    data = store.derive_index()
+    return DeriveIndex.from_bytes(data) if data is not None else None
+
+
+def _derive_problems(store: Store) -> list[Problem]:
+    """The problems the last derivation found (``_derive``)."""
+    return [from_json(Problem, p) for p in json.loads(store.run_value("derive_problems") or "[]")]
 
 
 def _parts_taken(records: Iterable[EventRecord | EncodedRecord | KeptEvent],

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,9 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self._db = connection
         self.path = path
+        # the listing keys (``listing_rows``) written or deleted in the current transaction:
+        # a derivation that only looks near what was added must know nothing else changed
+        self.listings_written: set[tuple] = set()
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -72,6 +75,7 @@ class Store:
     def transaction(self) -> Iterator[None]:
         try:
             self._db.execute("BEGIN IMMEDIATE")
+            self.listings_written = set()
             try:
                 yield
             except BaseException:
@@ -170,6 +174,7 @@ class Store:
         if replace:
             self._db.execute("DELETE FROM listings WHERE source = ? AND issue = ?",
                              (source, issue))
+            self.listings_written.update((source, issue, *key) for key in stored_at)
         rows = []
         codes: Sequence[tuple[str, str | None]] = encoded or [
             (to_json(event), None) for event in events]
@@ -179,6 +184,7 @@ class Store:
                          stored_at.get((event.line, occurrence), now.isoformat()),
                          data, occurrence, resolution))
         self._db.executemany(_INSERT_LISTING, rows)
+        self.listings_written.update(row[:3] + row[6:7] for row in rows)
 
     def occurrences(self, source: str, issue: str) -> list[tuple[dt.date, RawEvent]]:
         """Every stored version of a calendar's occurrences as (date found, listing),
@@ -194,6 +200,7 @@ class Store:
         found; None drops what an earlier fetch that day stored for that id."""
         for uid, event in sorted(versions.items()):
             key = f"{uid}@{day.isoformat()}"
+            self.listings_written.add((source, issue, event.line if event else None, key))
             old = self._db.execute(
                 "SELECT stored_at FROM listings WHERE source = ? AND issue = ? AND"
                 " occurrence = ?", (source, issue, key)).fetchone()
@@ -215,16 +222,30 @@ class Store:
                 "ORDER BY source, issue, line, occurrence"):
             yield from_json(RawEvent, data), _date(date), dt.datetime.fromisoformat(stored)
 
-    def listing_rows(self) -> Iterator[tuple[tuple, str, str | None, dt.date | None,
-                                             dt.datetime]]:
-        """Every stored listing, in ``iter_listings`` order, as (its key: source, issue, line,
-        occurrence; its JSON, None when its resolution is kept; its resolution kept by
-        ``keep_resolutions``, else None; issue date; when first stored)."""
-        for *key, data, resolved, date, stored in self._db.execute(
-                "SELECT source, issue, line, occurrence, CASE WHEN resolved IS NULL THEN data"
-                " END, resolved, issue_date, stored_at FROM listings"
-                " ORDER BY source, issue, line, occurrence"):
+    def listing_rows(self, keys: Collection[tuple] | None = None
+                     ) -> Iterator[tuple[tuple, str, str | None, dt.date | None, dt.datetime]]:
+        """Every stored listing (or those with ``keys``), in ``iter_listings`` order, as (its
+        key: source, issue, line, occurrence; its JSON, None when its resolution is kept; its
+        resolution kept by ``keep_resolutions``, else None; issue date; when first stored)."""
+        select = ("SELECT source, issue, line, occurrence, CASE WHEN resolved IS NULL THEN data"
+                  " END, resolved, issue_date, stored_at FROM listings")
+        rows: Iterable[tuple] = (
+            self._db.execute(f"{select} ORDER BY source, issue, line, occurrence")
+            if keys is None else sorted(self._some_listings(select, sorted(keys))))
+        for *key, data, resolved, date, stored in rows:
             yield tuple(key), data, resolved, _date(date), dt.datetime.fromisoformat(stored)
+
+    def _some_listings(self, select: str, keys: list[tuple]) -> Iterator[tuple]:
+        for start in range(0, len(keys), 200):  # 800 parameters a query at most
+            chunk = keys[start:start + 200]
+            values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            yield from self._db.execute(
+                f"{select} WHERE (source, issue, line, occurrence) IN (VALUES {values})",
+                [part for key in chunk for part in key])
+
+    def listing_keys(self) -> set[tuple]:
+        """The key of every stored listing (see ``listing_rows``)."""
+        return set(self._db.execute("SELECT source, issue, line, occurrence FROM listings"))
 
     def keep_resolutions(self, resolved: dict[tuple, str]) -> None:
         """Keep each listing's resolution (listing key, as ``listing_rows`` gives it -> text)."""
@@ -240,11 +261,12 @@ class Store:
         return dict(self._db.execute(
             "SELECT derived_from, uid FROM events WHERE derived_from != ''"))
 
-    def save_events(self, records: Iterable[EventRecord | EncodedRecord | KeptEvent]
-                    ) -> MergeStats:
+    def save_events(self, records: Iterable[EventRecord | EncodedRecord | KeptEvent],
+                    among: Collection[str] | None = None) -> MergeStats:
         """Make the stored events exactly ``records`` (a ``KeptEvent`` stays as stored),
-        writing only rows that differ; ``records`` is read once, one at a time."""
-        return save_events(self._db, records)
+        writing only rows that differ; ``records`` is read once, one at a time. With
+        ``among``, the records replace only those stored events: the others stay."""
+        return save_events(self._db, records, among)
 
     def events(self) -> list[Event]:
         return list(self.iter_events())
@@ -295,6 +317,17 @@ class Store:
 
     def set_run_value(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO run_state VALUES (?, ?)", (name, value))
+
+    def derive_index(self) -> bytes | None:
+        """What ``keep_derive_index`` kept, if anything."""
+        row = self._db.execute("SELECT data FROM derive_index WHERE name = 'index'").fetchone()
+        return bytes(row[0]) if row else None
+
+    def keep_derive_index(self, data: bytes | None) -> None:
+        """Keep ``normalize.nearby``'s index of the last derivation (None: forget it)."""
+        self._db.execute("DELETE FROM derive_index")
+        if data is not None:
+            self._db.execute("INSERT INTO derive_index VALUES ('index', ?)", (data,))
 
     def events_digest(self) -> str:
         """A digest of every stored event, as stored."""

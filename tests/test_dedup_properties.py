@@ -3,12 +3,14 @@
 import datetime as dt
 import tempfile
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Event, Issue, RawEvent, RunReport
+from calendar_agg.normalize import nearby
 from calendar_agg.normalize.identity import canonical_url
 from calendar_agg.pipeline import ListingKeeper, _merge
 from calendar_agg.store import Store, from_json
@@ -23,18 +25,30 @@ MEETUPS = [  # (group, group link, city, country, event links)
     ("Rust NYC", "https://www.meetup.com/rust-nyc/", "New York", "US",
      ("https://www.meetup.com/rust-nyc/events/9", "https://lu.ma/rust-nyc-9")),
 ]
+# Listed by the newsletter only: a meetup whose link is, or has as a mirror, Rust Berlin's
+# group page, which is a page link (rule 2) only until a Rust Berlin listing names it as
+# its organiser's link.
+NEWSLETTER_MEETUPS = MEETUPS + [
+    ("Rust Lyon", None, "Lyon", "FR",
+     ("https://lyon.example/meetups/june", "https://www.meetup.com/rust-berlin/")),
+]
+MIRRORS = {"https://lyon.example/meetups/june": ("https://meetup.com/rust-berlin",)}
 
 # One listing: which meetup, date offset in days, link variant, title variant, online or not.
-listing_choice = st.tuples(st.integers(0, len(MEETUPS) - 1), st.sampled_from([10, 14, 17]),
-                           st.integers(0, 1), st.integers(0, 1), st.booleans())
+listing_choice = st.tuples(st.integers(0, len(NEWSLETTER_MEETUPS) - 1),
+                           st.sampled_from([10, 14, 17]), st.integers(0, 1), st.integers(0, 1),
+                           st.booleans())
 archive = st.lists(st.lists(listing_choice, max_size=4), min_size=1, max_size=5)
 
 
-def issues_of(choices: list[list[tuple]]) -> list[tuple[Issue, list[RawEvent]]]:
+def issues_of(choices: list[list[tuple]], windowed: bool = True
+              ) -> list[tuple[Issue, list[RawEvent]]]:
+    """``windowed``: each issue says which dates it lists (else its listings tell)."""
     found = []
     for week, listed in enumerate(choices):
         day = FIRST_ISSUE + dt.timedelta(weeks=week)
-        issue = Issue(f"issue-{week}", day, (day, day + dt.timedelta(days=28)))
+        issue = Issue(f"issue-{week}", day,
+                      (day, day + dt.timedelta(days=28)) if windowed else None)
         events = [_event(issue.name, line, day, *choice) for line, choice in enumerate(listed)]
         found.append((issue, events))
     return found
@@ -42,8 +56,9 @@ def issues_of(choices: list[list[tuple]]) -> list[tuple[Issue, list[RawEvent]]]:
 
 def _event(issue: str, line: int, day: dt.date, meetup: int, offset: int, link: int,
            title: int, online: bool) -> RawEvent:
-    group, group_url, city, country, links = MEETUPS[meetup]
+    group, group_url, city, country, links = NEWSLETTER_MEETUPS[meetup]
     return RawEvent(issue=issue, line=line + 1, start=day + dt.timedelta(days=offset),
+                    extra_urls=MIRRORS.get(links[link], ()),
                     city=city, country=country, virtual=online,
                     region="Virtual" if online else None, group=group, group_url=group_url,
                     title=("Monthly meetup", "Monthly meetup: talks")[title], url=links[link],
@@ -75,10 +90,13 @@ def calendar_fetch(choices: list[tuple], day: dt.date) -> tuple[Issue, list[RawE
 
 
 def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
-             priority: int | None = None, reuse: bool = False) -> tuple:
-    """Run each list of issues as one run; returns every derived row of the store.
-    ``reuse``: events whose inputs did not change are kept as stored (as in a real run)."""
+             priority: int | None = None, reuse: bool = False, near: bool = False) -> tuple:
+    """Run each list of issues as one run; returns every derived row of the store and the
+    problems of the last derivation. ``reuse``: events whose inputs did not change are kept
+    as stored (as in a real run); ``near``: a run that only adds derives only the events
+    near what it added (``normalize.nearby``), as in a real run."""
     store = Store.open(path)
+    problems: list = []
     try:
         for issues in runs:
             with store.transaction():
@@ -92,11 +110,12 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
                 keeper = ListingKeeper(store, NOW)
                 for source in sorted({event.source for event in events}):
                     keeper.keep(source, [e for e in events if e.source == source], found)
-                _merge(store, RunReport(started=NOW),
-                       {"cal": priority} if priority is not None else None, reuse=reuse)
+                problems = _merge(store, RunReport(started=NOW),
+                                  {"cal": priority} if priority is not None else None,
+                                  reuse=reuse or near, inputs="this code" if near else "")
         db = store._db
-        return tuple(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608
-                     for table in ("events", "sightings", "history"))
+        return (*(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608
+                  for table in ("events", "sightings", "history")), problems)
     finally:
         store.close()
 
@@ -169,3 +188,37 @@ def test_keeping_unchanged_events_is_a_full_rebuild(choices, listed, priority, r
         kept = backfill(Path(folder) / "b.sqlite3", [[i] for i in shuffled] + [issues[-1:]],
                         priority, reuse=True)
     assert at_once == kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(archive, st.booleans(), st.randoms(use_true_random=False))
+def test_deriving_near_what_was_added_is_a_full_rebuild(choices, windowed, random):
+    """Issues arriving one by one (late ones too), each run deriving only the events near
+    the listings it added (``normalize.nearby``): the same rows and problems as deriving
+    everything at once."""
+    issues = issues_of(choices, windowed)
+    shuffled = issues[:]
+    random.shuffle(shuffled)
+    with tempfile.TemporaryDirectory() as folder:
+        at_once = backfill(Path(folder) / "a.sqlite3", [issues])
+        with mock.patch.object(nearby, "derive_near", wraps=nearby.derive_near) as spied:
+            near = backfill(Path(folder) / "b.sqlite3", [[i] for i in shuffled], near=True)
+    assert at_once == near
+    assert spied.call_count == len(shuffled) - 1  # every run but the first
+
+
+def test_an_organiser_link_named_later_parts_the_listings_it_had_joined():
+    """Two Rust Lyon listings of one date, shown together with other titles, share Rust
+    Berlin's group page as a link (rule 2) until a Rust Berlin listing arrives that names
+    it as its organiser's link: then they are two events, whether Rust Berlin arrives in the
+    same run or in a later one that derives only near what it added."""
+    lyon = [(3, 10, 0, 0, False), (3, 10, 1, 1, False)]
+    # Rust Berlin two weeks later, when the Lyon meetup is over: its issue cannot cancel it
+    issues = issues_of([lyon, [], [(0, 10, 0, 0, False)]])
+    for order in (issues, issues[::-1]):
+        with tempfile.TemporaryDirectory() as folder:
+            alone = backfill(Path(folder) / "a.sqlite3", [issues[:1]])
+            at_once = backfill(Path(folder) / "b.sqlite3", [issues])
+            near = backfill(Path(folder) / "c.sqlite3", [[i] for i in order], near=True)
+        assert len(alone[0]) == 1 and len(at_once[0]) == 3
+        assert near == at_once

@@ -125,9 +125,10 @@ def test_a_run_in_workers_stores_and_publishes_what_one_process_does(
             # the first documents (or one new one) are parsed here, the rest by workers
             assert here in noted["parsed-by"]
             assert (noted["parsed-by"] == {here}) == (step == "late issue")
-            # every event is derived by the workers, which write its VEVENT too
-            assert noted["derived-by"] and here not in noted["derived-by"], step
-            assert noted["serialized-by"] and here not in noted["serialized-by"], step
+            if step == "backfill":  # a late issue derives only the few events near it
+                # every event is derived by the workers, which write its VEVENT too
+                assert noted["derived-by"] and here not in noted["derived-by"], step
+                assert noted["serialized-by"] and here not in noted["serialized-by"], step
         (folder / late.name).unlink()
     assert found[1] == found[3]
 

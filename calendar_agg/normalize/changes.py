@@ -51,7 +51,8 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
                          known: Mapping[str, str] | None = None, processes: int = 1,
-                         also: Callable[[Event], object] | None = None
+                         also: Callable[[Event], object] | None = None,
+                         grouped: Callable[[list[list[Listing]], Spans], None] | None = None
                          ) -> tuple[Iterator[EventRecord | EncodedRecord | KeptEvent],
                                     list[Problem]]:
     """Every event from every stored listing (as parsed or already resolved, issue date,
@@ -64,8 +65,24 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     more events than ``known`` ones (a backfill, or new code), they are derived in that
     many forked worker processes (``workers.forked_map``), which hand back each as the
     store's rows (an ``EncodedRecord``), with ``also(event)`` when it is given (work the
-    caller would do on each new event next, done by the workers meanwhile)."""
-    formats, priorities = formats or {}, priorities or {}
+    caller would do on each new event next, done by the workers meanwhile). ``grouped``
+    is told the groups and each issue's span once they are known (``nearby.DeriveIndex``)."""
+    formats = formats or {}
+    listings, problems = listings_of(rows, formats, priorities or {})
+    groups, duplicates = group_listings(listings)
+    spans = issue_spans(listings)
+    if grouped is not None:
+        grouped(groups, spans)
+    covered = coverages(newsletter_issues(issues, formats), spans)
+    problems += duplicates_found(duplicates)
+    return derived_records(groups, covered, known, processes, also), problems
+
+
+def listings_of(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.date | None, dt.datetime]],
+                formats: Mapping[tuple[str, str], str], priorities: Mapping[str, int]
+                ) -> tuple[list[Listing], list[Problem]]:
+    """Stored listings (see ``events_from_listings``) as ``Listing``s, with the problems
+    found resolving them."""
     listings, problems = [], []
     for listed, issue_date, stored_at in rows:
         resolved = listed if isinstance(listed, ResolvedListing) else resolve_listing(listed)
@@ -77,18 +94,33 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
         listings.append(Listing(event, seen, resolved.key, authority, resolved.digest))
         problems += [Problem(event.source, event.issue, event.line, message)
                      for message in resolved.problems]
-    groups, duplicates = group_listings(listings)
+    return listings, problems
+
+
+def newsletter_issues(issues: Iterable[tuple[str, Issue]],
+                      formats: Mapping[tuple[str, str], str]) -> list[tuple[str, Issue]]:
+    """The issues that are no calendar's fetches: only those have a coverage."""
     calendars = {key for key, format in formats.items() if format in CALENDAR_FORMATS}
-    covered = coverages([(source, issue) for source, issue in issues
-                         if (source, issue.name) not in calendars], listings)
-    problems += [_duplicate(a, b) for a, b in duplicates]
+    return [(source, issue) for source, issue in issues
+            if (source, issue.name) not in calendars]
+
+
+def duplicates_found(duplicates: Iterable[tuple[Listing, Listing]]) -> list[Problem]:
+    return [_duplicate(a, b) for a, b in duplicates]
+
+
+def derived_records(groups: list[list[Listing]], covered: dict[str, Timeline],
+                    known: Mapping[str, str] | None, processes: int = 1,
+                    also: Callable[[Event], object] | None = None
+                    ) -> Iterator[EventRecord | EncodedRecord | KeptEvent]:
+    """The event of each group, one at a time (see ``events_from_listings``)."""
     # one event at a time: the caller stores each before the next is derived
     # a run after a new issue keeps nearly every event as stored (``known``): not worth a fork
     if processes > 1 and len(groups) - len(known or ()) >= FORK_AT and can_fork():
-        return _derived_in_workers(groups, covered, known, processes, also), problems
+        return _derived_in_workers(groups, covered, known, processes, also)
     if known is None:
-        return (derive(group, covered) for group in groups), problems
-    return (_derived(group, covered, known) for group in groups), problems
+        return (derive(group, covered) for group in groups)
+    return (_derived(group, covered, known) for group in groups)
 
 
 FORK_AT = 500  # events to derive from which workers do it (a fork costs a few hundredths)
@@ -184,24 +216,37 @@ class Timeline:
         return self.coverages[start:bisect.bisect_right(self._seen, until, lo=start)]
 
 
-def coverages(issues: Iterable[tuple[str, Issue]], listings: Iterable[Listing]
-              ) -> dict[str, Timeline]:
-    """Each source's issue coverages, oldest first (see the module docstring)."""
-    listed: dict[tuple[str, str], list[Listing]] = defaultdict(list)
+# (source, issue) -> (when its first listing was seen, its earliest and latest date listed)
+Spans = dict[tuple[str, str], tuple[dt.datetime, dt.date, dt.date]]
+
+
+def issue_spans(listings: Iterable[Listing]) -> Spans:
+    """Each issue's span of dates listed (``Spans``), from its listings in the store's
+    order."""
+    spans: Spans = {}
     for listing in listings:
-        listed[(listing.event.source, listing.event.issue)].append(listing)
+        key, start = (listing.event.source, listing.event.issue), listing.event.start
+        found = spans.get(key)
+        if found is None:
+            spans[key] = (listing.seen, start, start)
+        elif not found[1] <= start <= found[2]:
+            spans[key] = (found[0], min(found[1], start), max(found[2], start))
+    return spans
+
+
+def coverages(issues: Iterable[tuple[str, Issue]], spans: Spans) -> dict[str, Timeline]:
+    """Each source's issue coverages, oldest first (see the module docstring)."""
     found: dict[str, list[Coverage]] = defaultdict(list)
     for source, issue in issues:
-        mine = listed.get((source, issue.name))
-        if not mine or issue.date is None:
+        span = spans.get((source, issue.name))
+        if span is None or issue.date is None:
             continue
-        seen = mine[0].seen
+        seen, earliest, latest = span
         if issue.window:
             first, last = issue.window
         else:
-            first = min(li.event.start for li in mine)
-            last = min(max(li.event.start for li in mine),
-                       issue.date + dt.timedelta(UNWINDOWED_DAYS))
+            first = earliest
+            last = min(latest, issue.date + dt.timedelta(UNWINDOWED_DAYS))
         found[source].append(Coverage(source, issue.name, seen, first, last))
     return {source: Timeline(sorted(items, key=lambda c: (c.seen, c.issue)))
             for source, items in found.items()}

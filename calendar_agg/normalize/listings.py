@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import typing
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from sys import intern
 from typing import TYPE_CHECKING
@@ -142,21 +142,22 @@ class FreshListings:
 
 
 class StoredListings:
-    """Every stored listing resolved, as (listing, issue date, when first stored), in the
-    store's order; ``keep`` stores the resolutions worked out while iterating. ``fresh``:
-    the listings this run stored, as resolved then (``FreshListings.resolved``); each is
-    taken out of it as it is given."""
+    """Every stored listing (or those with ``keys``) resolved, as (listing, issue date, when
+    first stored), in the store's order; ``keep`` stores the resolutions worked out while
+    iterating. ``fresh``: the listings this run stored, as resolved then
+    (``FreshListings.resolved``); each is taken out of it as it is given."""
 
     def __init__(self, store: Store, code: str,
-                 fresh: dict[tuple, ResolvedListing] | None = None) -> None:
-        self._store = store
+                 fresh: dict[tuple, ResolvedListing] | None = None,
+                 keys: Collection[tuple] | None = None) -> None:
+        self._store, self._keys = store, keys
         self._fresh: dict[tuple, str] = {}
         self._stored = fresh or {}
         forget_other_code(store, code)
 
     def __iter__(self) -> Iterator[tuple[ResolvedListing, dt.date | None, dt.datetime]]:
         stored = self._stored
-        for row_key, data, kept, issue_date, stored_at in self._store.listing_rows():
+        for row_key, data, kept, issue_date, stored_at in self._store.listing_rows(self._keys):
             if kept is None:
                 resolved = resolve_listing(from_json(RawEvent, data))
                 self._fresh[row_key] = resolved.text

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 from urllib.parse import urlsplit
@@ -58,6 +58,29 @@ def priority_of(format: str | None, configured: int | None = None) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Traits:
+    """What the grouping rules compare of one listing, worked out once per listing."""
+
+    organiser_link: str | None  # canonical group link: no page link of an event (rule 2)
+    # (canonical link, event-specific, has a path) of its link and mirrors (rule 2)
+    pages: tuple[tuple[str, bool, bool], ...]
+    moved_link: str | None  # its canonical link when event-specific (rule 3)
+    organisers: tuple[str, ...]  # every way it names its organiser (rule 4)
+    place: str  # ``place_key`` (rule 4)
+
+
+def traits_of(event: RawEvent) -> Traits:
+    pages = []
+    for url in (event.url, *event.extra_urls):
+        canonical = canonical_url(url)
+        if canonical:
+            pages.append((canonical, is_event_specific(url), bool(urlsplit(canonical).path)))
+    moved = canonical_url(event.url) if is_event_specific(event.url) else None
+    return Traits(canonical_url(event.group_url), tuple(pages), moved,
+                  tuple(sorted(organiser_keys(event))), place_key(event))
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One resolved listing with its identity, when it was published and how much its
     source counts (``priority_of``)."""
@@ -69,6 +92,10 @@ class Listing:
     # a digest of the resolved listing as the store keeps it (``listings.ResolvedListing``),
     # when known: it stands for the listing in ``changes.derivation_key``
     digest: bytes = field(default=b"", compare=False, repr=False)
+    traits: Traits = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "traits", traits_of(self.event))
 
     @property
     def order(self) -> tuple:
@@ -194,15 +221,18 @@ class _Partition:
             self._parent[max(ra, rb)] = min(ra, rb)
 
 
-def group_listings(listings: Iterable[Listing]
+def group_listings(listings: Iterable[Listing], everyone: Collection[str | None] | None = None
                    ) -> tuple[list[list[Listing]], list[tuple[Listing, Listing]]]:
     """Listings -> events (each a list of listings, oldest first), and the pairs of likely
-    duplicates left apart for review (rule 4)."""
+    duplicates left apart for review (rule 4). ``everyone``: the organisers' links of all
+    stored listings (rule 2), when ``listings`` are only some of them (``nearby``)."""
     by_key: dict[str, list[Listing]] = defaultdict(list)
     for listing in sorted(listings, key=lambda li: li.order):
         by_key[listing.key].append(listing)
     partition = _Partition(by_key)
-    _link_mirrors(by_key, partition)
+    if everyone is None:
+        everyone = {li.traits.organiser_link for found in by_key.values() for li in found}
+    _link_mirrors(by_key, partition, everyone)
     _link_moves(by_key, partition)
     review = _link_replaced(by_key, partition)
     events: dict[str, list[Listing]] = defaultdict(list)
@@ -214,21 +244,19 @@ def group_listings(listings: Iterable[Listing]
     return sorted(grouped, key=lambda found: found[0].order), duplicates
 
 
-def _link_mirrors(by_key: dict[str, list[Listing]], partition: _Partition) -> None:
+def _link_mirrors(by_key: dict[str, list[Listing]], partition: _Partition,
+                  everyone: Collection[str | None]) -> None:
     """Rule 2: listings sharing a page link (main or mirror) on one date. A page link is an
     event-specific one, or any link with a path that is no organiser's link (a site's front
-    page or a group page is shared by all of its events)."""
-    everyone = {canonical_url(li.event.group_url) for found in by_key.values() for li in found}
+    page or a group page is shared by all of its events): ``everyone``."""
     by_link: dict[tuple[str, dt.date | None], set[str]] = defaultdict(set)
     for key, found in by_key.items():
         for listing in found:
             source_uid = getattr(listing.event, "source_uid", None)
             if source_uid:  # a calendar source's own id: the same event, moved or renamed
                 by_link[(f"{listing.event.source}|{source_uid}", None)].add(key)
-            for url in (listing.event.url, *listing.event.extra_urls):
-                canonical = canonical_url(url)
-                if canonical and (is_event_specific(url) or (
-                        canonical not in everyone and urlsplit(canonical).path)):
+            for canonical, specific, has_path in listing.traits.pages:
+                if specific or (canonical not in everyone and has_path):
                     by_link[(canonical, listing.event.start)].add(key)
     for keys in by_link.values():
         first, *rest = sorted(keys)
@@ -240,10 +268,10 @@ def _link_moves(by_key: dict[str, list[Listing]], partition: _Partition) -> None
     """Rule 3: one event-specific link, a new date announced before the old one passed."""
     by_url: dict[str, list[str]] = defaultdict(list)
     for key, found in by_key.items():
-        url = found[0].event.url
+        moved = found[0].traits.moved_link
         calendar = any(li.from_calendar for li in found)  # its own ids tell moves (rule 1)
-        if key.startswith("url|") and is_event_specific(url) and not calendar:
-            by_url[canonical_url(url) or ""].append(key)
+        if key.startswith("url|") and moved and not calendar:
+            by_url[moved].append(key)
     for keys in by_url.values():
         ordered = sorted(keys, key=lambda k: by_key[k][0].order)
         for old, new in pairwise(ordered):
@@ -259,8 +287,8 @@ def _link_replaced(by_key: dict[str, list[Listing]], partition: _Partition
     the pairs that match but are not certain (shown together or alternating)."""
     buckets: dict[tuple[str, str, dt.date], list[str]] = defaultdict(list)
     for key, found in by_key.items():
-        for bucket in {(organiser, place_key(li.event), li.event.start)
-                       for li in found for organiser in organiser_keys(li.event)}:
+        for bucket in {(organiser, li.traits.place, li.event.start)
+                       for li in found for organiser in li.traits.organisers}:
             if bucket[1]:
                 buckets[bucket].append(key)
     review: list[tuple[str, str]] = []
