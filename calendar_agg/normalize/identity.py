@@ -98,11 +98,12 @@ def _canonical_url(url: str) -> str | None:
 def is_event_specific(url: str | None) -> bool:
     """Does ``url`` point at one event (a Meetup event page), not at a group or site?"""
     canonical = canonical_url(url)
-    return bool(canonical and _event_path(canonical))
+    return bool(canonical and is_event_link(canonical))
 
 
 @functools.lru_cache(maxsize=65536)
-def _event_path(canonical: str) -> bool:
+def is_event_link(canonical: str) -> bool:
+    """``is_event_specific`` of a link already in its canonical form."""
     return bool(_EVENT_PATH.search(urlsplit(canonical).path))
 
 

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from calendar_agg.models import Event, RawEvent
@@ -38,7 +39,7 @@ from calendar_agg.normalize.identity import (
     canonical_url,
     fold,
     identity_key,
-    is_event_specific,
+    is_event_link,
     organiser_keys,
     place_key,
 )
@@ -57,8 +58,7 @@ def priority_of(format: str | None, configured: int | None = None) -> int:
     return FORMAT_PRIORITY.get(format or "", DEFAULT_PRIORITY)
 
 
-@dataclass(frozen=True, slots=True)
-class Traits:
+class Traits(NamedTuple):
     """What the grouping rules compare of one listing, worked out once per listing."""
 
     organiser_link: str | None  # canonical group link: no page link of an event (rule 2)
@@ -74,10 +74,17 @@ def traits_of(event: RawEvent) -> Traits:
     for url in (event.url, *event.extra_urls):
         canonical = canonical_url(url)
         if canonical:
-            pages.append((canonical, is_event_specific(url), bool(urlsplit(canonical).path)))
-    moved = canonical_url(event.url) if is_event_specific(event.url) else None
+            pages.append((canonical, *_link_kind(canonical)))
+    link = canonical_url(event.url)
+    moved = link if link and _link_kind(link)[0] else None
     return Traits(canonical_url(event.group_url), tuple(pages), moved,
                   tuple(sorted(organiser_keys(event))), place_key(event))
+
+
+@functools.lru_cache(maxsize=65536)
+def _link_kind(canonical: str) -> tuple[bool, bool]:
+    """(event-specific, has a path) of a canonical link."""
+    return is_event_link(canonical), bool(urlsplit(canonical).path)
 
 
 @dataclass(frozen=True, slots=True)

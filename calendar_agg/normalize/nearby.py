@@ -53,12 +53,13 @@ Key = tuple[str, str, int, str]
 Row = tuple[Key, str, str, str, str, tuple[str, ...]]
 
 
-def features(listing: Listing) -> tuple[str, ...]:
+def features(listing: Listing, start: str | None = None) -> tuple[str, ...]:
     """What the grouping rules compare of a listing (``merge.group_listings``), as text: two
     listings that no rule compares share none. "p|" (a page link that is no event's own) is
-    asked only when an organiser's link appears (rule 2's exception)."""
+    asked only when an organiser's link appears (rule 2's exception). ``start``: its date in
+    ISO form, when known."""
     event, traits = listing.event, listing.traits
-    start = event.start.isoformat()
+    start = start or event.start.isoformat()
     found = [f"k|{listing.key}"]  # rule 1
     if event.source_uid:
         found.append(f"c|{event.source}|{event.source_uid}")
@@ -81,11 +82,19 @@ def issue_states(issues: Iterable[tuple[str, Issue]], formats: Mapping[tuple[str
             for source, issue in issues}
 
 
-def _row(listing: Listing, uid: str) -> Row:
-    event = listing.event
-    key = (event.source, event.issue, event.line, occurrence_key(event, listing.seen.date()))
-    return (key, uid, listing.seen.isoformat(), event.start.isoformat(),
-            listing.traits.organiser_link or "", features(listing))
+def _rows(groups: Iterable[list[Listing]]) -> Iterator[Row]:
+    """The index's rows of the listings of ``groups``."""
+    seen: dict[dt.datetime, str] = {}  # the issues' dates, each written once
+    for group in groups:
+        uid = uid_for(group[0].key)
+        for listing in group:
+            event = listing.event
+            occurrence = occurrence_key(event, listing.seen.date()) if event.source_uid else ""
+            start = event.start.isoformat()
+            when = seen.get(listing.seen) or seen.setdefault(listing.seen,
+                                                             listing.seen.isoformat())
+            yield ((event.source, event.issue, event.line, occurrence), uid, when, start,
+                   listing.traits.organiser_link or "", features(listing, start))
 
 
 @dataclass
@@ -103,13 +112,10 @@ class DeriveIndex:
            issues: dict[tuple[str, str], str]) -> DeriveIndex | None:
         """The index of a full derivation; None with calendar listings (see the module)."""
         rows: dict[Key, Row] = {}
-        for group in groups:
-            uid = uid_for(group[0].key)
-            for listing in group:
-                if listing.from_calendar:
-                    return None
-                row = _row(listing, uid)
-                rows[row[0]] = row
+        for row in _rows(groups):
+            if row[0][3]:
+                return None
+            rows[row[0]] = row
         return cls(inputs, issues, dict(spans), rows)
 
     def to_bytes(self) -> bytes:
@@ -217,11 +223,7 @@ class DeriveIndex:
         """This index after deriving ``groups`` again in place of the ``removed`` rows;
         ``spans``: the added issues'."""
         rows = {key: row for key, row in self.rows.items() if key not in removed}
-        for group in groups:
-            uid = uid_for(group[0].key)
-            for listing in group:
-                row = _row(listing, uid)
-                rows[row[0]] = row
+        rows.update((row[0], row) for row in _rows(groups))
         return DeriveIndex(self.inputs, issues, self.spans | spans, rows)
 
 
