@@ -274,9 +274,13 @@ class Store:
     def iter_events(self, batch: int = 1000) -> Iterator[Event]:
         """``events`` one at a time, in the same order, decoded ``batch`` rows at a time:
         publishing reads them once and keeps only what its files need, never every event."""
+        return (event for event, _ in self.iter_event_rows(batch))
+
+    def iter_event_rows(self, batch: int = 1000) -> Iterator[tuple[Event, str]]:
+        """``iter_events`` with each event's JSON as stored."""
         cursor = self._db.execute("SELECT data FROM events ORDER BY start, uid")
         while rows := cursor.fetchmany(batch):
-            yield from [from_json(Event, data) for (data,) in rows]
+            yield from [(from_json(Event, data), data) for (data,) in rows]
 
     def event(self, uid: str) -> Event | None:
         row = self._db.execute("SELECT data FROM events WHERE uid = ?", (uid,)).fetchone()

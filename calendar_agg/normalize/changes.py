@@ -51,7 +51,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
                          formats: Mapping[tuple[str, str], str] | None = None,
                          priorities: Mapping[str, int] | None = None,
                          known: Mapping[str, str] | None = None, processes: int = 1,
-                         also: Callable[[Event], object] | None = None,
+                         also: Callable[[Event, str], object] | None = None,
                          grouped: Callable[[list[list[Listing]], Spans], None] | None = None
                          ) -> tuple[Iterator[EventRecord | EncodedRecord | KeptEvent],
                                     list[Problem]]:
@@ -64,7 +64,7 @@ def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.dat
     ``derive`` would give it unchanged. With ``processes`` > 1 and at least ``FORK_AT``
     more events than ``known`` ones (a backfill, or new code), they are derived in that
     many forked worker processes (``workers.forked_map``), which hand back each as the
-    store's rows (an ``EncodedRecord``), with ``also(event)`` when it is given (work the
+    store's rows (an ``EncodedRecord``), with ``also(event, its JSON)`` when it is given (work the
     caller would do on each new event next, done by the workers meanwhile). ``grouped``
     is told the groups and each issue's span once they are known (``nearby.DeriveIndex``)."""
     formats = formats or {}
@@ -111,7 +111,7 @@ def duplicates_found(duplicates: Iterable[tuple[Listing, Listing]]) -> list[Prob
 
 def derived_records(groups: list[list[Listing]], covered: dict[str, Timeline],
                     known: Mapping[str, str] | None, processes: int = 1,
-                    also: Callable[[Event], object] | None = None
+                    also: Callable[[Event, str], object] | None = None
                     ) -> Iterator[EventRecord | EncodedRecord | KeptEvent]:
     """The event of each group, one at a time (see ``events_from_listings``)."""
     # one event at a time: the caller stores each before the next is derived
@@ -129,12 +129,12 @@ _CHUNK = 100  # events a worker derives at a time
 # What the workers forked by ``_derived_in_workers`` derive from: (groups, coverages, known,
 # also)
 _FORKED: tuple[list[list[Listing]], dict[str, Timeline], Mapping[str, str] | None,
-               Callable[[Event], object] | None] | None = None
+               Callable[[Event, str], object] | None] | None = None
 
 
 def _derived_in_workers(groups: list[list[Listing]], covered: dict[str, Timeline],
                         known: Mapping[str, str] | None, processes: int,
-                        also: Callable[[Event], object] | None
+                        also: Callable[[Event, str], object] | None
                         ) -> Iterator[EncodedRecord | KeptEvent]:
     global _FORKED
     _FORKED = (groups, covered, known, also)
@@ -154,7 +154,9 @@ def _derive_range(start: int, stop: int) -> list[EncodedRecord | KeptEvent]:
         if isinstance(record, KeptEvent):
             made.append(record)
         else:
-            made.append(encoded(record, also(record.event) if also else None))
+            rows = encoded(record)
+            made.append(dataclasses.replace(rows, also=also(record.event, rows.data))
+                        if also else rows)
     return made
 
 

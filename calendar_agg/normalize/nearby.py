@@ -244,7 +244,7 @@ def derive_near(index: DeriveIndex, added: set[Key],
                 issues: list[tuple[str, Issue]], formats: Mapping[tuple[str, str], str],
                 priorities: Mapping[str, int], known: Mapping[str, str],
                 problems_before: Iterable[Problem], processes: int = 1,
-                also: Callable[[Event], object] | None = None) -> Rederived:
+                also: Callable[[Event, str], object] | None = None) -> Rederived:
     """Derive the events near the ``added`` listings (``DeriveIndex.added``) again; ``read``
     gives the stored listings of some keys (``listings.StoredListings``), ``known`` the
     stored events by ``changes.derivation_key``, ``problems_before`` the problems of the last

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_agg import __version__
+from calendar_agg.codec import to_json
 from calendar_agg.models import Event
 from calendar_agg.publish import vevent_text
 from calendar_agg.publish.text import clean_text, date_text, display_title, event_link, place_line
@@ -95,9 +96,18 @@ class VEventParts:
     def __init__(self, known: Mapping[str, Part] | None = None) -> None:
         self.known: Mapping[str, Part] = known if known is not None else {}
         self.used: dict[str, Part] = {}
+        self._texts: dict[str, str] = {}  # uid -> the event's JSON, as stored (``reading``)
+
+    def reading(self, rows: Iterable[tuple[Event, str]]) -> Iterator[Event]:
+        """The events of (event, its JSON as stored) rows: the key of each one's VEVENT is
+        then worked out from that text, not by encoding the event again."""
+        texts = self._texts
+        for event, text in rows:
+            texts[event.uid] = text
+            yield event
 
     def serialized(self, event: Event, base_url: str) -> Part:
-        key = part_key(event, base_url)
+        key = part_key(event, base_url, self._texts.get(event.uid))
         found = self.used.get(key) or self.known.get(key)
         if found is None:
             found = vevent_part(event, base_url)
@@ -105,16 +115,17 @@ class VEventParts:
         return found
 
 
-def keyed_part(event: Event, base_url: str) -> tuple[str, Part]:
-    """(``part_key``, VEVENT) of an event: made ahead, where the events are derived
-    (``pipeline._merge``), for ``VEventParts`` to find."""
-    return part_key(event, base_url), vevent_part(event, base_url)
+def keyed_part(event: Event, text: str | None, base_url: str) -> tuple[str, Part]:
+    """(``part_key``, VEVENT) of an event (``text``: its JSON, when known): made ahead,
+    where the events are derived (``pipeline._merge``), for ``VEventParts`` to find."""
+    return part_key(event, base_url, text), vevent_part(event, base_url)
 
 
-def part_key(event: Event, base_url: str) -> str:
-    """What a VEVENT is made of: every field of the event (its repr) and the base URL."""
-    text = f"{base_url}\x00{event!r}".encode()
-    return hashlib.blake2b(text, digest_size=16).hexdigest()
+def part_key(event: Event, base_url: str, text: str | None = None) -> str:
+    """What a VEVENT is made of: every field of the event (its JSON as the store keeps it,
+    ``text`` when known) and the base URL."""
+    data = f"{base_url}\x00{text if text is not None else to_json(event)}".encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def vevent_part(event: Event, base_url: str) -> Part:
