@@ -289,7 +289,6 @@ def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = 
     from calendar_agg.normalize.listings import StoredListings
 
     priorities = priorities or {}
-    known = store.derivations() if reuse else {}
     issues, formats = store.issues(), store.issue_formats()
     states = nearby.issue_states(issues, formats)
     processes = settings.parse.workers if settings else 1
@@ -299,8 +298,9 @@ def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = 
 
         also = functools.partial(keyed_part, base_url=settings.output.base_url)
     index = _derive_index(store) if reuse and inputs else None
-    added = index.added(inputs, store.listing_keys(), store.listings_written, states) \
-        if index is not None else None
+    written = store.listings_written
+    added = index.added(inputs, written, store.stored_listing_keys(written),
+                        store.listing_count(), states) if index is not None else None
     read: list[StoredListings] = []
 
     def listings(keys: Collection[tuple] | None = None) -> StoredListings:
@@ -310,14 +310,15 @@ def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = 
     near = None
     grouped: list[tuple[list[list[Listing]], Spans]] = []
     if index is not None and added is not None:
-        near = nearby.derive_near(index, added, listings, issues, formats, priorities, known,
-                                  _derive_problems(store), processes, also)
+        near = nearby.derive_near(index, added, listings, issues, formats, priorities,
+                                  store.derivations, _derive_problems(store), processes, also)
         records, problems, among = near.records, near.problems, near.among
         log.info("%d listings added: deriving again only the %d events near them",
                  len(added), len(among))
     else:
         records, problems = changes.events_from_listings(
-            listings(), issues, formats, priorities, known, processes, also,
+            listings(), issues, formats, priorities, store.derivations() if reuse else {},
+            processes, also,
             lambda groups, spans: grouped.append((groups, spans)))
         problems, among = nearby.in_order(problems), None
     for stored in read:

@@ -243,9 +243,13 @@ class Store:
                 f"{select} WHERE (source, issue, line, occurrence) IN (VALUES {values})",
                 [part for key in chunk for part in key])
 
-    def listing_keys(self) -> set[tuple]:
-        """The key of every stored listing (see ``listing_rows``)."""
-        return set(self._db.execute("SELECT source, issue, line, occurrence FROM listings"))
+    def listing_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM listings").fetchone()[0]
+
+    def stored_listing_keys(self, keys: Collection[tuple]) -> set[tuple]:
+        """Those of ``keys`` (see ``listing_rows``) that a stored listing has."""
+        return set(self._some_listings("SELECT source, issue, line, occurrence FROM listings",
+                                       sorted(keys)))
 
     def keep_resolutions(self, resolved: dict[tuple, str]) -> None:
         """Keep each listing's resolution (listing key, as ``listing_rows`` gives it -> text)."""
@@ -256,10 +260,19 @@ class Store:
     def forget_resolutions(self) -> None:
         self._db.execute("UPDATE listings SET resolved = NULL WHERE resolved IS NOT NULL")
 
-    def derivations(self) -> dict[str, str]:
-        """What each stored event was derived from (``EventRecord.derived_from``) -> its uid."""
-        return dict(self._db.execute(
-            "SELECT derived_from, uid FROM events WHERE derived_from != ''"))
+    def derivations(self, uids: Collection[str] | None = None) -> dict[str, str]:
+        """What each stored event (or each of ``uids``) was derived from
+        (``EventRecord.derived_from``) -> its uid."""
+        select = "SELECT derived_from, uid FROM events WHERE derived_from != ''"
+        if uids is None:
+            return dict(self._db.execute(select))
+        found: dict[str, str] = {}
+        chosen = sorted(uids)
+        for start in range(0, len(chosen), 500):
+            chunk = chosen[start:start + 500]
+            found.update(self._db.execute(
+                f"{select} AND uid IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     def save_events(self, records: Iterable[EventRecord | EncodedRecord | KeptEvent],
                     among: Collection[str] | None = None) -> MergeStats:

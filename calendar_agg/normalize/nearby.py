@@ -138,22 +138,23 @@ class DeriveIndex:
                   dt.date.fromisoformat(last)) for key, (seen, first, last) in spans.items()},
             {row[0]: row for row in rows})
 
-    def added(self, inputs: str, stored: set[Key], written: Collection[tuple],
+    def added(self, inputs: str, written: Collection[tuple], present: set[Key], stored: int,
               issues: dict[tuple[str, str], str]) -> set[Key] | None:
         """The keys of the listings added since this index was made, if adding is all that
-        happened (``stored``: every stored key; ``written``: those this run wrote or
-        deleted; ``issues``: ``issue_states`` now); else None."""
+        happened; else None. ``written``: the listing keys the run wrote or deleted (every
+        run that writes listings derives and keeps the index in the same transaction: the
+        listings it did not touch are those indexed); ``present``: those of them stored;
+        ``stored``: how many listings are stored; ``issues``: ``issue_states`` now."""
         if inputs != self.inputs or any(key in self.rows or key[3] for key in written):
             return None
         if any(self.issues.get(key, state) != state for key, state in issues.items()) \
                 or not self.issues.keys() <= issues.keys():
             return None
-        if not self.rows.keys() <= stored:
+        if stored != len(self.rows) + len(present):
             return None
-        added = stored - self.rows.keys()
-        if any(key[3] or key[:2] in self.spans for key in added):
-            return None  # a calendar's, or added to an issue indexed before
-        return added
+        if any(key[:2] in self.spans for key in present):
+            return None  # added to an issue indexed before
+        return present
 
     def near(self, added: list[Listing], covered: dict[str, Timeline]
              ) -> tuple[set[Key], set[str]]:
@@ -242,13 +243,14 @@ class Rederived:
 def derive_near(index: DeriveIndex, added: set[Key],
                 read: Callable[[Collection[Key]], Iterable[tuple]],
                 issues: list[tuple[str, Issue]], formats: Mapping[tuple[str, str], str],
-                priorities: Mapping[str, int], known: Mapping[str, str],
+                priorities: Mapping[str, int],
+                known: Callable[[Collection[str]], Mapping[str, str]],
                 problems_before: Iterable[Problem], processes: int = 1,
                 also: Callable[[Event, str], object] | None = None) -> Rederived:
     """Derive the events near the ``added`` listings (``DeriveIndex.added``) again; ``read``
-    gives the stored listings of some keys (``listings.StoredListings``), ``known`` the
-    stored events by ``changes.derivation_key``, ``problems_before`` the problems of the last
-    derivation."""
+    gives the stored listings of some keys (``listings.StoredListings``), ``known`` some
+    stored events by ``changes.derivation_key`` (``Store.derivations``), ``problems_before``
+    the problems of the last derivation."""
     fresh, problems = listings_of(read(added), formats, priorities)
     spans = issue_spans(fresh)
     covered = coverages(newsletter_issues(issues, formats), index.spans | spans)
@@ -259,7 +261,7 @@ def derive_near(index: DeriveIndex, added: set[Key],
     places = {key[:3] for key in keys | added}
     problems = [p for p in problems_before if (p.source, p.document, p.line) not in places] \
         + found + problems + duplicates_found(duplicates)
-    return Rederived(derived_records(groups, covered, known, processes, also), uids,
+    return Rederived(derived_records(groups, covered, known(uids), processes, also), uids,
                      in_order(problems),
                      index.updated(keys, groups, spans, issue_states(issues, formats)))
 

@@ -186,14 +186,17 @@ def test_only_additions_by_the_same_code_are_derived_near():
     old = {("twir", "i1", 1, "")}
     new = {("twir", "i2", 1, "")}
     states = {("twir", "i1"): "state", ("twir", "i2"): "new"}
-    assert index.added("code", old | new, set(), states) == new
-    assert index.added("other code", old | new, set(), states) is None
-    assert index.added("code", old | new, old, states) is None  # rewritten
-    assert index.added("code", new, set(), states) is None  # deleted
-    assert index.added("code", old | {("twir", "i1", 2, "")}, set(), states) is None
-    assert index.added("code", old | new, set(), states | {("twir", "i1"): "window"}) is None
-    assert index.added("code", old | {("cal", "x", 1, "uid@2025-06-04")}, set(),
-                       states) is None  # a calendar's occurrence
+    assert index.added("code", new, new, 2, states) == new
+    assert index.added("code", new | {("twir", "i2", 2, "")}, new, 2, states) == new
+    assert index.added("other code", new, new, 2, states) is None
+    assert index.added("code", old | new, old | new, 2, states) is None  # rewritten
+    assert index.added("code", new, new, 1, states) is None  # one gone without a trace
+    assert index.added("code", new, new, 3, states) is None  # one more than written
+    added = {("twir", "i1", 2, "")}
+    assert index.added("code", added, added, 2, states) is None  # to an indexed issue
+    assert index.added("code", new, new, 2, states | {("twir", "i1"): "window"}) is None
+    occurrence = {("cal", "x", 1, "uid@2025-06-04")}
+    assert index.added("code", occurrence, occurrence, 2, states) is None  # a calendar's
     again = nearby.DeriveIndex.from_bytes(index.to_bytes())
     assert again == index
     assert nearby.DeriveIndex.from_bytes(b"not an index") is None
