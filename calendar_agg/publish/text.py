@@ -12,7 +12,8 @@ from calendar_agg.models import Event
 
 # Characters XML 1.0 forbids, and the DEL and C1 controls it discourages (feed readers
 # "repair" those as Windows-1252); event text never carries them into a feed or page.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# ... and the byte order mark, which readers drop at the start of a value (icalendar does)
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 
 
 # The texts of events repeat (a group's name and link, its city): each is cleaned once.

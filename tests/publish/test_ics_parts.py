@@ -347,3 +347,11 @@ durations = st.one_of(st.timedeltas(dt.timedelta(days=-3), dt.timedelta(days=400
 def test_each_calendar_head_is_what_icalendar_writes(name, description, refresh):
     """Names and descriptions as calendars get them (one clean line), any duration."""
     assert ics.calendar_head(name, description, refresh) == head(name, description, refresh)
+
+
+def test_a_byte_order_mark_is_dropped_as_icalendar_drops_it():
+    """Found by the property above: icalendar drops a value's leading U+FEFF."""
+    description = ics.clean_text("\ufeff")
+    assert ics.calendar_head("", description, dt.timedelta(0)) == head("", description,
+                                                                      dt.timedelta(0))
+    assert ics.clean_text("a\ufeffb") == "ab"
