@@ -9,7 +9,14 @@ from collections.abc import Collection, Iterable
 
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import Event
-from calendar_agg.records import Change, EncodedRecord, EventRecord, KeptEvent, MergeStats
+from calendar_agg.records import (
+    Change,
+    EncodedRecord,
+    EventRecord,
+    KeptEvent,
+    MergeStats,
+    summary_text,
+)
 
 
 def save_events(db: sqlite3.Connection,
@@ -53,7 +60,7 @@ def encoded(record: EventRecord, also: object = None) -> EncodedRecord:
     return EncodedRecord(
         event.uid, event.start.isoformat(), to_json(event), record.derived_from,
         tuple((s.source, s.issue, s.line, s.occurrence) for s in record.sightings),
-        tuple(change_row(change) for change in record.history), also)
+        tuple(change_row(change) for change in record.history), summary_text(event), also)
 
 
 def change_row(change: Change) -> tuple:
@@ -64,17 +71,18 @@ def change_row(change: Change) -> tuple:
 
 def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats) -> None:
     """A stored event replaced, when it changed."""
-    row = db.execute("SELECT data, derived_from FROM events WHERE uid = ?",
+    row = db.execute("SELECT data, derived_from, summary FROM events WHERE uid = ?",
                      (rows.uid,)).fetchone()
     old = from_json(Event, row[0]) if row else None
     event = from_json(Event, rows.data) if old is not None and row[0] != rows.data else old
     if row is not None and old == event:
-        if row[1] != rows.derived_from:
-            db.execute("UPDATE events SET derived_from = ? WHERE uid = ?",
-                       (rows.derived_from, rows.uid))
+        if row[1:] != (rows.derived_from, rows.summary):  # the summary: none before 9
+            db.execute("UPDATE events SET derived_from = ?, summary = ? WHERE uid = ?",
+                       (rows.derived_from, rows.summary, rows.uid))
         return
-    db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
-               " VALUES (?, ?, ?, ?)", (rows.uid, rows.start, rows.data, rows.derived_from))
+    db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from, summary)"
+               " VALUES (?, ?, ?, ?, ?)",
+               (rows.uid, rows.start, rows.data, rows.derived_from, rows.summary))
     if old is None or event is None:
         stats.new += 1
     elif old.last_modified != event.last_modified:
@@ -117,7 +125,7 @@ class _NewEvents:
         self._history: list[tuple] = []
 
     def add(self, rows: EncodedRecord) -> None:
-        self._events.append((rows.uid, rows.start, rows.data, rows.derived_from))
+        self._events.append((rows.uid, rows.start, rows.data, rows.derived_from, rows.summary))
         self._sightings += [(rows.uid, *row) for row in rows.sightings]
         self._history += [(rows.uid, number, *row) for number, row in enumerate(rows.history)]
         if len(self._events) >= self._batch:
@@ -127,8 +135,8 @@ class _NewEvents:
         uids = [(row[0],) for row in self._events]
         for table in ("sightings", "history"):  # none, unless left behind by a bug
             self._db.executemany(f"DELETE FROM {table} WHERE uid = ?", uids)  # noqa: S608
-        self._db.executemany("INSERT OR REPLACE INTO events (uid, start, data, derived_from)"
-                             " VALUES (?, ?, ?, ?)", self._events)
+        self._db.executemany("INSERT OR REPLACE INTO events (uid, start, data, derived_from,"
+                             " summary) VALUES (?, ?, ?, ?, ?)", self._events)
         self._db.executemany("INSERT OR REPLACE INTO sightings (uid, source, issue, line,"
                              " occurrence) VALUES (?, ?, ?, ?, ?)", self._sightings)
         self._db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)", self._history)

@@ -125,4 +125,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE derive_index (name TEXT PRIMARY KEY, data BLOB NOT NULL);
     """,
+    # 9: what publishing asks of every event, beside it (``records.summary_text``), so that
+    # an event it only counts is not decoded; NULL until the event is derived again.
+    """
+    ALTER TABLE events ADD COLUMN summary TEXT;
+    """,
 )

@@ -259,8 +259,8 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
     same_code = store.run_value("vevents_from") == code_version()
     parts = VEventParts((store.vevent_parts() if same_code else {}) | (made or {}))
-    published = publish(parts.reading(store.iter_event_rows()), settings, now.date(),
-                        sources=store.sources(), parts=parts)
+    published = publish(store.stored_events(), settings, now.date(), sources=store.sources(),
+                        parts=parts)
     report.written, report.refused = published.written, published.refused
     with store.transaction():
         if not same_code:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
+from calendar_agg.codec import from_json
 from calendar_agg.models import Event, RawEvent
 
 
@@ -68,4 +70,62 @@ class EncodedRecord:
     derived_from: str
     sightings: tuple[tuple, ...]  # (source, issue, line, occurrence), as derived
     history: tuple[tuple, ...]  # ``event_rows.change_row`` of each change, oldest first
+    summary: str = ""  # ``summary_text``
     also: object = None  # what the worker made of the event besides (``changes``' ``also``)
+
+
+def summary_text(event: Event) -> str:
+    """What publishing asks of every stored event (``StoredEvent``), kept beside it."""
+    return json.dumps([_iso(event.end), event.status, event.precision, event.regions,
+                       _iso(event.first_seen), _iso(event.last_modified)],
+                      ensure_ascii=False)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(slots=True)
+class StoredEvent:
+    """An event as stored: what publishing asks of every event (when, its status, precision
+    and regions, when it was first seen and last changed) read from its summary
+    (``summary_text``), the rest decoded from its JSON (``text``) only when asked
+    (``event``): most events of an archive are long past and only counted."""
+
+    uid: str
+    start: dt.date
+    end: dt.date | None
+    status: str
+    precision: str
+    regions: tuple[str, ...]
+    first_seen: dt.datetime | None
+    last_modified: dt.datetime | None
+    text: str
+    _event: Event | None = None
+
+    @classmethod
+    def of(cls, uid: str, start: str, text: str, summary: str | None) -> StoredEvent:
+        """A stored row (uid, start, data, summary); without a summary, decoded now."""
+        if summary is None:
+            event = from_json(Event, text)
+            return cls(event.uid, event.start, event.end, event.status, event.precision,
+                       event.regions, event.first_seen, event.last_modified, text, event)
+        end, status, precision, regions, first_seen, last_modified = json.loads(summary)
+        return cls(uid, dt.date.fromisoformat(start),
+                   dt.date.fromisoformat(end) if end else None, status, precision,
+                   tuple(regions), _moment(first_seen), _moment(last_modified), text)
+
+    @property
+    def event(self) -> Event:
+        if self._event is None:
+            self._event = from_json(Event, self.text)
+        return self._event
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def full(event: Event | StoredEvent) -> Event:
+    """The event itself, decoded if it is only a stored one."""
+    return event.event if isinstance(event, StoredEvent) else event

@@ -32,6 +32,7 @@ from calendar_agg.records import (
     KeptEvent,
     MergeStats,
     Sighting,
+    StoredEvent,
 )
 
 __all__ = ["MIGRATIONS", "Change", "EventRecord", "KeptEvent", "MergeStats", "Sighting", "Store",
@@ -285,15 +286,18 @@ class Store:
         return list(self.iter_events())
 
     def iter_events(self, batch: int = 1000) -> Iterator[Event]:
-        """``events`` one at a time, in the same order, decoded ``batch`` rows at a time:
-        publishing reads them once and keeps only what its files need, never every event."""
-        return (event for event, _ in self.iter_event_rows(batch))
-
-    def iter_event_rows(self, batch: int = 1000) -> Iterator[tuple[Event, str]]:
-        """``iter_events`` with each event's JSON as stored."""
+        """``events`` one at a time, in the same order, decoded ``batch`` rows at a time."""
         cursor = self._db.execute("SELECT data FROM events ORDER BY start, uid")
         while rows := cursor.fetchmany(batch):
-            yield from [(from_json(Event, data), data) for (data,) in rows]
+            yield from [from_json(Event, data) for (data,) in rows]
+
+    def stored_events(self, batch: int = 1000) -> Iterator[StoredEvent]:
+        """``iter_events`` as stored: each decoded only when asked (``StoredEvent``).
+        Publishing reads them once and keeps only what its files need, never every event."""
+        cursor = self._db.execute(
+            "SELECT uid, start, data, summary FROM events ORDER BY start, uid")
+        while rows := cursor.fetchmany(batch):
+            yield from [StoredEvent.of(*row) for row in rows]
 
     def event(self, uid: str) -> Event | None:
         row = self._db.execute("SELECT data FROM events WHERE uid = ?", (uid,)).fetchone()

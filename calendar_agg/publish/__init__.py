@@ -25,6 +25,7 @@ from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import remove_leftovers, write_if_changed
 from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
+from calendar_agg.records import StoredEvent, full
 
 if TYPE_CHECKING:
     from calendar_agg.publish.ics import VEventParts
@@ -46,9 +47,10 @@ def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
     return standard_feeds() + custom_feeds(settings.feeds, today, config)
 
 
-def publish(events: Iterable[Event], settings: Settings, today: dt.date,
+def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt.date,
             sources: Sequence[Mapping[str, object]] = (), parts=None) -> PublishReport:
-    """Write output/ for ``events`` (all stored ones, read once: a list or a stream);
+    """Write output/ for ``events`` (all stored ones, read once: a list or a stream, maybe
+    of ``StoredEvent``s, which are decoded only when a file shows more than their summary);
     ``sources`` are Store.sources() rows; ``parts``: an ``ics.VEventParts`` with the
     VEVENTs serialized by earlier runs."""
     from calendar_agg.publish import ics, page, text
@@ -95,7 +97,8 @@ class Gathered:
     VEVENT of each event that goes into ICS (for the archive, in its order), how many of
     them are upcoming, and when the data last changed."""
 
-    def __init__(self, events: Iterable[Event], feeds: Sequence[Feed], settings: Settings,
+    def __init__(self, events: Iterable[Event | StoredEvent], feeds: Sequence[Feed],
+                 settings: Settings,
                  today: dt.date, parts: VEventParts) -> None:
         from calendar_agg.publish import atom, ics
 
@@ -108,22 +111,27 @@ class Gathered:
         self._in_archive: list[tuple[dt.date, str, ics.Part]] = []
         self._window_parts: dict[int, ics.Part] = {}  # by id() of the window's events
         past_days = settings.publish.past_days
-        for event in events:
+        for item in events:  # a stored event is decoded only if a file shows more of it
             part = None
-            if ics.in_ics(event, self.imprecise):
-                part = parts.serialized(event, self._base)
-                self._in_archive.append((event.start, event.uid, part))
-            if in_window(event, today, past_days):
+            if ics.in_ics(item, self.imprecise):
+                part = parts.serialized(item, self._base)
+                self._in_archive.append((item.start, item.uid, part))
+            if in_window(item, today, past_days):
+                event = full(item)
                 self.window.append(event)
                 if part is not None:
                     self._window_parts[id(event)] = part
-            for feed in feeds:
-                if feed.includes(event):
-                    self.newest[feed.name].add(event)
-            self.upcoming_in_archive += is_upcoming(event, today)
-            if event.last_modified and (self.changed is None
-                                        or event.last_modified > self.changed):
-                self.changed = event.last_modified
+            for feed in feeds:  # a custom feed may ask anything of the event
+                if feed.includes(full(item) if feed.custom else item):
+                    self.newest[feed.name].add(item)
+            self.upcoming_in_archive += is_upcoming(item, today)
+            if item.last_modified and (self.changed is None
+                                       or item.last_modified > self.changed):
+                self.changed = item.last_modified
+
+    def newest_events(self, feed: str) -> list[Event]:
+        """The newest events of a feed, for its Atom feed."""
+        return [full(item) for item in self.newest[feed].events()]
 
     def part(self, event: Event) -> tuple[str, bytes]:
         """The VEVENT of an event of the window."""
@@ -155,7 +163,7 @@ def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt
             [seen.part(e) for e in chosen if ics.in_ics(e, seen.imprecise)],
             name=feed.title, description=feed.description, refresh=refresh)
         files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
-            seen.newest[feed.name].events(), name=feed.name, title=feed.title,
+            seen.newest_events(feed.name), name=feed.name, title=feed.title,
             description=feed.description, base_url=base,
             max_entries=settings.publish.atom_entries, calendar_url=calendar_url,
             entries=entries)

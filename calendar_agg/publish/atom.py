@@ -25,6 +25,7 @@ from calendar_agg.publish.text import (
     place_line,
     safe_url,
 )
+from calendar_agg.records import StoredEvent
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The program that wrote the feed (feedgen named itself here while it wrote our feeds).
@@ -79,9 +80,9 @@ class Newest:
 
     def __init__(self, size: int) -> None:
         self._size, self._added = max(size, 0), 0
-        self._heap: list[tuple[dt.datetime, str, int, Event]] = []
+        self._heap: list[tuple[dt.datetime, str, int, Event | StoredEvent]] = []
 
-    def add(self, event: Event) -> None:
+    def add(self, event: Event | StoredEvent) -> None:
         # of events equally new (a uid given twice), the first added counts as newer, as
         # in feed_bytes's stable sort
         item = (*_newness(event), -self._added, event)
@@ -91,13 +92,13 @@ class Newest:
         elif self._size and item[:3] > self._heap[0][:3]:
             heapq.heapreplace(self._heap, item)
 
-    def events(self) -> list[Event]:
+    def events(self) -> list[Event | StoredEvent]:
         """The chosen events, newest first."""
         return [item[3] for item in sorted(self._heap, key=lambda item: item[:3],
                                            reverse=True)]
 
 
-def _newness(event: Event) -> tuple[dt.datetime, str]:
+def _newness(event: Event | StoredEvent) -> tuple[dt.datetime, str]:
     return event.first_seen or EPOCH, event.uid
 
 

@@ -11,6 +11,7 @@ from calendar_agg.config import FeedSettings
 from calendar_agg.errors import ConfigError
 from calendar_agg.models import REGIONS, Event, region_slug
 from calendar_agg.normalize import places
+from calendar_agg.records import StoredEvent
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,8 @@ class Feed:
     name: str  # file name stem: ics/<name>.ics, atom/<name>.xml
     title: str
     description: str
-    includes: Callable[[Event], bool]
+    # a custom feed's is given the event; a standard one's also a ``StoredEvent``
+    includes: Callable[[Event | StoredEvent], bool]
     custom: bool = False  # from a [[feeds]] table in the config
 
 
@@ -36,7 +38,7 @@ def standard_feeds() -> list[Feed]:
     return feeds
 
 
-def _in_region(region: str, event: Event) -> bool:
+def _in_region(region: str, event: Event | StoredEvent) -> bool:
     return region in event.regions
 
 
@@ -67,7 +69,7 @@ def event_filter(feed: FeedSettings, config: str = "<config>") -> EventFilter:
                        virtual=feed.virtual, near=near)
 
 
-def in_window(event: Event, today: dt.date, past_days: int) -> bool:
+def in_window(event: Event | StoredEvent, today: dt.date, past_days: int) -> bool:
     """Is the event's last day within ``past_days`` before today, or later?"""
     return (event.end or event.start) >= today - dt.timedelta(days=past_days)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from calendar_agg.models import Event
+from calendar_agg.records import StoredEvent
 
 MIN_EVENTS = 10
 KEEP_SHARE = 0.5
@@ -56,7 +57,7 @@ def upcoming_count(events: Iterable[Event], today: dt.date) -> int:
     return sum(1 for e in events if is_upcoming(e, today))
 
 
-def is_upcoming(event: Event, today: dt.date) -> bool:
+def is_upcoming(event: Event | StoredEvent, today: dt.date) -> bool:
     """Does the event count as upcoming for the guard (starts today or later, confirmed)?"""
     return event.start >= today and event.status != "CANCELLED"
 

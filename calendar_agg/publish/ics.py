@@ -21,6 +21,7 @@ from calendar_agg.codec import to_json
 from calendar_agg.models import Event
 from calendar_agg.publish import vevent_text
 from calendar_agg.publish.text import clean_text, date_text, display_title, event_link, place_line
+from calendar_agg.records import StoredEvent, full
 
 PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
 
@@ -96,21 +97,17 @@ class VEventParts:
     def __init__(self, known: Mapping[str, Part] | None = None) -> None:
         self.known: Mapping[str, Part] = known if known is not None else {}
         self.used: dict[str, Part] = {}
-        self._texts: dict[str, str] = {}  # uid -> the event's JSON, as stored (``reading``)
 
-    def reading(self, rows: Iterable[tuple[Event, str]]) -> Iterator[Event]:
-        """The events of (event, its JSON as stored) rows: the key of each one's VEVENT is
-        then worked out from that text, not by encoding the event again."""
-        texts = self._texts
-        for event, text in rows:
-            texts[event.uid] = text
-            yield event
-
-    def serialized(self, event: Event, base_url: str) -> Part:
-        key = part_key(event, base_url, self._texts.get(event.uid))
+    def serialized(self, event: Event | StoredEvent, base_url: str) -> Part:
+        """The event's VEVENT: a stored event's key is worked out from its JSON as stored,
+        and it is decoded only if its VEVENT is not known."""
+        if isinstance(event, StoredEvent):
+            key = part_key(None, base_url, event.text)
+        else:
+            key = part_key(event, base_url)
         found = self.used.get(key) or self.known.get(key)
         if found is None:
-            found = vevent_part(event, base_url)
+            found = vevent_part(full(event), base_url)
         self.used[key] = found
         return found
 
@@ -121,9 +118,9 @@ def keyed_part(event: Event, text: str | None, base_url: str) -> tuple[str, Part
     return part_key(event, base_url, text), vevent_part(event, base_url)
 
 
-def part_key(event: Event, base_url: str, text: str | None = None) -> str:
-    """What a VEVENT is made of: every field of the event (its JSON as the store keeps it,
-    ``text`` when known) and the base URL."""
+def part_key(event: Event | None, base_url: str, text: str | None = None) -> str:
+    """What a VEVENT is made of: every field of the event (its JSON as the store keeps it:
+    ``text`` when known, else the event's) and the base URL."""
     data = f"{base_url}\x00{text if text is not None else to_json(event)}".encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -199,7 +196,7 @@ def _zone(name: str | None) -> dt.tzinfo:
     return dt.UTC
 
 
-def in_ics(event: Event, include_imprecise: bool = True) -> bool:
+def in_ics(event: Event | StoredEvent, include_imprecise: bool = True) -> bool:
     """Whether ``event`` goes into ICS: day-precise ones always, others when asked."""
     return include_imprecise or event.precision == "day"
 

@@ -6,8 +6,11 @@ from dataclasses import replace
 import feedparser
 import icalendar
 
+from calendar_agg.codec import to_json
+from calendar_agg.config import settings_from_dict
 from calendar_agg.models import Event
 from calendar_agg.publish import ics, publish
+from calendar_agg.records import StoredEvent, summary_text
 
 TODAY = dt.date(2025, 6, 5)
 T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
@@ -158,3 +161,35 @@ def test_events_read_once_from_a_stream_publish_the_same_bytes(settings, sample_
                 for p in streamed_to.output.dir.rglob("*") if p.is_file()}
     assert streamed == listed and len(listed) > 20
     assert as_stream.used == as_list.used
+
+
+def _files(root) -> dict:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_stored_events_decoded_only_when_shown_publish_the_same_bytes(
+        settings, sample_events, tmp_path):
+    """The store hands publishing each event with a summary of what every file asks of it
+    (``StoredEvent``): the files and VEVENTs are those of the events themselves, whether the
+    summary is there or not (rows stored before it existed), and an event only counted is
+    never decoded."""
+    events = sorted([*EVENTS, *sample_events], key=lambda e: (e.start, e.uid))
+    custom = replace(settings, feeds=settings_from_dict({"feeds": [
+        {"name": "berlin", "title": "Berlin", "near": {"city": "Berlin", "radius_km": 50}}]}).feeds)
+    few = replace(settings, publish=replace(settings.publish, atom_entries=2))
+    for chosen in (few, custom):  # a custom feed asks its filter: it is given the event
+        expected_parts = ics.VEventParts()
+        publish(events, chosen, TODAY, parts=expected_parts)
+        expected = _files(chosen.output.dir)
+        for summarized, known in ((True, {}), (False, {}), (True, expected_parts.used)):
+            parts = ics.VEventParts(known)  # VEVENTs known from an earlier run, or none
+            stored = [StoredEvent.of(e.uid, e.start.isoformat(), to_json(e),
+                                     summary_text(e) if summarized else None) for e in events]
+            out = tmp_path / f"{chosen is custom}-{summarized}-{bool(known)}"
+            publish(iter(stored), replace(chosen, output=replace(chosen.output, dir=out)),
+                    TODAY, parts=parts)
+            assert _files(out) == expected
+            assert parts.used == expected_parts.used
+            if chosen is few and summarized and known:
+                decoded = {s.uid for s in stored if s._event is not None}
+                assert "old" not in decoded and len(decoded) < len(events)
