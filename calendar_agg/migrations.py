@@ -130,4 +130,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN summary TEXT;
     """,
+    # 10: each Atom entry as written (by ``publish.atom.entry_key``), as 5 keeps VEVENTs.
+    """
+    CREATE TABLE atom_entries (key TEXT PRIMARY KEY, entry TEXT NOT NULL);
+    """,
 )

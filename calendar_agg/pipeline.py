@@ -255,17 +255,21 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
         report.refused = last["refused"]
         return
     from calendar_agg.publish import publish
+    from calendar_agg.publish.atom import Entries
     from calendar_agg.publish.ics import VEventParts
 
     same_code = store.run_value("vevents_from") == code_version()
     parts = VEventParts((store.vevent_parts() if same_code else {}) | (made or {}))
+    entries = Entries(store.atom_entries() if same_code else {})
     published = publish(store.stored_events(), settings, now.date(), sources=store.sources(),
-                        parts=parts)
+                        parts=parts, entries=entries)
     report.written, report.refused = published.written, published.refused
     with store.transaction():
-        if not same_code:
-            store.keep_vevent_parts({})  # serialized by other code: none is kept
+        if not same_code:  # written by other code: none is kept
+            store.keep_vevent_parts({})
+            store.keep_atom_entries({})
         store.keep_vevent_parts(parts.used)
+        store.keep_atom_entries(entries.used)
         store.set_run_value("vevents_from", code_version())
         store.set_run_value("published", json.dumps({
             "fingerprint": fingerprint, "files": files_state(published.files),

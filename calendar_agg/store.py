@@ -370,6 +370,18 @@ class Store:
         self._db.executemany("INSERT INTO vevents VALUES (?, ?, ?)",
                              [(key, *used[key]) for key in used.keys() - stored])
 
+    def atom_entries(self) -> dict[str, str]:
+        """Each Atom entry as written by earlier runs: key -> its text."""
+        return dict(self._db.execute("SELECT key, entry FROM atom_entries"))
+
+    def keep_atom_entries(self, used: dict[str, str]) -> None:
+        """Keep exactly the entries a run used."""
+        stored = {key for (key,) in self._db.execute("SELECT key FROM atom_entries")}
+        self._db.executemany("DELETE FROM atom_entries WHERE key = ?",
+                             [(key,) for key in stored - used.keys()])
+        self._db.executemany("INSERT INTO atom_entries VALUES (?, ?)",
+                             [(key, used[key]) for key in used.keys() - stored])
+
 
 _INSERT_LISTING = ("INSERT OR REPLACE INTO listings (source, issue, line, issue_date, stored_at,"
                    " data, occurrence, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

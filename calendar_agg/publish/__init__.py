@@ -28,6 +28,7 @@ from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_co
 from calendar_agg.records import StoredEvent, full
 
 if TYPE_CHECKING:
+    from calendar_agg.publish import atom
     from calendar_agg.publish.ics import VEventParts
 
 EVENTS_JSON_VERSION = 1
@@ -48,11 +49,13 @@ def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
 
 
 def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt.date,
-            sources: Sequence[Mapping[str, object]] = (), parts=None) -> PublishReport:
+            sources: Sequence[Mapping[str, object]] = (), parts=None,
+            entries: atom.Entries | None = None) -> PublishReport:
     """Write output/ for ``events`` (all stored ones, read once: a list or a stream, maybe
     of ``StoredEvent``s, which are decoded only when a file shows more than their summary);
     ``sources`` are Store.sources() rows; ``parts``: an ``ics.VEventParts`` with the
-    VEVENTs serialized by earlier runs."""
+    VEVENTs serialized by earlier runs; ``entries``: an ``atom.Entries`` with the Atom
+    entries they wrote."""
     from calendar_agg.publish import ics, page, text
 
     parts = parts if parts is not None else ics.VEventParts()
@@ -64,10 +67,10 @@ def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt
     report = PublishReport()
     per_event = {e.uid for e in seen.window if ics.in_ics(e, seen.imprecise)}
 
-    def calendar_url(event: Event) -> str | None:
+    def calendar_url(event: Event | StoredEvent) -> str | None:
         return f"{base}events/{event.uid}.ics" if event.uid in per_event else None
 
-    files = _feed_files(feeds, seen, settings, today, calendar_url, report)
+    files = _feed_files(feeds, seen, settings, today, calendar_url, report, entries)
     archive = out / "ics" / "archive.ics"
     if _allowed(archive, seen.upcoming_in_archive, today, report):
         files[archive] = ics.calendar_chunks(
@@ -129,9 +132,6 @@ class Gathered:
                                        or item.last_modified > self.changed):
                 self.changed = item.last_modified
 
-    def newest_events(self, feed: str) -> list[Event]:
-        """The newest events of a feed, for its Atom feed."""
-        return [full(item) for item in self.newest[feed].events()]
 
     def part(self, event: Event) -> tuple[str, bytes]:
         """The VEVENT of an event of the window."""
@@ -145,14 +145,16 @@ class Gathered:
 
 
 def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt.date,
-                calendar_url, report: PublishReport) -> dict[Path, bytes | Iterable[bytes]]:
-    """ICS and Atom of every feed the collapse guard lets through."""
+                calendar_url, report: PublishReport, entries: atom.Entries | None = None
+                ) -> dict[Path, bytes | Iterable[bytes]]:
+    """ICS and Atom of every feed the collapse guard lets through (``entries``: the Atom
+    entries written by earlier runs)."""
     from calendar_agg.publish import atom, ics
 
     out, base = settings.output.dir, settings.output.base_url
     refresh = refresh_interval(settings)
     ordered = sorted(seen.window, key=lambda e: (e.start, e.uid))
-    entries = atom.Entries()
+    entries = entries if entries is not None else atom.Entries()
     files: dict[Path, bytes | Iterable[bytes]] = {}
     for feed in feeds:
         chosen = [e for e in ordered if feed.includes(e)]
@@ -163,7 +165,7 @@ def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt
             [seen.part(e) for e in chosen if ics.in_ics(e, seen.imprecise)],
             name=feed.title, description=feed.description, refresh=refresh)
         files[out / "atom" / f"{feed.name}.xml"] = atom.feed_bytes(
-            seen.newest_events(feed.name), name=feed.name, title=feed.title,
+            seen.newest[feed.name].events(), name=feed.name, title=feed.title,
             description=feed.description, base_url=base,
             max_entries=settings.publish.atom_entries, calendar_url=calendar_url,
             entries=entries)

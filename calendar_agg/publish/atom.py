@@ -10,12 +10,14 @@ more; the few elements of our feeds are simple to write directly.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
 from calendar_agg import __version__
+from calendar_agg.codec import to_json
 from calendar_agg.models import Event
 from calendar_agg.publish.text import (
     clean_text,
@@ -25,7 +27,7 @@ from calendar_agg.publish.text import (
     place_line,
     safe_url,
 )
-from calendar_agg.records import StoredEvent
+from calendar_agg.records import StoredEvent, full
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The program that wrote the feed (feedgen named itself here while it wrote our feeds).
@@ -44,12 +46,13 @@ def entry_title(event: Event) -> str:
     return f"{day} · {place_line(event)} · {display_title(event)}"
 
 
-def feed_bytes(events: Iterable[Event], *, name: str, title: str, description: str,
-               base_url: str, max_entries: int,
-               calendar_url: Callable[[Event], str | None],
+def feed_bytes(events: Iterable[Event | StoredEvent], *, name: str, title: str,
+               description: str, base_url: str, max_entries: int,
+               calendar_url: Callable[[Event | StoredEvent], str | None],
                entries: Entries | None = None) -> bytes:
     """Newest first by first sighting; ``calendar_url`` gives an event's own .ics, if any;
-    ``entries``: the entries written already for other feeds of the run."""
+    ``entries``: the entries written already, for other feeds of the run or by earlier
+    runs."""
     entries = entries if entries is not None else Entries()
     chosen = sorted(events, key=_newness, reverse=True)[:max_entries]
     if not title:
@@ -102,24 +105,36 @@ def _newness(event: Event | StoredEvent) -> tuple[dt.datetime, str]:
     return event.first_seen or EPOCH, event.uid
 
 
-def _updated(event: Event) -> dt.datetime:
+def _updated(event: Event | StoredEvent) -> dt.datetime:
     return event.last_modified or event.first_seen or EPOCH
 
 
 class Entries:
     """Each event's entry, written once for all the feeds of a run it is in (all, its
-    region, a custom one). By the event itself (its identity, not its equality: equal
-    datetimes in other zones are written differently), which it keeps alive meanwhile."""
+    region, a custom one), and kept from run to run: by a digest of the event's JSON as the
+    store keeps it (``entry_key``), the link to its own calendar and the base URL. ``known``
+    holds the entries of earlier runs by key; ``used`` collects those this run wrote, so the
+    store can keep exactly those. A stored event is decoded only to write a new entry."""
 
-    def __init__(self) -> None:
-        self._written: dict[tuple[int, str | None, str], tuple[Event, str]] = {}
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self.known: Mapping[str, str] = known if known is not None else {}
+        self.used: dict[str, str] = {}
 
-    def entry(self, event: Event, ics_url: str | None, base_url: str) -> str:
-        key = (id(event), ics_url, base_url)
-        found = self._written.get(key)
+    def entry(self, event: Event | StoredEvent, ics_url: str | None, base_url: str) -> str:
+        key = entry_key(event, ics_url, base_url)
+        found = self.used.get(key) or self.known.get(key)
         if found is None:
-            found = self._written[key] = (event, _entry(event, ics_url, base_url))
-        return found[1]
+            found = _entry(full(event), ics_url, base_url)
+        self.used[key] = found
+        return found
+
+
+def entry_key(event: Event | StoredEvent, ics_url: str | None, base_url: str) -> str:
+    """What an entry is made of: the event (its JSON as stored), its calendar's link and the
+    base URL."""
+    text = event.text if isinstance(event, StoredEvent) else to_json(event)
+    data = f"{base_url}\x00{ics_url or ''}\x00{text}".encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _entry(event: Event, ics_url: str | None, base_url: str) -> str:

@@ -9,7 +9,8 @@ import icalendar
 from calendar_agg.codec import to_json
 from calendar_agg.config import settings_from_dict
 from calendar_agg.models import Event
-from calendar_agg.publish import ics, publish
+from calendar_agg.publish import atom, ics, publish
+from calendar_agg.publish.feeds import in_window
 from calendar_agg.records import StoredEvent, summary_text
 
 TODAY = dt.date(2025, 6, 5)
@@ -178,18 +179,21 @@ def test_stored_events_decoded_only_when_shown_publish_the_same_bytes(
         {"name": "berlin", "title": "Berlin", "near": {"city": "Berlin", "radius_km": 50}}]}).feeds)
     few = replace(settings, publish=replace(settings.publish, atom_entries=2))
     for chosen in (few, custom):  # a custom feed asks its filter: it is given the event
-        expected_parts = ics.VEventParts()
-        publish(events, chosen, TODAY, parts=expected_parts)
+        expected_parts, expected_entries = ics.VEventParts(), atom.Entries()
+        publish(events, chosen, TODAY, parts=expected_parts, entries=expected_entries)
         expected = _files(chosen.output.dir)
-        for summarized, known in ((True, {}), (False, {}), (True, expected_parts.used)):
-            parts = ics.VEventParts(known)  # VEVENTs known from an earlier run, or none
+        for summarized, known in ((True, False), (False, False), (True, True)):
+            # VEVENTs and entries known from an earlier run, or none
+            parts = ics.VEventParts(expected_parts.used if known else {})
+            entries = atom.Entries(expected_entries.used if known else {})
             stored = [StoredEvent.of(e.uid, e.start.isoformat(), to_json(e),
                                      summary_text(e) if summarized else None) for e in events]
-            out = tmp_path / f"{chosen is custom}-{summarized}-{bool(known)}"
+            out = tmp_path / f"{chosen is custom}-{summarized}-{known}"
             publish(iter(stored), replace(chosen, output=replace(chosen.output, dir=out)),
-                    TODAY, parts=parts)
+                    TODAY, parts=parts, entries=entries)
             assert _files(out) == expected
-            assert parts.used == expected_parts.used
-            if chosen is few and summarized and known:
+            assert parts.used == expected_parts.used and entries.used == expected_entries.used
+            if chosen is few and summarized and known:  # only what the page shows
                 decoded = {s.uid for s in stored if s._event is not None}
-                assert "old" not in decoded and len(decoded) < len(events)
+                assert decoded == {e.uid for e in events if in_window(
+                    e, TODAY, few.publish.past_days)} != {e.uid for e in events}
