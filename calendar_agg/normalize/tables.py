@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,7 +79,7 @@ def cached_table(name: str, version: str, build: Callable[[], T]) -> T:
     return table
 
 
-Positions = tuple[int, ...]
+Positions = tuple  # the positions a key has (or any tuple marshal stores)
 Index = dict[str, Positions]
 
 
@@ -162,9 +162,26 @@ class DiskIndex:
             keys = [key for (key,) in self._db.execute("SELECT key FROM entries")]
         return iter(keys)
 
+    def items_under(self, prefix: str) -> Iterator[tuple[str, Any]]:
+        """Every (key, value) whose key starts with ``prefix``, in key order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, positions FROM entries WHERE key >= ? AND key < ? ORDER BY key",
+                (prefix, prefix + "\U0010ffff")).fetchall()
+        return ((key, marshal.loads(value)) for key, value in rows)
+
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+
+def items_under(index: Mapping[str, Any] | DiskIndex, prefix: str
+                ) -> Iterator[tuple[str, Any]]:
+    """``DiskIndex.items_under`` of an index on disk or in memory (a cache that could not be
+    written)."""
+    if isinstance(index, DiskIndex):
+        return index.items_under(prefix)
+    return ((key, value) for key, value in sorted(index.items()) if key.startswith(prefix))
 
 
 def _cache_path(name: str, version: str, suffix: str) -> Path:
