@@ -134,4 +134,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE atom_entries (key TEXT PRIMARY KEY, entry TEXT NOT NULL);
     """,
+    # 11: the rows of 8's index, one per listing (written one at a time: a whole index of a
+    # large archive held at once cost more memory than its listings); 8's single row keeps
+    # what the index is.
+    """
+    DELETE FROM derive_index;
+    CREATE TABLE derive_rows (
+        source TEXT NOT NULL, issue TEXT NOT NULL, line INTEGER NOT NULL,
+        occurrence TEXT NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (source, issue, line, occurrence)
+    ) WITHOUT ROWID;
+    """,
 )

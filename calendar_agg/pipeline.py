@@ -107,12 +107,12 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
                     seen.update((source.name, issue) for issue in document.listed)
                     for issue in document.result.issues:
                         store.record_issue(source.name, issue, document.format)
-            made = _derive(store, report, _priorities([*settings.sources, *(sources or ())]),
-                           seen, parsed_any, keeper.resolved, settings)
+            _derive(store, report, _priorities([*settings.sources, *(sources or ())]),
+                    seen, parsed_any, keeper.resolved, settings)
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
-        _publish(store, settings, now, report, made)
+        _publish(store, settings, now, report)
         for reason in report.refused:
             log.error("collapse guard: %s", reason)
     finally:
@@ -226,29 +226,24 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
 def _derive(store: Store, report: RunReport, priorities: dict[str, int],
             seen: set[tuple[str, str]], parsed_any: bool,
             fresh: dict[tuple, ResolvedListing] | None = None,
-            settings: Settings | None = None) -> dict[str, tuple[str, bytes]]:
+            settings: Settings | None = None) -> None:
     """Derive the events again when a document was parsed (or the code or the priorities
     changed); else they are as stored, and the problems found then are reported again.
-    ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``). Returns
-    the VEVENTs the workers that derived made (``_merge``)."""
+    ``fresh``: the listings this run stored, resolved (``ListingKeeper.resolved``)."""
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
-    made: dict[str, tuple[str, bytes]] = {}
     if parsed_any or not same_code:
         problems = _merge(store, report, priorities, reuse=same_code, fresh=fresh,
-                          settings=settings, made=made, inputs=inputs)
+                          settings=settings, inputs=inputs)
         store.set_run_value("derived_from", inputs)
     else:
         problems = _derive_problems(store)
     report.problems.extend(p for p in problems if (p.source, p.document) in seen)
-    return made
 
 
-def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport,
-             made: dict[str, tuple[str, bytes]] | None = None) -> None:
+def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport) -> None:
     """Write output/, unless the last run wrote it from the same events, settings, code and
-    day and its files are untouched: then it would write the same bytes. ``made``: VEVENTs
-    made ahead by part key (``_derive``)."""
+    day and its files are untouched: then it would write the same bytes."""
     fingerprint = publish_fingerprint(store.events_digest(), settings, now.date())
     last = json.loads(store.run_value("published") or "{}")
     if last.get("fingerprint") == fingerprint and files_intact(last["files"]):
@@ -259,18 +254,15 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
     from calendar_agg.publish.ics import VEventParts
 
     same_code = store.run_value("vevents_from") == code_version()
-    parts = VEventParts((store.vevent_parts() if same_code else {}) | (made or {}))
+    parts = VEventParts(stored=store.vevents() if same_code else None)
     entries = Entries(store.atom_entries() if same_code else {})
     published = publish(store.stored_events(), settings, now.date(), sources=store.sources(),
                         parts=parts, entries=entries)
     report.written, report.refused = published.written, published.refused
     with store.transaction():
-        if not same_code:  # written by other code: none is kept
-            store.keep_vevent_parts({})
-            store.keep_atom_entries({})
+        _own_output_parts(store)
         store.keep_vevent_parts(parts.used)
         store.keep_atom_entries(entries.used)
-        store.set_run_value("vevents_from", code_version())
         store.set_run_value("published", json.dumps({
             "fingerprint": fingerprint, "files": files_state(published.files),
             "refused": published.refused}))
@@ -278,17 +270,17 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
 
 def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = None,
            reuse: bool = False, fresh: dict[tuple, ResolvedListing] | None = None,
-           settings: Settings | None = None, made: dict[str, tuple[str, bytes]] | None = None,
-           inputs: str = "") -> list[Problem]:
+           settings: Settings | None = None, inputs: str = "") -> list[Problem]:
     """Derive the events again from the stored listings (``ListingKeeper`` stored the run's,
     and gives them as ``fresh``): the result cannot depend on the order in which issues
     arrived. ``priorities``: configured ``priority`` by source name; ``reuse``: the stored
     events were derived by this code (``inputs``: code and priorities), so an event whose
     inputs did not change is kept as stored, and when the run only added listings, only the
     events near them are derived (``normalize.nearby``). With ``settings``, ``[parse]
-    workers`` may derive them, and make each new event's VEVENT meanwhile, into ``made``
-    (by part key). Returns the problems found (for every issue), which it keeps for the
-    runs that derive nothing and those that derive near what they added."""
+    workers`` may derive them, and make each new event's VEVENT meanwhile, kept for
+    publishing (``Store.keep_vevent_part``). Returns the problems found (for every issue),
+    which it keeps for the runs that derive nothing and those that derive near what they
+    added."""
     from calendar_agg.normalize import changes, nearby
     from calendar_agg.normalize.listings import StoredListings
 
@@ -327,10 +319,17 @@ def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = 
         problems, among = nearby.in_order(problems), None
     for stored in read:
         stored.keep()
-    stats = store.save_events(_parts_taken(records, made if made is not None else {}), among)
-    index = near.index if near is not None else (
-        nearby.DeriveIndex.of(inputs, *grouped[0], states) if inputs and grouped else None)
-    store.keep_derive_index(index.to_bytes() if index is not None else None)
+    if also is not None:
+        _own_output_parts(store)
+    stats = store.save_events(_parts_kept(records, store), among)
+    if near is not None:
+        store.update_derive_index(near.meta, near.removed, nearby.index_rows(near.groups))
+    elif inputs and grouped and nearby.indexable(grouped[0][0]):
+        groups, spans = grouped[0]
+        store.replace_derive_index(nearby.index_meta(inputs, states, spans),
+                                   nearby.index_rows(groups))
+    else:
+        store.replace_derive_index(None, ())
     store.set_run_value("derive_problems", json.dumps([to_json(p) for p in problems]))
     report.new, report.updated, report.cancelled = stats.new, stats.updated, stats.cancelled
     if stats.removed:
@@ -341,8 +340,8 @@ def _merge(store: Store, report: RunReport, priorities: dict[str, int] | None = 
 def _derive_index(store: Store) -> nearby.DeriveIndex | None:
     from calendar_agg.normalize.nearby import DeriveIndex
 
-    data = store.derive_index()
-    return DeriveIndex.from_bytes(data) if data is not None else None
+    meta = store.derive_index_meta()
+    return DeriveIndex.load(meta, store.derive_rows()) if meta is not None else None
 
 
 def _derive_problems(store: Store) -> list[Problem]:
@@ -350,16 +349,24 @@ def _derive_problems(store: Store) -> list[Problem]:
     return [from_json(Problem, p) for p in json.loads(store.run_value("derive_problems") or "[]")]
 
 
-def _parts_taken(records: Iterable[EventRecord | EncodedRecord | KeptEvent],
-                 made: dict[str, tuple[str, bytes]]
-                 ) -> Iterator[EventRecord | EncodedRecord | KeptEvent]:
-    """``records`` as they come, with the VEVENT each brings (``EncodedRecord.also``) put
-    into ``made``."""
+def _parts_kept(records: Iterable[EventRecord | EncodedRecord | KeptEvent], store: Store
+                ) -> Iterator[EventRecord | EncodedRecord | KeptEvent]:
+    """``records`` as they come, the VEVENT each brings (``EncodedRecord.also``) kept in the
+    store for publishing, not held: a backfill of a large archive makes tens of thousands."""
     for record in records:
         if isinstance(record, EncodedRecord) and record.also is not None:
-            key, part = cast(tuple[str, tuple[str, bytes]], record.also)
-            made[key] = part
+            key, (tzids, data) = cast(tuple[str, tuple[str, bytes]], record.also)
+            store.keep_vevent_part(key, tzids, data)
         yield record
+
+
+def _own_output_parts(store: Store) -> None:
+    """Forget the VEVENTs and Atom entries other code wrote, if any: only this code's are
+    kept (``vevents_from``)."""
+    if store.run_value("vevents_from") != code_version():
+        store.keep_vevent_parts({})
+        store.keep_atom_entries({})
+        store.set_run_value("vevents_from", code_version())
 
 
 class ListingKeeper:

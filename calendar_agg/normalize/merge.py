@@ -70,14 +70,28 @@ class Traits(NamedTuple):
 
 
 def traits_of(event: RawEvent) -> Traits:
+    """The listing's ``Traits``: one object for all the listings of a meetup that say the
+    same (it is listed week after week, and an archive's listings are all held at once)."""
+    return _traits(event.url, event.extra_urls, event.group_url, event.group, event.city,
+                   event.country, event.virtual)
+
+
+@functools.lru_cache(maxsize=65536)
+def _traits(url: str | None, extra_urls: tuple[str, ...], group_url: str | None,
+            group: str | None, city: str | None, country: str | None,
+            virtual: bool) -> Traits:
+    """``traits_of`` from the fields it reads: its links, organiser and place."""
+    event = RawEvent(issue="", line=0, start=dt.date.min, url=url, extra_urls=extra_urls,
+                     group_url=group_url, group=group, city=city, country=country,
+                     virtual=virtual)
     pages = []
-    for url in (event.url, *event.extra_urls):
-        canonical = canonical_url(url)
+    for link in (url, *extra_urls):
+        canonical = canonical_url(link)
         if canonical:
             pages.append((canonical, *_link_kind(canonical)))
-    link = canonical_url(event.url)
-    moved = link if link and _link_kind(link)[0] else None
-    return Traits(canonical_url(event.group_url), tuple(pages), moved,
+    first = canonical_url(url)
+    moved = first if first and _link_kind(first)[0] else None
+    return Traits(canonical_url(group_url), tuple(pages), moved,
                   tuple(sorted(organiser_keys(event))), place_key(event))
 
 

@@ -97,6 +97,25 @@ def _rows(groups: Iterable[list[Listing]]) -> Iterator[Row]:
                    listing.traits.organiser_link or "", features(listing, start))
 
 
+def indexable(groups: Iterable[list[Listing]]) -> bool:
+    """Whether an index of these groups can tell what is near (no calendar listings)."""
+    return not any(listing.from_calendar for group in groups for listing in group)
+
+
+def index_meta(inputs: str, issues: dict[tuple[str, str], str], spans: Spans) -> bytes:
+    """What the index keeps besides its rows: what derived, each issue's state and span."""
+    return marshal.dumps((INDEX_VERSION, inputs, issues, {
+        key: (seen.isoformat(), first.isoformat(), last.isoformat())
+        for key, (seen, first, last) in spans.items()}))
+
+
+def index_rows(groups: Iterable[list[Listing]]) -> Iterator[tuple[Key, bytes]]:
+    """The index's rows of the listings of ``groups``, as stored (``Store.derive_rows``):
+    made and written one at a time, so that a backfill of a large archive never holds them
+    all besides its listings."""
+    return ((row[0], marshal.dumps(row[1:])) for row in _rows(groups))
+
+
 @dataclass
 class DeriveIndex:
     """The listings the last derivation grouped (``Row``), by key; each issue's span; the
@@ -110,33 +129,27 @@ class DeriveIndex:
     @classmethod
     def of(cls, inputs: str, groups: Iterable[list[Listing]], spans: Spans,
            issues: dict[tuple[str, str], str]) -> DeriveIndex | None:
-        """The index of a full derivation; None with calendar listings (see the module)."""
-        rows: dict[Key, Row] = {}
-        for row in _rows(groups):
-            if row[0][3]:
-                return None
-            rows[row[0]] = row
-        return cls(inputs, issues, dict(spans), rows)
-
-    def to_bytes(self) -> bytes:
-        spans = {key: (seen.isoformat(), first.isoformat(), last.isoformat())
-                 for key, (seen, first, last) in self.spans.items()}
-        return marshal.dumps((INDEX_VERSION, self.inputs, self.issues, spans,
-                              list(self.rows.values())))
+        """The index of a full derivation, in memory; None with calendar listings."""
+        groups = list(groups)
+        if not indexable(groups):
+            return None
+        return cls.load(index_meta(inputs, issues, spans), index_rows(groups))
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> DeriveIndex | None:
-        """The index ``to_bytes`` gave; None for another version or damaged bytes."""
+    def load(cls, meta: bytes, rows: Iterable[tuple[Key, bytes]]) -> DeriveIndex | None:
+        """The index ``index_meta`` and ``index_rows`` stored; None for another version or
+        damaged bytes."""
         try:
-            version, inputs, issues, spans, rows = marshal.loads(data)
+            version, inputs, issues, spans = marshal.loads(meta)
+            if version != INDEX_VERSION:
+                return None
+            found = {key: (key, *marshal.loads(data)) for key, data in rows}
         except (EOFError, ValueError, TypeError):
-            return None
-        if version != INDEX_VERSION:
             return None
         return cls(inputs, issues, {
             key: (dt.datetime.fromisoformat(seen), dt.date.fromisoformat(first),
                   dt.date.fromisoformat(last)) for key, (seen, first, last) in spans.items()},
-            {row[0]: row for row in rows})
+            found)
 
     def added(self, inputs: str, written: Collection[tuple], present: set[Key], stored: int,
               issues: dict[tuple[str, str], str]) -> set[Key] | None:
@@ -219,25 +232,20 @@ class DeriveIndex:
         """Every organiser's link of the indexed listings (rule 2's ``everyone``)."""
         return {row[4] or None for row in self.rows.values()}
 
-    def updated(self, removed: Collection[Key], groups: Iterable[list[Listing]],
-                spans: Spans, issues: dict[tuple[str, str], str]) -> DeriveIndex:
-        """This index after deriving ``groups`` again in place of the ``removed`` rows;
-        ``spans``: the added issues'."""
-        rows = {key: row for key, row in self.rows.items() if key not in removed}
-        rows.update((row[0], row) for row in _rows(groups))
-        return DeriveIndex(self.inputs, issues, self.spans | spans, rows)
-
-
 @dataclass
 class Rederived:
     """The events derived again near what was added (``derive_near``): their records, which
     replace the stored events ``among``; every problem (those kept from the last derivation
-    and those found now); the index to keep once the records are stored."""
+    and those found now); and how the index changes once the records are stored: its new
+    ``meta`` (``index_meta``), the rows ``removed`` and the ``groups`` whose rows replace
+    them (``index_rows``)."""
 
     records: Iterator[EventRecord | EncodedRecord | KeptEvent]
     among: set[str]
     problems: list[Problem]
-    index: DeriveIndex
+    meta: bytes
+    removed: set[Key]
+    groups: list[list[Listing]]
 
 
 def derive_near(index: DeriveIndex, added: set[Key],
@@ -261,9 +269,9 @@ def derive_near(index: DeriveIndex, added: set[Key],
     places = {key[:3] for key in keys | added}
     problems = [p for p in problems_before if (p.source, p.document, p.line) not in places] \
         + found + problems + duplicates_found(duplicates)
+    meta = index_meta(index.inputs, issue_states(issues, formats), index.spans | spans)
     return Rederived(derived_records(groups, covered, known(uids), processes, also), uids,
-                     in_order(problems),
-                     index.updated(keys, groups, spans, issue_states(issues, formats)))
+                     in_order(problems), meta, keys, groups)
 
 
 def in_order(problems: Iterable[Problem]) -> list[Problem]:

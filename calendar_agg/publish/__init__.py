@@ -29,7 +29,7 @@ from calendar_agg.records import StoredEvent, full
 
 if TYPE_CHECKING:
     from calendar_agg.publish import atom
-    from calendar_agg.publish.ics import VEventParts
+    from calendar_agg.publish.ics import PartStream, VEventParts
 
 EVENTS_JSON_VERSION = 1
 
@@ -111,13 +111,13 @@ class Gathered:
         self.upcoming_in_archive = 0
         self.changed: dt.datetime | None = None
         self._parts, self._base = parts, settings.output.base_url
-        self._in_archive: list[tuple[dt.date, str, ics.Part]] = []
-        self._window_parts: dict[int, ics.Part] = {}  # by id() of the window's events
+        self._in_archive: list[tuple[dt.date, str, str]] = []  # (start, uid, part key)
+        self._window_parts: dict[int, str] = {}  # part keys by id() of the window's events
         past_days = settings.publish.past_days
         for item in events:  # a stored event is decoded only if a file shows more of it
             part = None
             if ics.in_ics(item, self.imprecise):
-                part = parts.serialized(item, self._base)
+                part = parts.key(item, self._base)
                 self._in_archive.append((item.start, item.uid, part))
             if in_window(item, today, past_days):
                 event = full(item)
@@ -136,12 +136,13 @@ class Gathered:
     def part(self, event: Event) -> tuple[str, bytes]:
         """The VEVENT of an event of the window."""
         found = self._window_parts.get(id(event))
-        return found if found is not None else self._parts.serialized(event, self._base)
+        return self._parts.part(found) if found is not None else self._parts.serialized(
+            event, self._base)
 
-    def archive(self) -> list[tuple[str, bytes]]:
+    def archive(self) -> PartStream:
         """Every event's VEVENT that goes into ICS, in the order of the calendars."""
         self._in_archive.sort(key=lambda item: item[:2])
-        return [part for _, _, part in self._in_archive]
+        return self._parts.in_order([part for _, _, part in self._in_archive])
 
 
 def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt.date,

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_agg import __version__
@@ -42,18 +43,23 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str,
                                     refresh=refresh))
 
 
-def calendar_chunks(chosen: Sequence[Part], *, name: str, description: str,
+def calendar_chunks(chosen: Sequence[Part] | PartStream, *, name: str, description: str,
                     refresh: dt.timedelta) -> Iterator[bytes]:
     """The bytes of the calendar of the VEVENTs ``chosen`` (in their order), piece by piece:
-    the archive of every event is written to its file without being joined in memory. Its
-    head is made at once (what could fail fails before any file is written)."""
+    the archive of every event is written to its file without being joined in memory, nor
+    its VEVENTs all read (``PartStream``). Its head is made at once (what could fail fails
+    before any file is written)."""
     # A VTIMEZONE for every TZID the timed events use, first, in a stable order.
-    zones = sorted({zone for tzids, _ in chosen for zone in tzids.split()})
+    if isinstance(chosen, PartStream):
+        zones, body = sorted(chosen.zones()), chosen.data()
+    else:
+        zones = sorted({zone for tzids, _ in chosen for zone in tzids.split()})
+        body = (data for _, data in chosen)
     head = [calendar_head(clean_text(name), clean_text(description), refresh),
             *map(_vtimezone, zones),
             # RFC 5545 wants a component; strict parsers reject an empty calendar
             *([] if chosen else [_UTC_TIMEZONE])]
-    return itertools.chain(head, (data for _, data in chosen), [_CALENDAR_END])
+    return itertools.chain(head, body, [_CALENDAR_END])
 
 
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -88,28 +94,86 @@ def _vtimezone(zone: str) -> bytes:
     return Timezone.from_tzid(zone).to_ical()
 
 
+class StoredParts(Protocol):
+    """The VEVENTs a store keeps (``Store.vevents``): their TZIDs all at once, their bytes
+    a batch at a time."""
+
+    def tzids(self) -> dict[str, str]: ...
+
+    def data(self, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+
 class VEventParts:
     """Each event's VEVENT as (its TZIDs joined by spaces, its bytes), serialized once.
 
-    ``known`` holds parts kept from earlier runs, by ``part_key``; ``used`` collects every
-    part this run needed, so the store can keep exactly those."""
+    ``known`` holds parts kept from earlier runs, by ``part_key``, or ``stored`` keeps them
+    (their bytes are then read only when a file is written, a batch at a time: an archive's
+    VEVENTs are never all held); ``used`` collects every part this run needed, so the store
+    can keep exactly those (None: one the store has)."""
 
-    def __init__(self, known: Mapping[str, Part] | None = None) -> None:
+    def __init__(self, known: Mapping[str, Part] | None = None,
+                 stored: StoredParts | None = None) -> None:
         self.known: Mapping[str, Part] = known if known is not None else {}
-        self.used: dict[str, Part] = {}
+        self.used: dict[str, Part | None] = {}
+        self._stored = stored
+        self._stored_tzids = stored.tzids() if stored is not None else {}
 
-    def serialized(self, event: Event | StoredEvent, base_url: str) -> Part:
-        """The event's VEVENT: a stored event's key is worked out from its JSON as stored,
-        and it is decoded only if its VEVENT is not known."""
+    def key(self, event: Event | StoredEvent, base_url: str) -> str:
+        """The key of the event's VEVENT, serialized now if it is not known (a stored event
+        is decoded only then)."""
         if isinstance(event, StoredEvent):
             key = part_key(None, base_url, event.text)
         else:
             key = part_key(event, base_url)
-        found = self.used.get(key) or self.known.get(key)
-        if found is None:
-            found = vevent_part(full(event), base_url)
-        self.used[key] = found
-        return found
+        if key not in self.used:
+            found = self.known.get(key)
+            if found is None and key not in self._stored_tzids:
+                found = vevent_part(full(event), base_url)
+            self.used[key] = found
+        return key
+
+    def serialized(self, event: Event | StoredEvent, base_url: str) -> Part:
+        """The event's VEVENT."""
+        return self.part(self.key(event, base_url))
+
+    def part(self, key: str) -> Part:
+        """The VEVENT of a key ``key`` gave."""
+        found = self.used[key]
+        return found if found is not None else (self._stored_tzids[key], self._data([key])[0])
+
+    def tzids(self, key: str) -> str:
+        found = self.used[key]
+        return found[0] if found is not None else self._stored_tzids[key]
+
+    def _data(self, keys: Sequence[str]) -> list[bytes]:
+        """The bytes of the VEVENTs of ``keys``, in their order."""
+        missing = [key for key in keys if self.used[key] is None]
+        read = self._stored.data(missing) if missing and self._stored is not None else {}
+        return [found[1] if (found := self.used[key]) is not None else read[key]
+                for key in keys]
+
+    def in_order(self, keys: Sequence[str]) -> PartStream:
+        return PartStream(keys, self)
+
+
+class PartStream:
+    """The VEVENTs of some keys, in order: their TZIDs at hand, their bytes read a batch at
+    a time as the calendar is written (``calendar_chunks``)."""
+
+    BATCH = 500
+
+    def __init__(self, keys: Sequence[str], parts: VEventParts) -> None:
+        self._keys, self._parts = keys, parts
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def zones(self) -> set[str]:
+        return {zone for key in self._keys for zone in self._parts.tzids(key).split()}
+
+    def data(self) -> Iterator[bytes]:
+        for start in range(0, len(self._keys), self.BATCH):
+            yield from self._parts._data(self._keys[start:start + self.BATCH])
 
 
 def keyed_part(event: Event, text: str | None, base_url: str) -> tuple[str, Part]:

@@ -197,8 +197,9 @@ def test_only_additions_by_the_same_code_are_derived_near():
     assert index.added("code", new, new, 2, states | {("twir", "i1"): "window"}) is None
     occurrence = {("cal", "x", 1, "uid@2025-06-04")}
     assert index.added("code", occurrence, occurrence, 2, states) is None  # a calendar's
-    again = nearby.DeriveIndex.from_bytes(index.to_bytes())
-    assert again == index
-    assert nearby.DeriveIndex.from_bytes(b"not an index") is None
+    meta = nearby.index_meta("code", {("twir", "i1"): "state"}, changes.issue_spans([first]))
+    assert nearby.DeriveIndex.load(meta, nearby.index_rows([[first]])) == index
+    assert nearby.DeriveIndex.load(b"not an index", ()) is None
+    assert nearby.DeriveIndex.load(meta, [(("twir", "i1", 1, ""), b"damaged")]) is None
     calendar = Listing(replace(first.event, source_uid="uid"), first.seen, first.key)
     assert nearby.DeriveIndex.of("code", [[calendar]], {}, {}) is None

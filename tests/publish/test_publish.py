@@ -12,6 +12,7 @@ from calendar_agg.models import Event
 from calendar_agg.publish import atom, ics, publish
 from calendar_agg.publish.feeds import in_window
 from calendar_agg.records import StoredEvent, summary_text
+from calendar_agg.store import Store
 
 TODAY = dt.date(2025, 6, 5)
 T0 = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
@@ -197,3 +198,31 @@ def test_stored_events_decoded_only_when_shown_publish_the_same_bytes(
                 decoded = {s.uid for s in stored if s._event is not None}
                 assert decoded == {e.uid for e in events if in_window(
                     e, TODAY, few.publish.past_days)} != {e.uid for e in events}
+
+
+def test_vevents_the_store_keeps_are_read_only_as_files_are_written(
+        settings, sample_events, tmp_path):
+    """A run's VEVENTs come from the store (``Store.vevents``): the files are those written
+    from the events, the archive's VEVENTs read a batch at a time (``ics.PartStream``),
+    and the parts the store has are not handed back to be kept again."""
+    events = sorted([*EVENTS, *sample_events], key=lambda e: (e.start, e.uid))
+    expected_parts = ics.VEventParts()
+    publish(events, settings, TODAY, parts=expected_parts)
+    expected = _files(settings.output.dir)
+    store = Store.open(tmp_path / "store.sqlite3")
+    try:
+        store.keep_vevent_parts(expected_parts.used)
+        stored = store.vevents()
+        assert stored.data(list(expected_parts.used)[:3]) == {
+            key: part[1] for key, part in list(expected_parts.used.items())[:3]}
+        parts = ics.VEventParts(stored=stored)
+        out = tmp_path / "out"
+        publish(iter(events), replace(settings, output=replace(settings.output, dir=out)),
+                TODAY, parts=parts)
+        assert _files(out) == expected
+        assert parts.used.keys() == expected_parts.used.keys()
+        assert set(parts.used.values()) == {None}  # all in the store already
+        store.keep_vevent_parts(parts.used)
+        assert store.vevent_parts() == expected_parts.used
+    finally:
+        store.close()
