@@ -123,6 +123,9 @@ class _CityIndex(Mapping[str, tuple[City, ...]]):
 
     def __init__(self, tables: _Tables, prefix: str, cities: dict[int, City]) -> None:
         self._tables, self._prefix, self._cities = tables, prefix, cities
+        self._found: dict[str, tuple[City, ...] | None] = {}  # each name read once
+
+    _REMEMBERED = 65536  # names remembered at most (a daemon reads issue after issue)
 
     def __getitem__(self, key: str) -> tuple[City, ...]:
         found = self.get(key)
@@ -132,8 +135,15 @@ class _CityIndex(Mapping[str, tuple[City, ...]]):
 
     def get(self, key: str, default: Any = None) -> Any:
         """``Mapping.get`` without its KeyError: most names looked up are not cities."""
-        positions = self._tables.get(self._prefix + key)
-        return default if positions is None else tuple(self._city(i) for i in positions)
+        try:
+            found = self._found[key]
+        except KeyError:
+            positions = self._tables.get(self._prefix + key)
+            found = None if positions is None else tuple(self._city(i) for i in positions)
+            if len(self._found) >= self._REMEMBERED:
+                self._found.clear()
+            self._found[key] = found
+        return default if found is None else found
 
     def _city(self, i: int) -> City:
         city = self._cities.get(i)
