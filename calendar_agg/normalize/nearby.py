@@ -127,15 +127,6 @@ class DeriveIndex:
     rows: dict[Key, Row]
 
     @classmethod
-    def of(cls, inputs: str, groups: Iterable[list[Listing]], spans: Spans,
-           issues: dict[tuple[str, str], str]) -> DeriveIndex | None:
-        """The index of a full derivation, in memory; None with calendar listings."""
-        groups = list(groups)
-        if not indexable(groups):
-            return None
-        return cls.load(index_meta(inputs, issues, spans), index_rows(groups))
-
-    @classmethod
     def load(cls, meta: bytes, rows: Iterable[tuple[Key, bytes]]) -> DeriveIndex | None:
         """The index ``index_meta`` and ``index_rows`` stored; None for another version or
         damaged bytes."""

@@ -122,9 +122,12 @@ def _listing(issue: str, line: int, day: dt.date, **fields) -> Listing:
     return make_listing(RawEvent(issue=issue, line=line, source="twir", **fields), seen)
 
 
-def _index(*groups: list[Listing]) -> nearby.DeriveIndex:
+def _index(*groups: list[Listing], states: dict | None = None) -> nearby.DeriveIndex:
+    """The index a full derivation of ``groups`` keeps, as read back."""
+    assert nearby.indexable(groups)
     spans = changes.issue_spans([li for group in groups for li in group])
-    index = nearby.DeriveIndex.of("code", groups, spans, {})
+    index = nearby.DeriveIndex.load(nearby.index_meta("code", states or {}, spans),
+                                    nearby.index_rows(groups))
     assert index is not None
     return index
 
@@ -180,9 +183,7 @@ def test_only_additions_by_the_same_code_are_derived_near():
     day = dt.date(2025, 6, 4)
     first = _listing("i1", 1, day, start=dt.date(2025, 6, 20), city="Oslo", country="NO",
                      title="Rust Oslo", url="https://oslo.example/6")
-    index = nearby.DeriveIndex.of("code", [[first]], changes.issue_spans([first]),
-                                  {("twir", "i1"): "state"})
-    assert index is not None
+    index = _index([first], states={("twir", "i1"): "state"})
     old = {("twir", "i1", 1, "")}
     new = {("twir", "i2", 1, "")}
     states = {("twir", "i1"): "state", ("twir", "i2"): "new"}
@@ -198,8 +199,7 @@ def test_only_additions_by_the_same_code_are_derived_near():
     occurrence = {("cal", "x", 1, "uid@2025-06-04")}
     assert index.added("code", occurrence, occurrence, 2, states) is None  # a calendar's
     meta = nearby.index_meta("code", {("twir", "i1"): "state"}, changes.issue_spans([first]))
-    assert nearby.DeriveIndex.load(meta, nearby.index_rows([[first]])) == index
     assert nearby.DeriveIndex.load(b"not an index", ()) is None
     assert nearby.DeriveIndex.load(meta, [(("twir", "i1", 1, ""), b"damaged")]) is None
     calendar = Listing(replace(first.event, source_uid="uid"), first.seen, first.key)
-    assert nearby.DeriveIndex.of("code", [[calendar]], {}, {}) is None
+    assert not nearby.indexable([[first], [calendar]])
