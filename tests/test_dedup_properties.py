@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calendar_agg.derivation import derive_events
 from calendar_agg.models import Event, Issue, RawEvent, RunReport
 from calendar_agg.normalize import nearby
 from calendar_agg.normalize.identity import canonical_url
-from calendar_agg.pipeline import ListingKeeper, _merge
+from calendar_agg.pipeline import ListingKeeper
 from calendar_agg.store import Store, from_json
 
 FIRST_ISSUE = dt.date(2025, 6, 4)
@@ -110,9 +111,10 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
                 keeper = ListingKeeper(store, NOW)
                 for source in sorted({event.source for event in events}):
                     keeper.keep(source, [e for e in events if e.source == source], found)
-                problems = _merge(store, RunReport(started=NOW),
-                                  {"cal": priority} if priority is not None else None,
-                                  reuse=reuse or near, inputs="this code" if near else "")
+                problems = derive_events(store, RunReport(started=NOW),
+                                         {"cal": priority} if priority is not None else None,
+                                         reuse=reuse or near,
+                                         inputs="this code" if near else "")
         db = store._db
         return (*(tuple(db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))  # noqa: S608
                   for table in ("events", "sightings", "history")), problems)

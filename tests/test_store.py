@@ -5,9 +5,10 @@ import sqlite3
 
 import pytest
 
+from calendar_agg.derivation import derive_events
 from calendar_agg.errors import StoreError
 from calendar_agg.models import Event, Issue, RawEvent, RunReport
-from calendar_agg.pipeline import ListingKeeper, _merge
+from calendar_agg.pipeline import ListingKeeper
 from calendar_agg.store import MIGRATIONS, Store, from_json, to_json
 
 NOW = dt.datetime(2025, 6, 5, 12, tzinfo=dt.UTC)
@@ -38,7 +39,7 @@ def run(store, *issues_and_events, now=NOW):
         events = [event for _, listed in issues_and_events for event in listed]
         ListingKeeper(store, now).keep(
             "twir", events, {("twir", i.name): (i, "markdown") for i, _ in issues_and_events})
-        _merge(store, report)
+        derive_events(store, report)
     return report
 
 

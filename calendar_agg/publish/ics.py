@@ -178,7 +178,7 @@ class PartStream:
 
 def keyed_part(event: Event, text: str | None, base_url: str) -> tuple[str, Part]:
     """(``part_key``, VEVENT) of an event (``text``: its JSON, when known): made ahead,
-    where the events are derived (``pipeline._merge``), for ``VEventParts`` to find."""
+    where the events are derived (``derivation.derive_events``), for ``VEventParts`` to find."""
     return part_key(event, base_url, text), vevent_part(event, base_url)
 
 
