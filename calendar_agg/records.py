@@ -1,5 +1,7 @@
 """What deriving events gives, as the store keeps it: each event with where it was seen
-(sightings) and its history, or word that it is kept as stored."""
+(sightings) and its history, or word that it is kept as stored; and each stored event as
+publishing reads it back (``StoredEvent``: its summary at hand, the rest decoded when
+asked)."""
 
 from __future__ import annotations
 

@@ -48,11 +48,6 @@ class DerivedTables:
         """The VEVENTs kept, read as publishing needs them (``publish.ics.StoredParts``)."""
         return StoredVEvents(self._db)
 
-    def vevent_parts(self) -> dict[str, tuple[str, bytes]]:
-        """Each event's VEVENT as serialized by earlier runs: key -> (TZIDs, bytes)."""
-        return {key: (tzids, bytes(data)) for key, tzids, data in
-                self._db.execute("SELECT key, tzids, data FROM vevents")}
-
     def keep_vevent_parts(self, used: Mapping[str, tuple[str, bytes] | None]) -> None:
         """Keep exactly the parts a run used (None: one kept already)."""
         stored = {key for (key,) in self._db.execute("SELECT key FROM vevents")}
