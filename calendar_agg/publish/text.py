@@ -42,8 +42,8 @@ def safe_url(url: str | None) -> str | None:
 
 def place_line(event: Event) -> str:
     """"Berlin, DE", "Redmond, WA, US + Online", or "Online"."""
-    parts = [clean_text(p) for p in (event.city, event.subdivision, event.country) if p]
-    place = ", ".join(parts)
+    parts = (clean_text(p) for p in (event.city, event.subdivision, event.country) if p)
+    place = ", ".join(part for part in parts if part.strip())
     if event.virtual and not event.hybrid:
         return "Online"
     if event.hybrid:
