@@ -36,8 +36,13 @@ def derive(store: Store, report: RunReport, priorities: dict[str, int],
     inputs = f"{code_version()} {json.dumps(priorities, sort_keys=True)}"
     same_code = store.run_value("derived_from") == inputs
     if parsed_any or not same_code:
-        problems = derive_events(store, report, priorities, reuse=same_code, fresh=fresh,
-                                 settings=settings, inputs=inputs)
+        from calendar_agg.normalize.identity import forget_canonical_urls
+
+        try:
+            problems = derive_events(store, report, priorities, reuse=same_code, fresh=fresh,
+                                     settings=settings, inputs=inputs)
+        finally:
+            forget_canonical_urls()  # a daemon's memo would hold every link it ever read
         store.set_run_value("derived_from", inputs)
     else:
         problems = _derive_problems(store)

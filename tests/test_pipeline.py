@@ -64,6 +64,19 @@ def test_rerun_is_byte_identical_and_changes_no_row(settings, clock):
     store.close()
 
 
+def test_a_run_keeps_no_memo_of_links_for_the_next(settings, clock):
+    """A daemon runs for months: the canonical forms of the links a run read are not held
+    after it (the next run that groups reads them back with the listings)."""
+    from calendar_agg.normalize import identity
+
+    run_once(settings, sources=[adhoc_source(str(FIRST))], clock=clock)
+    assert identity._CANONICAL == {}
+    run_once(settings, sources=[adhoc_source(str(SECOND))], clock=clock)
+    assert identity._CANONICAL == {}
+    grouped_again = uids_and_titles(settings.output.dir / "ics" / "all.ics")
+    assert "June SRUG Meetup: Rust in Production" in grouped_again.values()
+
+
 def test_issue_by_issue_tracks_the_change(settings, clock):
     run_once(settings, sources=[adhoc_source(str(FIRST))], clock=clock)
     report = run_once(settings, sources=[adhoc_source(str(SECOND))], clock=clock)

@@ -68,6 +68,12 @@ def remember_canonical_urls(found: dict[str, str | None]) -> None:
     _CANONICAL.update(found)
 
 
+def forget_canonical_urls() -> None:
+    """Empty the memo of ``canonical_url`` (at the end of a run: a daemon's would otherwise
+    hold every link it ever read)."""
+    _CANONICAL.clear()
+
+
 def _canonical_url(url: str) -> str | None:
     if not url.strip():
         return None
