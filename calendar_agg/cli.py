@@ -299,8 +299,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     if args.format == "jsonl":
-        for event in events:
-            print(json.dumps(event_jsonl(event), ensure_ascii=False))
+        encode, write = json.JSONEncoder(ensure_ascii=False).encode, sys.stdout.write
+        for event in events:  # an archive prints tens of thousands: one encoder for all
+            write(encode(event_jsonl(event)) + "\n")
     else:
         _print_table(events)
     return EXIT_FAILED if failed else EXIT_OK

@@ -157,8 +157,11 @@ def check_place(raw: RawEvent, *, canonical_city: bool = True) -> tuple[RawEvent
     city, subdivision, country, problems = _checked_place(
         raw.city, raw.subdivision, raw.country, canonical_city)
     found = regions.event_regions(country, raw.virtual, raw.hybrid, raw.region)
-    event = replace(raw, city=city, subdivision=subdivision, country=country,
-                    region=found[0] if found else raw.region)
+    region = found[0] if found else raw.region
+    if (city, subdivision, country, region) == (raw.city, raw.subdivision, raw.country,
+                                                raw.region):
+        return raw, list(problems)  # most listings: a copy costs more than the check
+    event = replace(raw, city=city, subdivision=subdivision, country=country, region=region)
     return event, list(problems)
 
 
