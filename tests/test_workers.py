@@ -33,6 +33,28 @@ def test_calls_after_the_inline_ones_run_in_workers_in_order():
         assert [workers.result(call) for call in squares] == [n * n for n in range(20)]
 
 
+def test_a_parsed_event_crosses_to_the_run_whole():
+    """Workers hand parsed events back pickled (``RawEvent.__reduce__``): every field, of
+    its type, comes back."""
+    import datetime as dt
+    import pickle
+
+    from calendar_agg.models import RawEvent
+
+    zone = dt.timezone(dt.timedelta(hours=2))
+    event = RawEvent(
+        "2025-06-04-this-week-in-rust.md", 7, dt.date(2025, 6, 12), dt.date(2025, 6, 13),
+        "Berlin", "BE", "DE", True, True, "Europe", "Rust Berlin", "https://g.example/",
+        "Hack and Learn", "https://e.example/1", ("https://m.example/1",), "twir",
+        dt.datetime(2025, 6, 12, 19, tzinfo=zone), dt.datetime(2025, 6, 13, 22, tzinfo=zone),
+        "Europe/Berlin", "CANCELLED", "uid-1", "month", 0.5)
+    assert all(getattr(event, name) != field.default
+               for name, field in RawEvent.__dataclass_fields__.items())
+    back = pickle.loads(pickle.dumps(event, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == event and type(back.extra_urls) is tuple
+    assert back.starts_at.utcoffset() == dt.timedelta(hours=2)
+
+
 def test_one_process_calls_everything_here():
     with Workers(1, inline=0) as workers:
         calls = [workers.submit(os.getpid) for _ in range(5)]
