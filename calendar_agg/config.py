@@ -10,11 +10,11 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from calendar_agg.config_checks import check_keys, check_table, entries, sub_table
 from calendar_agg.errors import ConfigError
 from calendar_agg.models import REGIONS, region_named, region_slug
 from calendar_agg.workers import available_cpus
@@ -171,10 +171,10 @@ def load_settings(path: Path | None) -> Settings:
 def settings_from_dict(data: dict[str, Any], path: Path | None = None) -> Settings:
     """Validate a parsed TOML document; raises ConfigError listing every problem."""
     problems: list[str] = []
-    _check_keys(data, _TOP_KEYS, "", problems)
-    tables = {name: _table(data, name, problems) for name in _TABLES}
+    check_keys(data, _TOP_KEYS, "", problems)
+    tables = {name: sub_table(data, name, problems) for name in _TABLES}
     for name, spec in _TABLES.items():
-        _check_table(tables[name], spec, f"{name}.", problems)
+        check_table(tables[name], spec, f"{name}.", problems)
     sources = _sources(data.get("sources", []), problems)
     feeds = _feeds(data.get("feeds", []), problems)
     _check_schedule(tables["schedule"], tables["publish"], problems)
@@ -275,61 +275,12 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _table(data: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        problems.append(f"{name}: must be a table ([{name}]), not {type(value).__name__}")
-        return {}
-    return value
-
-
-def _check_keys(table: dict[str, Any], known: list[str], prefix: str, problems: list[str]) -> None:
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
-            problems.append(f"{prefix}{key}: unknown key{hint}")
-
-
-def _check_table(table: dict[str, Any], spec: dict, prefix: str, problems: list[str]) -> None:
-    _check_keys(table, list(spec), prefix, problems)
-    for key, expected in spec.items():
-        if key in table and not _is_type(table[key], expected):
-            problems.append(f"{prefix}{key}: expected {_type_name(expected)}, "
-                            f"got {type(table[key]).__name__} {table[key]!r}")
-
-
-def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
-    if isinstance(value, bool):  # TOML booleans are not numbers
-        return expected is bool
-    return isinstance(value, expected)
-
-
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    if isinstance(expected, tuple):
-        return " or ".join(t.__name__ for t in expected)
-    return {"str": "a string", "int": "an integer"}.get(expected.__name__, expected.__name__)
-
-
-def _entries(value: Any, section: str, problems: list[str]
-             ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(``"section[i]."``, table) for each table of an array of tables ``[[section]]``."""
-    if not isinstance(value, list):
-        problems.append(f"{section}: must be an array of tables ([[{section}]])")
-        return
-    for index, entry in enumerate(value):
-        if not isinstance(entry, dict):
-            problems.append(f"{section}[{index}]: must be a table")
-            continue
-        yield f"{section}[{index}].", entry
-
-
 def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
     sources: list[SourceSettings] = []
     names: set[Any] = set()
-    for prefix, entry in _entries(value, "sources", problems):
+    for prefix, entry in entries(value, "sources", problems):
         before = len(problems)
-        _check_table(entry, _SOURCE_KEYS, prefix, problems)
+        check_table(entry, _SOURCE_KEYS, prefix, problems)
         name = entry.get("name")
         if name is None:
             problems.append(f"{prefix}name: missing")
@@ -351,9 +302,9 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
 
     feeds: list[FeedSettings] = []
     taken = {"all", "archive", *(region_slug(r) for r in REGIONS)}
-    for prefix, entry in _entries(value, "feeds", problems):
+    for prefix, entry in entries(value, "feeds", problems):
         before = len(problems)
-        _check_table(entry, _FEED_KEYS, prefix, problems)
+        check_table(entry, _FEED_KEYS, prefix, problems)
         for key in ("name", "title"):
             if key not in entry:
                 problems.append(f"{prefix}{key}: missing")
@@ -378,7 +329,7 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
                                 f"(an ISO code such as DE, or a name)")
         near = entry.get("near")
         if isinstance(near, dict):
-            _check_table(near, _NEAR_KEYS, f"{prefix}near.", problems)
+            check_table(near, _NEAR_KEYS, f"{prefix}near.", problems)
             for key in ("city", "radius_km"):
                 if key not in near:
                     problems.append(f"{prefix}near.{key}: missing")
