@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize.identity import canonical_urls, identity_key, remember_canonical_urls
-from calendar_agg.normalize.merge import check_place
+from calendar_agg.normalize.merge import check_place, traits_of
 
 if TYPE_CHECKING:
     from calendar_agg.store import Store
@@ -138,6 +138,9 @@ class FreshListings:
             resolved = from_resolution_text(text)  # its text is in the store: not kept here
             self.resolved[key] = ResolvedListing(resolved.event, resolved.key,
                                                  resolved.problems, "", resolved.digest)
+            # what grouping will compare of it, worked out now: a backfill does it while
+            # workers parse the next documents, not after the last one
+            traits_of(resolved.event)
         return encoded
 
 
