@@ -48,6 +48,16 @@ ISSUE = D(2024, 1, 17)
         ("November 12, Berlin, DE - Rust", D(2020, 11, 11), D(2020, 11, 12), None),
         ("January 12th", D(2015, 1, 2), D(2015, 1, 12), None),
         ("12/18 Bay Area Rust: Crypto", D(2014, 12, 15), D(2014, 12, 18), None),
+        # spellings the sample does not show, read as a human would
+        ("05-19 & 05-20 | Berlin", D(2022, 4, 27), D(2022, 5, 19), D(2022, 5, 20)),
+        ("12-05 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
+        ("5-7 December | Berlin", D(2026, 11, 18), D(2026, 12, 5), D(2026, 12, 7)),
+        ("5 - 7 December 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), D(2026, 12, 7)),
+        ("5th & 6th Dec. Berlin", D(2026, 11, 18), D(2026, 12, 5), D(2026, 12, 6)),
+        ("30-31 Dec & 2 Jan | Berlin", D(2026, 12, 16), D(2026, 12, 30), D(2027, 1, 2)),
+        ("Thursday, December 10 | Berlin", D(2026, 11, 18), D(2026, 12, 10), None),
+        ("Sat 5 Dec 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
+        ("Wed. Dec 9 - 11. Berlin", D(2026, 11, 18), D(2026, 12, 9), D(2026, 12, 11)),
     ],
 )
 def test_spellings(text: str, issue: dt.date, start: dt.date, end: dt.date | None) -> None:
@@ -177,3 +187,13 @@ DATE_TEXT = st.lists(
 def test_dates_before_a_bar_are_read_as_in_the_whole_text(text: str, pos: int) -> None:
     """``scan_dates`` reads a text with a ``|`` from the part up to it (kept per part)."""
     assert scan_dates(text, pos) == _scan(text, pos)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3-4 people met in Berlin", "10-20 talks, Berlin", "13-05 | Berlin", "Sunnyvale 5 | x"],
+)
+def test_what_only_looks_like_a_date_is_none(text: str) -> None:
+    """A month-day without a year is a date only before its line's ``|`` or beside
+    another; a weekday is a whole word."""
+    assert scan_dates(text, 0) is None

@@ -348,3 +348,21 @@ def test_events_are_built_with_raw_event_fields_in_order() -> None:
     """``fields.build`` passes RawEvent's leading fields by position."""
     names = tuple(field.name for field in dataclasses.fields(RawEvent))
     assert names[: len(RAW_EVENT_ORDER)] == RAW_EVENT_ORDER
+
+
+@pytest.mark.parametrize(
+    "date", ["06-12 & 06-13", "12-13 June", "Thursday, June 12 - 13", "Thu 12th & 13th June"]
+)
+def test_current_form_with_dates_the_sample_does_not_spell(date: str) -> None:
+    """The current form stays the current form (place, group, title) whatever the dates'
+    spelling."""
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        f"* {date} | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
+        "    * [**Rust and Tell**](https://www.meetup.com/rust-berlin/events/1)",
+    )
+    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    assert (event.start, event.end) == (dt.date(2025, 6, 12), dt.date(2025, 6, 13))
+    assert (event.city, event.country, event.group, event.title) == (
+        "Berlin", "DE", "Rust Berlin", "Rust and Tell")

@@ -59,11 +59,20 @@ _DAYFIRST = re.compile(
     rf"(?P<d>\d{{1,2}}){_ORD}\s+(?P<mon>[A-Za-z]{{3,10}})\.?(?:,?\s+(?P<y>\d{{4}})(?!\d))?"
 )
 _MMDD = re.compile(r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
+# "5-7 December", "5 & 6 Dec 2026": the first day's month and year are written after the last
+_DAYS_THEN_MONTH = re.compile(
+    rf"(?P<first>\d{{1,2}}){_ORD}\s*(?:-|–|—|&|\+|/|\band\b|\bto\b)\s*(?=\d{{1,2}}{_ORD}\s+[A-Za-z])",
+    re.I,
+)
 _DAY = re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?![\d/:.]\d)(?!\s+[a-z])(?!\s*[-/]\s*\d)")
 _SEP = re.compile(
     r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*", re.I
 )
-_LEAD = re.compile(r"[\s*_\[(]*")
+# Before the dates: brackets and emphasis, and a weekday ("Thursday, December 10", "Sat 5 Dec")
+_LEAD = re.compile(
+    r"[\s*_\[(]*(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?",
+    re.I,
+)
 
 
 class DateSpan(NamedTuple):
@@ -161,6 +170,7 @@ _NEXT = {
     "num": (("num", _NUM), ("named", _NAMED), ("day", _DAY)),
     "named": (("named", _NAMED), ("dayfirst", _DAYFIRST), ("day", _DAY)),
     "dayfirst": (("dayfirst", _DAYFIRST), ("named", _NAMED), ("day", _DAY)),
+    "mmdd": (("mmdd", _MMDD), ("day", _DAY)),
 }
 
 
@@ -171,7 +181,19 @@ def _match_first(text: str, pos: int) -> tuple[str, _Piece, int] | None:
             piece = _piece(match, kind)
             if piece is not None and piece.month is not None:
                 return kind, piece, match.end()
-    return None
+    return _mmdd_first(text, pos)
+
+
+def _mmdd_first(text: str, pos: int) -> tuple[str, _Piece, int] | None:
+    """``05-19 & 05-20 |``: month-day without a year, taken only where it cannot be
+    anything else: before the ``|`` of its line, or followed by another such date."""
+    match = _MMDD.match(text, pos)
+    if match is None or not 1 <= int(match["m"]) <= 12:
+        return None
+    after = text[match.end():].lstrip()
+    if not after.startswith("|") and _match_next(text, match.end(), "mmdd") is None:
+        return None
+    return "mmdd", _Piece(None, int(match["m"]), int(match["d"])), match.end()
 
 
 def _match_next(text: str, pos: int, kind: str) -> tuple[_Piece, int] | None:
@@ -189,11 +211,18 @@ def _match_next(text: str, pos: int, kind: str) -> tuple[_Piece, int] | None:
 
 def scan_pieces(text: str, pos: int = 0) -> tuple[list[_Piece], int] | None:
     """The date pieces at ``pos`` and the index after the last one, or None."""
-    first = _match_first(text, pos)
-    if first is None:
-        return None
-    kind, piece, end = first
-    pieces = [piece]
+    days = _DAYS_THEN_MONTH.match(text, pos)
+    after = _DAYFIRST.match(text, days.end()) if days else None
+    last = _piece(after, "dayfirst") if after else None
+    if days and last is not None:  # the first day takes the month and year of the last
+        kind, end = "dayfirst", after.end()
+        pieces = [last._replace(day=int(days["first"])), last]
+    else:
+        first = _match_first(text, pos)
+        if first is None:
+            return None
+        kind, piece, end = first
+        pieces = [piece]
     while len(pieces) < 8:
         following = _match_next(text, end, kind)
         if following is None:
