@@ -42,6 +42,13 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),
         ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", None, "NG", False, False),
         ("Seattle", "Seattle", "WA", "US", False, False),
+        # spellings the sample does not show, read as a human would
+        ("Berlin DE", "Berlin", None, "DE", False, False),  # the comma left out
+        ("St. Louis MO", "St. Louis", "MO", "US", False, False),  # Missouri, not Macau
+        ("Rust Meetup DE", "Rust Meetup DE", None, None, False, False),  # no city: as written
+        ("Berlin, DE / Virtual", "Berlin", None, "DE", True, True),
+        ("In-person: Berlin, DE", "Berlin", None, "DE", False, False),
+        ("Hybrid: Berlin, DE", "Berlin", None, "DE", True, True),
     ],
 )
 def test_read_place(

@@ -214,7 +214,7 @@ def scan_pieces(text: str, pos: int = 0) -> tuple[list[_Piece], int] | None:
     days = _DAYS_THEN_MONTH.match(text, pos)
     after = _DAYFIRST.match(text, days.end()) if days else None
     last = _piece(after, "dayfirst") if after else None
-    if days and last is not None:  # the first day takes the month and year of the last
+    if days and after and last is not None:  # the first day: the month and year of the last
         kind, end = "dayfirst", after.end()
         pieces = [last._replace(day=int(days["first"])), last]
     else:

@@ -39,7 +39,8 @@ _NOWHERE = re.compile(
     r"latin america|oceania|asia[- ]pacific|europe\s*/\s*africa|various\s*-\s*\w+)$",
     re.I,
 )
-_LEADING_MARKERS = re.compile(r"^(?:(?:hybrid|virtual|online|remote)\b[\s:+-]*)+", re.I)
+_LEADING_MARKERS = re.compile(
+    r"^(?:(?:hybrid|virtual|online|remote|in[- ]?person|on[- ]?site)\b[\s:+/-]*)+", re.I)
 _MAX_PLACE = 200  # longer place fields are cut (no real one comes near)
 _PARENS = re.compile(r"\(([^()]*)\)")
 _SPACES = re.compile(r"\s+")
@@ -95,7 +96,7 @@ def read_place(text: str) -> Place:
 def _has_location(text: str) -> bool:
     """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses."""
     outside = _PARENS.sub("", text)
-    parts = re.split(r"\s\+\s|\s&\s|\band\b", outside)
+    parts = re.split(r"\s\+\s|\s&\s|\s/\s|\band\b", outside)
     return len(parts) > 1 and any(p.strip() and not _MARKER_ONLY.match(p) for p in parts)
 
 
@@ -219,13 +220,31 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
     found = places.locate_city(part)
     if found is None:
         country = maybe_country(part)
-        return (None, None, country) if country else (_city_name(part), None, None)
+        if country is None:
+            return _city_with_code(part) or (_city_name(part), None, None)
+        return None, None, country
     if places.country_code(found[0]) == found[2]:  # "Singapore", "Luxembourg"
         return found[0], found[1], found[2]
     if "/" in part:  # "Germany/Cologne": the part that is the city
         named = [p.strip() for p in part.split("/") if places.locate_city(p.strip())]
         return (named[0] if named else found[0]), found[1], found[2]
     return _city_name(part), found[1], found[2]
+
+
+def _city_with_code(part: str) -> Located | None:
+    """``Berlin DE``, ``St. Louis MO``: a known city and the code of its country, else of
+    its US state or Canadian province, the comma left out."""
+    words = part.rsplit(" ", 1)
+    if len(words) < 2 or not words[1].isupper() or not 2 <= len(words[1]) <= 3:
+        return None
+    city, code = words
+    country = places.country_code(code)
+    if country is not None and places.locate_city(city, None, country) is not None:
+        return _city_name(city), None, country
+    for country in _NORTH_AMERICA:
+        if places.subdivision_valid(country, code) and places.locate_city(city, code, country):
+            return _city_name(city), code, country
+    return None
 
 
 def _city_name(text: str) -> str | None:
