@@ -366,3 +366,26 @@ def test_current_form_with_dates_the_sample_does_not_spell(date: str) -> None:
     assert (event.start, event.end) == (dt.date(2025, 6, 12), dt.date(2025, 6, 13))
     assert (event.city, event.country, event.group, event.title) == (
         "Berlin", "DE", "Rust Berlin", "Rust and Tell")
+
+
+@pytest.mark.parametrize(
+    ("sub", "title", "extra"),
+    [
+        ("[**Rust and Tell**](https://e.example/1)", "Rust and Tell", ()),
+        ("[**Rust and Tell**](https://e.example/1) (online)", "Rust and Tell (online)", ()),
+        ("[**Rust and Tell**](https://e.example/1))", "Rust and Tell", ()),  # a ")" too many
+        ("[**Rust and Tell**](https://e.example/1), [**Mirror**](https://m.example/1)",
+         "Rust and Tell", ("https://m.example/1",)),
+        ("[**Rust and Tell**](https://e.example/1) | [**Mirror**](https://m.example/1)",
+         "Rust and Tell", ("https://m.example/1",)),
+    ],
+)
+def test_title_sub_item_keeps_its_words_not_its_mirrors(sub: str, title: str, extra) -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
+        f"    * {sub}",
+    )
+    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    assert (event.title, event.url, event.extra_urls) == (title, "https://e.example/1", extra)

@@ -94,9 +94,11 @@ def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
     """``[**Title**](url) | [**Mirror**](url2)`` -> ("Title", url)."""
     if links and links[0].start <= 3:
         first = links[0]
-        after = sub[first.end :]
+        after = sub[first.end : links[1].start if len(links) > 1 else len(sub)]
         tail = after if after.lstrip()[:1] not in ("|", "-", "[", "") else ""
-        return first.text + tail, first.url
+        if not tail.strip(" ).,;:&/"):  # "[**Title**](url))", "[**Title**](url), [Mirror](..)"
+            tail = ""
+        return first.text + tail.rstrip(" ,;:&/"), first.url
     bold = _BOLD_TITLE.search(sub)
     if bold is not None:
         return bold.group(1), links[0].url if links else None
