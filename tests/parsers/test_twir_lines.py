@@ -220,6 +220,13 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
     assert (event.group, event.title) == (group, title)
 
 
+def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> None:
+    line = "* Mar 27. Chicago, US - [Chicago Rust Meetup](https://x.org/1)"
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2019, 3, 19))
+    assert (event.city, event.country, event.title, event.url) == (
+        "Chicago", "US", "Chicago Rust Meetup", "https://x.org/1")
+
+
 @pytest.mark.parametrize(
     ("line", "city", "country"),
     [

@@ -131,7 +131,11 @@ def read_free_text(text: str, length: int | None) -> Fields:
     dates are elsewhere)."""
     links = event_links(text)
     if length is not None:
-        title = _first_sentence(strip_links(_LEADING_PUNCT.sub("", text[length:])))
+        rest = _LEADING_PUNCT.sub("", text[length:])
+        first = _SEGMENTS.split(strip_links(rest), maxsplit=1)
+        if len(first) > 1 and is_place(first[0]):  # "Aug 5. Helsinki, FI - [Rust Helsinki](url)"
+            return read_dash_form(strip_links(text), length, links[0] if links else None, "")
+        title = _first_sentence(strip_links(rest))
     else:
         title = links[0].text if links else _first_sentence(strip_links(text))
     fields = Fields(title=title)
