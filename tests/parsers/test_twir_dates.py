@@ -58,6 +58,8 @@ ISSUE = D(2024, 1, 17)
         ("Thursday, December 10 | Berlin", D(2026, 11, 18), D(2026, 12, 10), None),
         ("Sat 5 Dec 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
         ("Wed. Dec 9 - 11. Berlin", D(2026, 11, 18), D(2026, 12, 9), D(2026, 12, 11)),
+        ("February 22 - 23, 2022 | Virtual", D(2022, 2, 16), D(2022, 2, 22), D(2022, 2, 23)),
+        ("Dec 30 - Jan 2, 2027 | Berlin", D(2026, 12, 16), D(2026, 12, 30), D(2027, 1, 2)),
     ],
 )
 def test_spellings(text: str, issue: dt.date, start: dt.date, end: dt.date | None) -> None:
@@ -197,3 +199,9 @@ def test_what_only_looks_like_a_date_is_none(text: str) -> None:
     """A month-day without a year is a date only before its line's ``|`` or beside
     another; a weekday is a whole word."""
     assert scan_dates(text, 0) is None
+
+
+def test_year_after_several_days_is_theirs_and_ends_the_dates() -> None:
+    span = read_dates("February 22 - 23, 2022 | Virtual", None)  # no issue date needed
+    assert span is not None and (span.start, span.end) == (D(2022, 2, 22), D(2022, 2, 23))
+    assert "February 22 - 23, 2022 | Virtual"[span.length:].strip() == "| Virtual"

@@ -396,3 +396,16 @@ def test_title_sub_item_keeps_its_words_not_its_mirrors(sub: str, title: str, ex
     )
     [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.title, event.url, event.extra_urls) == (title, "https://e.example/1", extra)
+
+
+def test_pipe_form_with_title_and_group_in_one_link() -> None:
+    """``DATE | PLACE | [**Title** | Group](url)``, a 2022 mix of the two pipe forms."""
+    lines = numbered(
+        "## Upcoming Events",
+        "### Virtual",
+        "* 2025-06-12 | Virtual (Dallas, TX, US) | "
+        "[**Last Friday** | Dallas Rust](https://www.meetup.com/dallasrust/events/5/)",
+    )
+    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    assert (event.title, event.group, event.url, event.group_url) == (
+        "Last Friday", "Dallas Rust", "https://www.meetup.com/dallasrust/events/5/", None)

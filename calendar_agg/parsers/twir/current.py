@@ -69,11 +69,18 @@ def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
 def _read_groups(fields: Fields, text: str) -> None:
     links = event_links(text)
     if links:
-        fields.group = links[0].text
-        fields.group_url = links[0].url
+        both = _TITLE_THEN_GROUP.match(links[0].text)
+        if both is not None:  # "[**Title** | Group](url)": the bracketed form's fields
+            fields.title, fields.group, fields.url = both["title"], both["group"], links[0].url
+        else:
+            fields.group = links[0].text
+            fields.group_url = links[0].url
         fields.links += tuple(link.url for link in links[1:])
     else:
         fields.group = clean_text(text) or None
+
+
+_TITLE_THEN_GROUP = re.compile(r"\s*\*\*(?P<title>.+?)\*\*\s*\|\s*(?P<group>[^|]+?)\s*$")
 
 
 def _read_subs(fields: Fields, subs: tuple[str, ...]) -> None:

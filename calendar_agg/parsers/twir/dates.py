@@ -229,7 +229,26 @@ def scan_pieces(text: str, pos: int = 0) -> tuple[list[_Piece], int] | None:
             break
         pieces.append(following[0])
         end = following[1]
+    year = _YEAR_AFTER.match(text, end) if len(pieces) > 1 else None
+    if year is not None and all(piece.year is None for piece in pieces):
+        return _with_year(pieces, int(year["y"])), year.end()
     return pieces, end
+
+
+# ", 2022" after several days ("February 22 - 23, 2022"): the year of the last
+_YEAR_AFTER = re.compile(r",?\s*(?P<y>(?:19|20)\d\d)(?![\d/:-])")
+
+
+def _with_year(pieces: list[_Piece], year: int) -> list[_Piece]:
+    """The pieces with years: ``year`` for the last, the year before for earlier days of a
+    later month (``Dec 30 - Jan 2, 2027``)."""
+    months, month = [], None
+    for piece in pieces:
+        month = piece.month or month
+        months.append(month)
+    last = months[-1] or 0
+    return [piece._replace(year=year - (1 if (m or 0) > last else 0))
+            for piece, m in zip(pieces, months, strict=True)]
 
 
 def _resolve(
