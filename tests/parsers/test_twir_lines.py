@@ -220,6 +220,22 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
     assert (event.group, event.title) == (group, title)
 
 
+@pytest.mark.parametrize(
+    ("line", "title", "city", "country"),
+    [
+        ("* [5/13. Hack Chiapas, Autonomous University of Chiapas, Mexico](http://x.org/)",
+         "Hack Chiapas", "Chiapas", "MX"),
+        ("* [Jan  7. Dive into Rust @ Guna, MP India](https://x.org/)",
+         "Dive into Rust", "Guna", "IN"),
+    ],
+)  # fmt: skip
+def test_dash_line_whose_one_segment_holds_title_and_place(
+    line: str, title: str, city: str, country: str
+) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2016, 5, 2))
+    assert (event.title, event.city, event.country) == (title, city, country)
+
+
 def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> None:
     line = "* Mar 27. Chicago, US - [Chicago Rust Meetup](https://x.org/1)"
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2019, 3, 19))

@@ -47,6 +47,8 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
     remote = any(_MARKER_SEGMENT.match(s) for s in segments)
     segments = [s for s in segments if not _MARKER_SEGMENT.match(s)]
     place, title_parts = _find_place(segments)
+    if not title_parts and segments and place.found:
+        title_parts = _title_before_place(segments[0], place)
     fields = Fields(place=place, remote_hint=remote)
     fields.title, fields.group = _title_and_group(title_parts, group_last=with_group)
     if fields.title is None and clean_text(strip_links(after)):
@@ -56,6 +58,15 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " ".join(segments))
     return fields
+
+
+def _title_before_place(segment: str, place: Place) -> list[str]:
+    """``Hack Chiapas, Autonomous University of Chiapas, Mexico``: the one segment is the
+    place, and its first part, which is no city, names the event."""
+    first = segment.split(",")[0].strip()
+    if "," not in segment or first == place.city or is_place(first):
+        return []
+    return [first]
 
 
 def _title_and_group(parts: list[str], group_last: bool) -> tuple[str | None, str | None]:
@@ -86,6 +97,9 @@ def _has_year(text: str) -> bool:
 def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
     """The segment (or leading comma parts) that is a place, and the other segments."""
     for index, segment in enumerate(segments[:_MAX_SEGMENTS]):
+        title, at, where = segment.rpartition(" @ ")  # "Dive into Rust @ Guna, MP India"
+        if at and is_place(where):
+            return _checked(where), [*segments[:index], title, *segments[index + 1 :]]
         if is_place(segment):
             return _checked(segment), segments[:index] + segments[index + 1 :]
         parts = segment.split(", ")
