@@ -6,7 +6,7 @@ The one import for the rest of the package; the work is done in
 - ``countries``: ISO 3166 country codes from codes, names and aliases, and subdivisions;
 - ``gazetteer``: cities - lookup, canonical spelling, coordinates, the nearest city to a
   point, time zones;
-- ``text_cities``: the city a free-text title or address names.
+- ``text_cities``: the city (or else the country) a free-text title or address names.
 
 Nothing is loaded at import time: each table is built on first use and cached.
 """
@@ -31,7 +31,7 @@ from calendar_agg.normalize.gazetteer import (
     nearest_city,
 )
 from calendar_agg.normalize.place_names import city_key
-from calendar_agg.normalize.text_cities import city_in_text
+from calendar_agg.normalize.text_cities import city_in_text, country_in_text
 
 __all__ = [
     "Place",
@@ -40,6 +40,7 @@ __all__ = [
     "city_in_text",
     "city_key",
     "city_timezone",
+    "country_in_text",
     "coordinates",
     "country_code",
     "distance_km",

@@ -170,6 +170,47 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     return display_name(first), first.country
 
 
+# Country names that are as often a US state, a name or a word in a title ("Georgia",
+# "Jordan", "Turkey"), and subdivision names that are also big cities elsewhere: never
+# read as saying the country of a title.
+_NOT_A_COUNTRY_IN_TEXT = frozenset(
+    {"georgia", "jordan", "chad", "turkey", "jersey", "guernsey", "man", "guinea", "niger",
+     "victoria", "reading", "mobile",
+     # subdivisions named by a direction or a common word ("South Florida" is no Cameroon)
+     "south", "north", "east", "west", "central", "centre", "center", "capital", "western",
+     "eastern", "northern", "southern", "coast", "island", "islands", "lake", "lakes", "river",
+     "valley", "mountain", "mountains", "city", "new", "upper", "lower", "middle", "border",
+     "highlands", "plateau", "savanes", "littoral", "interior", "federal", "national"}
+)  # fmt: skip
+_COUNTRY_CODES_IN_TEXT = frozenset({"USA", "UK", "UAE"})  # others are acronyms ("IT", "AI")
+
+
+@functools.lru_cache(maxsize=16384)
+def country_in_text(text: str) -> str | None:
+    """The ISO country a free-text title names when it names no city: by the country's
+    name (``Mozilla Meetup Switzerland``, ``Rust Indonesia``) or by a state or province
+    only one country has (``Mozilla Gujarat User Group``); None when it names none, or
+    several."""
+    words = _WORD.findall(_GLUED_RUST.sub(" ", text))
+    found: set[str] = set()
+    for size in range(3, 0, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if not all(word[0].isupper() for word in run):
+                continue
+            name = " ".join(run)
+            if fold(name) in _NOT_A_COUNTRY_IN_TEXT or (
+                    len(name) < 4 and name not in _COUNTRY_CODES_IN_TEXT):
+                continue
+            country = country_named(name)
+            if country is None and len(name) >= 5:
+                having = countries_with_subdivision(name)
+                country = next(iter(having)) if len(having) == 1 else None
+            if country is not None:
+                found.add(country)
+    return found.pop() if len(found) == 1 else None
+
+
 # "City, Gujarat", "City, France": capitalised words after a comma that may say where.
 _QUALIFIER = re.compile(r",\s+([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,2})")
 

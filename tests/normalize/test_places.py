@@ -14,6 +14,7 @@ from calendar_agg.normalize.places import (
     city_in_text,
     coordinates,
     country_code,
+    country_in_text,
     distance_km,
     locate_city,
     subdivision_valid,
@@ -217,6 +218,25 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
     assert city_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mozilla Meetup Switzerland: Rust January Meetup @ Coredump.ch", "CH"),
+        ("Level up Your Knowledge on Rust - Rust Indonesia", "ID"),
+        ("Kickstart to Rust Mozilla Gujarat User Group", "IN"),  # a state of one country
+        ("Mergulhando em Rust - Mozilla Brasil", "BR"),  # the country's own name
+        ("Rust in the USA", "US"),
+        ("South Florida Rust: Intro to Rust", None),  # "South" is no Cameroon province
+        ("Rust Georgia", None),  # the US state as often as the country
+        ("RustFest UK and USA", None),  # two countries
+        ("AI and IT with Rust", None),  # acronyms, not Anguilla and Italy
+        ("Rust release triage", None),
+    ],
+)
+def test_country_in_text(text: str, expected: str | None) -> None:
+    assert country_in_text(text) == expected
 
 
 @pytest.mark.parametrize(

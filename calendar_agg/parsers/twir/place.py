@@ -309,14 +309,30 @@ def known_city(place: Place) -> bool:
 
 
 def city_from_text(place: Place, text: str) -> Place:
-    """Fill a missing city (and country) from a city named in the text, when unambiguous."""
+    """Fill a missing city (and country) from a city named in the text, when unambiguous;
+    else a missing country from the one country the text names (``Rust Indonesia``)."""
     found = city_in_text(text)
     if found is None:
+        if place.country is None and not place.city:
+            country = country_in_text(text)
+            if country is not None:
+                return Place(None, place.subdivision, country, place.virtual, place.hybrid, True)
         return place
     city, country = found
     if place.country and country != place.country:
         return place
     return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
+
+
+def country_in_text(text: str) -> str | None:
+    """The one country free text names (``Mozilla Meetup Switzerland`` -> ``"CH"``), if any."""
+    finder = getattr(places, "country_in_text", None)
+    if finder is None:
+        return None
+    try:
+        return finder(text)
+    except ValueError:
+        return None
 
 
 def city_in_text(text: str) -> tuple[str, str] | None:
