@@ -205,3 +205,16 @@ def test_year_after_several_days_is_theirs_and_ends_the_dates() -> None:
     span = read_dates("February 22 - 23, 2022 | Virtual", None)  # no issue date needed
     assert span is not None and (span.start, span.end) == (D(2022, 2, 22), D(2022, 2, 23))
     assert "February 22 - 23, 2022 | Virtual"[span.length:].strip() == "| Virtual"
+
+
+@pytest.mark.parametrize("text", ["Dec 3 - Dec 1 | Berlin", "2026-12-03 - 2026-12-01 | Berlin"])
+def test_range_that_ends_before_it_starts_is_its_first_day_and_doubtful(text: str) -> None:
+    span = read_dates(text, D(2026, 11, 18))
+    assert span is not None and (span.start, span.end) == (D(2026, 12, 3), None)
+    assert span.doubtful is not None and "before the first day" in span.doubtful
+
+
+def test_year_less_range_runs_over_the_new_year_only_for_a_short_span() -> None:
+    span = read_dates("Dec 15 - Jan 7 | Berlin", D(2026, 11, 18))
+    assert span is not None and (span.start, span.end) == (D(2026, 12, 15), D(2027, 1, 7))
+    assert span.doubtful is None

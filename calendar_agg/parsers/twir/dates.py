@@ -43,6 +43,10 @@ MONTHS: dict[str, int] = {
 }
 _FULL_NAMES = [name for name in MONTHS if len(name) > 4 or name in ("may", "june", "july")]
 
+# The longest span of days a year-less range runs over the new year for ("Dec 15 - Jan 7");
+# a longer one is a slip ("Dec 3 - Dec 1"), not an event of a year.
+_NEW_YEAR_SPAN = dt.timedelta(days=92)
+
 # How far before / after the issue date a listed event may plausibly be.
 PAST_LIMIT = dt.timedelta(days=75)
 FUTURE_LIMIT = dt.timedelta(days=550)
@@ -275,7 +279,10 @@ def _dated(
 ) -> tuple[dt.date, str | None]:
     if year is None and prev is not None:
         date = dt.date(prev.year, month, day)
-        return (date if date >= prev else dt.date(prev.year + 1, month, day)), None
+        if date >= prev:
+            return date, None
+        later = dt.date(prev.year + 1, month, day)  # "Dec 30 - Jan 2": over the new year
+        return (later if later - prev <= _NEW_YEAR_SPAN else date), None
     if year is None:
         inferred = infer_year(month, day, issue_date)
         if inferred is None:
@@ -350,6 +357,8 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     for piece, date in zip(pieces, dates, strict=True):
         corrected = corrected or (piece.year is not None and piece.year != date.year)
     last = max(dates)
+    if min(dates) < dates[0]:
+        doubt = doubt or f"{min(dates)} is before the first day, {dates[0]}: read from the first"
     return DateSpan(dates[0], last if last != dates[0] else None, found.length, corrected, doubt)
 
 
