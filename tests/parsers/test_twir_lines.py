@@ -425,3 +425,18 @@ def test_pipe_form_with_title_and_group_in_one_link() -> None:
     [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.title, event.group, event.url, event.group_url) == (
         "Last Friday", "Dallas Rust", "https://www.meetup.com/dallasrust/events/5/", None)
+
+
+def test_entry_nested_under_the_one_before_is_still_an_entry() -> None:
+    """A page nests an entry under the one before when python-markdown took the list for a
+    loose one; a dated ``DATE | PLACE |`` item is never a title or a mirror."""
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
+        "    * [**Rust and Tell**](https://www.meetup.com/rust-berlin/events/1)",
+        "    * 2025-06-13 | Munich, DE | [Rust Munich](https://www.meetup.com/rust-munich)",
+    )
+    events = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    assert [(e.start.day, e.city, e.title) for e in events] == [
+        (12, "Berlin", "Rust and Tell"), (13, "Munich", None)]

@@ -282,8 +282,11 @@ class _Cutter:
 
 
 def _belongs_to(last: Entry, indent: int, body: str) -> bool:
-    """Whether a list item is a sub-item of the entry before it."""
+    """Whether a list item is a sub-item of the entry before it: not when it is an entry of
+    the current form itself, which a page nests when the list before it was loose."""
     if not last.bullet or last.closed:
+        return False
+    if indent >= 2 and _CURRENT_HEAD.match(body) and _CURRENT_HEAD.match(last.head):
         return False
     return indent >= 2 or _stray_title(last, body)
 
