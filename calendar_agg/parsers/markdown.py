@@ -145,7 +145,7 @@ class _InlinedLines(Sequence[tuple[int, str]]):
                 self._definitions = _definitions(self._lines)
             definitions = self._definitions
             if definitions:
-                return _REFERENCE.sub(lambda m: _inline(m, definitions), line)
+                return _inline_all(line, definitions)
         return line
 
 
@@ -163,7 +163,19 @@ def _key(label: str) -> str:
     return " ".join(label.lower().split())
 
 
-def _inline(match: re.Match[str], definitions: dict[str, str]) -> str:
-    text, label = match.group(1), match.group(2)
-    url = definitions.get(_key(label or text))
-    return f"[{text}]({url})" if url else match.group(0)
+def _inline_all(line: str, definitions: dict[str, str]) -> str:
+    """The line with each ``[text][label]`` whose label is defined as ``[text](url)``. Where
+    ``[a] [b]`` is no reference, ``[b]`` may start one (``[Mar 15] [Boston Meetup][bos]``)."""
+    out, pos = [], 0
+    while (match := _REFERENCE.search(line, pos)) is not None:
+        text, label = match.group(1), match.group(2)
+        url = definitions.get(_key(label or text))
+        if url:
+            out += [line[pos : match.start()], f"[{text}]({url})"]
+            pos = match.end()
+        else:  # its first brackets are text; look again from the second
+            second = match.start() + len(text) + 2
+            out.append(line[pos:second])
+            pos = second
+    out.append(line[pos:])
+    return "".join(out)

@@ -105,6 +105,11 @@ def test_header_reading_stops_at_the_body() -> None:
     }
 
 
+def test_brackets_that_are_no_reference_leave_the_next_one_inlined() -> None:
+    lines = ["* [Mar 15] [Boston Meetup][bos]", "", "[bos]: https://example.org/bos"]
+    assert inline_references(lines)[0] == (1, "* [Mar 15] [Boston Meetup](https://example.org/bos)")
+
+
 def test_reference_links_are_inlined_and_definitions_blanked() -> None:
     lines = [
         "* [3/9 Seattle][seattle].",

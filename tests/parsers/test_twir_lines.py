@@ -440,3 +440,17 @@ def test_entry_nested_under_the_one_before_is_still_an_entry() -> None:
     events = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert [(e.start.day, e.city, e.title) for e in events] == [
         (12, "Berlin", "Rust and Tell"), (13, "Munich", None)]
+
+
+@pytest.mark.parametrize(
+    ("line", "city", "title", "url"),
+    [
+        ("* [Mar 15] [Boston Meetup](https://x.org/bos)", "Boston", "Boston Meetup",
+         "https://x.org/bos"),  # the date alone in brackets
+        ("* Seattle: [Rust meetup](https://x.org/sea) on March 9th.", "Seattle", "Rust meetup",
+         "https://x.org/sea"),  # the city before the link
+    ],
+)  # fmt: skip
+def test_free_lines_of_2015(line: str, city: str, title: str, url: str) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2015, 3, 2))
+    assert (event.city, event.title, event.url) == (city, title, url)

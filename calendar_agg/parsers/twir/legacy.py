@@ -158,4 +158,6 @@ def read_free_text(text: str, length: int | None) -> Fields:
         fields.links += tuple(link.url for link in links[1:])
     fields.remote_hint = bool(title and says_virtual(title))
     fields.place = city_from_text(NOWHERE, title or "")
+    if length is None and not fields.place.found:  # "Seattle: [Rust meetup][sea] on 3/9."
+        fields.place = city_from_text(NOWHERE, _first_sentence(strip_links(text)) or "")
     return fields

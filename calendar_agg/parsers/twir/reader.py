@@ -110,7 +110,10 @@ def _read_bracketed(head: str, pos: int) -> TextReading | None:
     dates = scan_dates(inner, 0)
     if dates is None:
         return None
-    after = head[link.end :] if link else ""
+    if link is None:  # "[Mar 15] [Boston Meetup](url)": the date alone in brackets
+        rest = head[pos + 1 + len(inner) + 1 :]
+        return TextReading(read_free_text(inner + rest, dates.length), dates)
+    after = head[link.end :]
     if inner[dates.length :].lstrip().startswith("|"):
         fields = read_bracketed_pipes(inner, dates.length, _or_empty(link), after)
     else:
