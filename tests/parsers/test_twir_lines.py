@@ -454,3 +454,24 @@ def test_entry_nested_under_the_one_before_is_still_an_entry() -> None:
 def test_free_lines_of_2015(line: str, city: str, title: str, url: str) -> None:
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2015, 3, 2))
     assert (event.city, event.title, event.url) == (city, title, url)
+
+
+@pytest.mark.parametrize(
+    ("place", "problem"),
+    [
+        ("Atlantis, XX", "unknown country or state 'XX' in 'Atlantis, XX'"),
+        ("Berlin, DE", None),
+        ("Seattle, WA", None),  # a state
+        ("Pristina, XK", None),  # Kosovo, as the gazetteer codes it
+        ("TBD", None),
+    ],
+)
+def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: str | None) -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        f"* 2025-06-12 | {place} | [Rust G](https://www.meetup.com/rust-g)",
+    )
+    result = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE)
+    assert len(result.events) == 1  # the event is kept all the same
+    assert [p.message for p in result.problems] == ([problem] if problem else [])

@@ -20,7 +20,7 @@ import re
 
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
-from calendar_agg.parsers.twir.place import city_from_text, read_place
+from calendar_agg.parsers.twir.place import city_from_text, read_place, unknown_code
 
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
 # Bold runs and links are skipped whole: a "|" inside them does not separate fields.
@@ -58,6 +58,8 @@ def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
     fields = Fields(place=read_place(place_text))
     if place_text.strip(" |") and not fields.place.found:
         fields.notes += (f"unreadable place {place_text.strip()!r}",)
+    elif code := unknown_code(place_text, fields.place):
+        fields.notes += (f"unknown country or state {code!r} in {place_text.strip()!r}",)
     _read_groups(fields, group_part)
     _read_subs(fields, subs)
     place = fields.place

@@ -93,6 +93,22 @@ def read_place(text: str) -> Place:
     return Place(city, subdivision, country, virtual or hybrid, hybrid, found)
 
 
+def unknown_code(text: str, place: Place) -> str | None:
+    """The code a place field ends with (``Atlantis, XX``) when it is neither a country nor
+    a state or province of the place's country: the place was read around it."""
+    last = _PARENS.sub(lambda m: m.group(1), text).replace(";", ",").split(",")[-1].strip(" )")
+    if not (2 <= len(last) <= 3 and last.isalpha() and last.isupper()) or _NOWHERE.match(last):
+        return None
+    if last == place.country or places.country_code(last) is not None:  # XK: Kosovo
+        return None
+    if place.country and places.subdivision_valid(place.country, last):
+        return None
+    found = places.locate_city(place.city, None, last) if place.city else None
+    if found is not None and found[2] == last:
+        return None  # the gazetteer's code of the city's country (XK: Kosovo)
+    return last
+
+
 def _has_location(text: str) -> bool:
     """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses."""
     outside = _PARENS.sub("", text)
