@@ -15,15 +15,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import uuid
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize import places
 
-# Fixed namespace so that a UID is the same on every machine, forever.
-UID_NAMESPACE = uuid.UUID("6f0c5b8e-2d1a-4f7e-9c3b-5a8d7e6f4c21")
+# Fixed namespace so that a UID is the same on every machine, forever (as text: the uuid
+# module, which imports platform, is not needed to make a UID).
+UID_NAMESPACE = "6f0c5b8e-2d1a-4f7e-9c3b-5a8d7e6f4c21"
 
 # Query parameters that only track the reader, on any site.
 _TRACKING_PARAMS = re.compile(
@@ -170,7 +170,7 @@ def uid_for(key: str) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-_NAMESPACE_BYTES = UID_NAMESPACE.bytes
+_NAMESPACE_BYTES = bytes.fromhex(UID_NAMESPACE.replace("-", ""))
 
 
 @functools.lru_cache(maxsize=65536)
