@@ -475,3 +475,39 @@ def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: st
     result = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE)
     assert len(result.events) == 1  # the event is kept all the same
     assert [p.message for p in result.problems] == ([problem] if problem else [])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "2025-06-12 |Berlin, DE|[Rust Berlin](https://g.example/)",  # no spaces by the bars
+        "2025-06-12 | | Berlin, DE | [Rust Berlin](https://g.example/)",  # an empty field
+        "2025-06-12 (Thu) | Berlin, DE | [Rust Berlin](https://g.example/)",  # a weekday
+        "2025-06-12 18:30 CEST | Berlin, DE | [Rust Berlin](https://g.example/)",  # a time
+        "**2025-06-12** | Berlin, DE | [Rust Berlin](https://g.example/)",  # a bold date
+    ],
+)
+def test_current_form_with_slips_around_its_bars(head: str) -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        f"* {head}",
+        "    * [**Rust and Tell**](https://e.example/1)",
+    )
+    result = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE)
+    [event] = result.events
+    assert (event.start, event.city, event.country, event.group, event.title, event.url) == (
+        dt.date(2025, 6, 12), "Berlin", "DE", "Rust Berlin", "Rust and Tell", "https://e.example/1")
+    assert result.problems == ()
+
+
+def test_title_beside_the_group_on_the_entry_line() -> None:
+    lines = numbered(
+        "## Upcoming Events",
+        "### Europe",
+        "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://g.example/) | "
+        "[**Rust and Tell**](https://e.example/1)",
+    )
+    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    assert (event.group, event.title, event.url, event.extra_urls) == (
+        "Rust Berlin", "Rust and Tell", "https://e.example/1", ())

@@ -41,14 +41,14 @@ def split_fields(text: str) -> list[str]:
 def read_current(head: str, length: int, subs: tuple[str, ...]) -> Fields:
     """An entry ``DATE | PLACE | [Group](url)`` with its sub-items, its dates (``length``
     characters) left out. The Fields are shared (do not mutate)."""
-    return _undated(head[length:].strip().lstrip("|").strip(), subs)
+    return _undated(head[length:].strip().lstrip("*_ ").lstrip("|").strip(), subs)
 
 
 @functools.lru_cache(maxsize=8192)
 def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
     """Everything after the date; cached apart from the dates, which are written differently
     when the same listing is shown in another year (do not mutate)."""
-    parts = split_fields(rest)
+    parts = [part for part in split_fields(rest) if part] or [""]  # "DATE | | Berlin, DE |"
     place_text, group_part = parts[0], " | ".join(parts[1:])
     if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
         cut = place_text.find("[")
@@ -77,6 +77,10 @@ def _read_groups(fields: Fields, text: str) -> None:
         else:
             fields.group = links[0].text
             fields.group_url = links[0].url
+        if fields.title is None and len(links) > 1 and links[1].text.startswith("**"):
+            # "[Group](url) | [**Title**](url2)": the title beside the group, not below it
+            fields.title, fields.url = links[1].text, links[1].url
+            links = [links[0], *links[2:]]
         fields.links += tuple(link.url for link in links[1:])
     else:
         fields.group = clean_text(text) or None

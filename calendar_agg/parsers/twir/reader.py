@@ -33,6 +33,12 @@ _OPENING = re.compile(r"^[\s*_$]*")
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
 _ISO_HEAD = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
+# A weekday or a time between the dates and the "|" of the current form: skipped
+_WEEKDAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
+_ASIDE_THEN_PIPE = re.compile(
+    rf"(\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY},?"
+    r"|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?))\s*(?=\|)"
+)
 
 
 class EntryError(ValueError):
@@ -96,6 +102,9 @@ def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     if dates is None:
         return _read_undated(head)
     length = dates.length
+    aside = _ASIDE_THEN_PIPE.match(head, length)  # "2026-12-03 (Thu) |", "2026-12-04 18:30 |"
+    if aside is not None:
+        length = aside.end(1)
     if _PIPE_NEXT.match(head, length) or (
         _ISO_HEAD.match(head, pos) and _PLACE_THEN_LINK.match(head, length)
     ):
