@@ -342,21 +342,15 @@ def city_from_text(place: Place, text: str) -> Place:
 
 def country_in_text(text: str) -> str | None:
     """The one country free text names (``Mozilla Meetup Switzerland`` -> ``"CH"``), if any."""
-    finder = getattr(places, "country_in_text", None)
-    if finder is None:
-        return None
     try:
-        return finder(text)
-    except ValueError:
+        return places.country_in_text(text)
+    except ValueError:  # text the gazetteer cannot take: no country named
         return None
 
 
 def city_in_text(text: str) -> tuple[str, str] | None:
     """A known city named in free text (``Rust Paris`` -> ``("Paris", "FR")``), if any."""
-    finder = getattr(places, "city_in_text", None)
-    if finder is None:
-        return None
     try:
-        return finder(text)
-    except ValueError:
+        return places.city_in_text(text)
+    except ValueError:  # text the gazetteer cannot take: no city named
         return None
