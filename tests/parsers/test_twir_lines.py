@@ -157,6 +157,13 @@ def events_of(*lines: str, date: dt.date = DATE) -> list[RawEvent]:
     return list(result.events)
 
 
+def current_event(*entry: str) -> RawEvent:
+    """The one event of a current-form section holding ``entry`` (its lines) under Europe."""
+    lines = numbered("## Upcoming Events", "### Europe", *entry)
+    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
+    return event
+
+
 def test_non_region_heading_before_the_closing_line_is_part_of_the_section() -> None:
     found = events_of(
         "# Upcoming Events",
@@ -379,13 +386,10 @@ def test_events_are_built_with_raw_event_fields_in_order() -> None:
 def test_current_form_with_dates_the_sample_does_not_spell(date: str) -> None:
     """The current form stays the current form (place, group, title) whatever the dates'
     spelling."""
-    lines = numbered(
-        "## Upcoming Events",
-        "### Europe",
+    event = current_event(
         f"* {date} | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
         "    * [**Rust and Tell**](https://www.meetup.com/rust-berlin/events/1)",
     )
-    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.start, event.end) == (dt.date(2025, 6, 12), dt.date(2025, 6, 13))
     assert (event.city, event.country, event.group, event.title) == (
         "Berlin", "DE", "Rust Berlin", "Rust and Tell")
@@ -404,25 +408,19 @@ def test_current_form_with_dates_the_sample_does_not_spell(date: str) -> None:
     ],
 )
 def test_title_sub_item_keeps_its_words_not_its_mirrors(sub: str, title: str, extra) -> None:
-    lines = numbered(
-        "## Upcoming Events",
-        "### Europe",
+    event = current_event(
         "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
         f"    * {sub}",
     )
-    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.title, event.url, event.extra_urls) == (title, "https://e.example/1", extra)
 
 
 def test_pipe_form_with_title_and_group_in_one_link() -> None:
     """``DATE | PLACE | [**Title** | Group](url)``, a 2022 mix of the two pipe forms."""
-    lines = numbered(
-        "## Upcoming Events",
-        "### Virtual",
+    event = current_event(
         "* 2025-06-12 | Virtual (Dallas, TX, US) | "
         "[**Last Friday** | Dallas Rust](https://www.meetup.com/dallasrust/events/5/)",
     )
-    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.title, event.group, event.url, event.group_url) == (
         "Last Friday", "Dallas Rust", "https://www.meetup.com/dallasrust/events/5/", None)
 
@@ -502,12 +500,9 @@ def test_current_form_with_slips_around_its_bars(head: str) -> None:
 
 
 def test_title_beside_the_group_on_the_entry_line() -> None:
-    lines = numbered(
-        "## Upcoming Events",
-        "### Europe",
+    event = current_event(
         "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://g.example/) | "
         "[**Rust and Tell**](https://e.example/1)",
     )
-    [event] = parse_lines(lines, source="twir", issue=ISSUE, issue_date=DATE).events
     assert (event.group, event.title, event.url, event.extra_urls) == (
         "Rust Berlin", "Rust and Tell", "https://e.example/1", ())
