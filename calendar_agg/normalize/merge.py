@@ -194,11 +194,17 @@ def _checked_place(city: str | None, subdivision: str | None, country: str | Non
     return city, subdivision, country, tuple(problems)
 
 
+# Codes still written for subdivisions that ISO 3166-2 has renamed since: Mexico City's
+# "DF" (Distrito Federal) has been CMX since 2016.
+_RENAMED_SUBDIVISIONS = {("MX", "DF"): "CMX", ("MX", "DIF"): "CMX"}
+
+
 def _subdivision_code(written: str, country: str, city: str | None) -> str | None:
     """The ISO 3166-2 code (without the country) a written subdivision means, if certain:
     the code in any case or with its country prefix, the subdivision's name, or for a US
     city the state it is in."""
     code = written.upper().removeprefix(f"{country}-")
+    code = _RENAMED_SUBDIVISIONS.get((country, code), code)
     if places.subdivision_valid(country, code):
         return code
     named = places.subdivision_named(written, country)

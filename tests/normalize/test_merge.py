@@ -29,6 +29,8 @@ def raw(**fields):
     (dict(city="Boulder", subdivision="XX", country="US"), ("Boulder", "CO", "US")),  # context
     (dict(city="Seattle"), ("Seattle", "WA", "US")),  # the city alone is unambiguous
     (dict(city="Selangor", country="MY"), ("Selangor", None, "MY")),  # a state, not a city
+    (dict(city="Mexico City", subdivision="DF", country="MX"),  # renamed CMX in 2016
+     ("Mexico City", "CMX", "MX")),
 ])
 def test_places_are_cleaned_and_resolved(written, expected):
     event, problems = check_place(raw(**written))
@@ -37,8 +39,8 @@ def test_places_are_cleaned_and_resolved(written, expected):
 
 
 @pytest.mark.parametrize(("written", "kept", "problem"), [
-    (dict(city="Mexico City", subdivision="DF", country="MX"), ("DF", "MX"),
-     "unknown subdivision 'DF' of MX"),
+    (dict(city="Hangzhou", subdivision="ZH", country="CN"), ("ZH", "CN"),
+     "unknown subdivision 'ZH' of CN"),
     (dict(city="Atlantis", country="Atlantis"), (None, "Atlantis"), "unknown country"),
 ])
 def test_unresolved_codes_are_kept_as_written_with_a_problem(written, kept, problem):
