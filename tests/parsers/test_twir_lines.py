@@ -234,10 +234,11 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
          "Hack Chiapas", "Chiapas", "MX"),
         ("* [Jan  7. Dive into Rust @ Guna, MP India](https://x.org/)",
          "Dive into Rust", "Guna", "IN"),
+        ("* [6/15. Köln/Cologne, DE](https://x.org/)", None, "Köln", "DE"),  # only a place
     ],
 )  # fmt: skip
 def test_dash_line_whose_one_segment_holds_title_and_place(
-    line: str, title: str, city: str, country: str
+    line: str, title: str | None, city: str, country: str
 ) -> None:
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2016, 5, 2))
     assert (event.title, event.city, event.country) == (title, city, country)

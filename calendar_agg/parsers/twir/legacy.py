@@ -64,7 +64,8 @@ def _title_before_place(segment: str, place: Place) -> list[str]:
     """``Hack Chiapas, Autonomous University of Chiapas, Mexico``: the one segment is the
     place, and its first part, which is no city, names the event."""
     first = segment.split(",")[0].strip()
-    if "," not in segment or first == place.city or is_place(first):
+    written = {first, *(name.strip() for name in first.split("/"))}  # "Köln/Cologne, DE"
+    if "," not in segment or place.city in written or is_place(first):
         return []
     return [first]
 
