@@ -193,6 +193,19 @@ def test_deeper_non_region_heading_continues_a_section_without_closing_line() ->
     assert [(e.city, e.region) for e in found] == [("Berlin", "Europe"), ("Lyon", None)]
 
 
+@pytest.mark.parametrize("heading", ["### Jobs", "### Rust Jobs", "#### Quote of the Week",
+                                     "### Call for Participation"])
+def test_deeper_heading_of_the_next_section_ends_it(heading: str) -> None:
+    found = events_of(
+        "## Upcoming Events",
+        "### Europe",
+        "* 2025-06-05 | Berlin, DE | [Rust Berlin](https://x.org/berlin)",
+        heading,
+        "* 2025-06-11 | Paris, FR | [Not an event](https://x.org/paris)",
+    )
+    assert [e.city for e in found] == ["Berlin"]
+
+
 def test_heading_at_the_section_level_without_closing_line_ends_it() -> None:
     found = events_of(
         "# Upcoming Events",

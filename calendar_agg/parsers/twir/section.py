@@ -32,6 +32,12 @@ _STARTS_DATED = re.compile(
     r"^[\s*_$]*\[?\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}\b|[A-Za-z]{2,10}\.?\s*\d{1,2}\b)"
 )
 _CURRENT_HEAD = re.compile(r"^[\s$]*\d{4}-\d{1,2}-\d{1,2}[^|\[]{0,40}\|")
+# The sections of an issue that follow its events (by their titles over the years)
+_OTHER_SECTION = re.compile(
+    r"(?:rust\s+)?jobs\b|fn work\b|quote of the week|call for (?:participation|testing|papers)"
+    r"|crate of the week|updates from|rfcs?\b|final comment period|this week in rust\b",
+    re.I,
+)
 
 _REGION_WORDS: dict[str, str] = {
     "online": "Virtual",
@@ -243,6 +249,8 @@ class _Cutter:
         if _STARTS_DATED.match(title) and ("|" in title or "](" in title):
             self._new(number, title, bullet=True)
             return True
+        if _OTHER_SECTION.match(title.strip("*_ :")):
+            return False  # "### Jobs": the newsletter's next section, whatever its level
         if (self.level and level > self.level) or self.inside:
             self._set_region(None)  # "### Conferences": a part of the section
             return True
