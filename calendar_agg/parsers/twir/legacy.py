@@ -145,14 +145,15 @@ def read_free_text(text: str, length: int | None) -> Fields:
     characters at the start, left out) or ``[Title](url), Jan 12th`` (``length`` None: the
     dates are elsewhere)."""
     links = event_links(text)
+    plain = strip_links(text)  # the dates come before any link: ``length`` counts in it too
     if length is not None:
-        rest = _LEADING_PUNCT.sub("", text[length:])
-        first = _SEGMENTS.split(strip_links(rest), maxsplit=1)
+        rest = _LEADING_PUNCT.sub("", plain[length:])
+        first = _SEGMENTS.split(rest, maxsplit=1)
         if len(first) > 1 and is_place(first[0]):  # "Aug 5. Helsinki, FI - [Rust Helsinki](url)"
-            return read_dash_form(strip_links(text), length, links[0] if links else None, "")
-        title = _first_sentence(strip_links(rest))
+            return read_dash_form(plain, length, links[0] if links else None, "")
+        title = _first_sentence(rest)
     else:
-        title = links[0].text if links else _first_sentence(strip_links(text))
+        title = links[0].text if links else _first_sentence(plain)
     fields = Fields(title=title)
     if links:
         fields.url = links[0].url
@@ -160,5 +161,5 @@ def read_free_text(text: str, length: int | None) -> Fields:
     fields.remote_hint = bool(title and says_virtual(title))
     fields.place = city_from_text(NOWHERE, title or "")
     if length is None and not fields.place.found:  # "Seattle: [Rust meetup][sea] on 3/9."
-        fields.place = city_from_text(NOWHERE, _first_sentence(strip_links(text)) or "")
+        fields.place = city_from_text(NOWHERE, _first_sentence(plain) or "")
     return fields

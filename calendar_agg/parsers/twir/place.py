@@ -99,7 +99,7 @@ def unknown_code(text: str, place: Place) -> str | None:
     last = _PARENS.sub(lambda m: m.group(1), text).replace(";", ",").split(",")[-1].strip(" )")
     if not (2 <= len(last) <= 3 and last.isalpha() and last.isupper()) or _NOWHERE.match(last):
         return None
-    if last == place.country or places.country_code(last) is not None:  # XK: Kosovo
+    if last == place.country or places.country_code(last) is not None:
         return None
     if place.country and places.subdivision_valid(place.country, last):
         return None
