@@ -173,9 +173,16 @@ def _content_line(item: etree._Element) -> int:
     """Source line of the element holding an entry's HTML (what ``entry_html`` reads)."""
     for names in (("content", "encoded"), ("summary", "description")):
         for child in item:
-            if isinstance(child.tag, str) and etree.QName(child).localname in names:
+            if isinstance(child.tag, str) and _local_name(child.tag) in names:
                 return child.sourceline or 1
     return 1
+
+
+def _local_name(tag: str) -> str:
+    """``{namespace}encoded`` or ``content:encoded`` -> ``encoded``. Not ``etree.QName``:
+    a recovered feed may keep a prefix it never declared (``<c:creator>``), which QName
+    refuses."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def merge(results: Sequence[ParseResult]) -> ParseResult:

@@ -141,6 +141,16 @@ def test_truncated_feed_keeps_what_could_be_read_and_names_the_document() -> Non
     assert "malformed feed" in result.problems[0].message
 
 
+def test_element_with_an_undeclared_prefix_is_read_past() -> None:
+    """A cut feed may leave ``<c:creator xmlns:dc=...>`` (found by Hypothesis): lxml keeps
+    the undeclared prefix, and the entries are still read."""
+    text = (SAMPLES / "rss.xml").read_text(encoding="utf-8")
+    assert "<dc:creator" in text
+    result = PARSER.parse(Document("twir", "rss.xml", text.replace("<dc:creator", "<c:creator", 1)))
+    assert [issue.name for issue in result.issues][:2] == [ISSUE_603, ISSUE_602]
+    assert result.events == parse_sample("rss.xml")[1].events
+
+
 def test_feed_without_entries_is_a_notice() -> None:
     text = '<rss version="2.0"><channel><title>x</title></channel></rss>'
     result = PARSER.parse(Document("twir", "empty.xml", text))
