@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendar_agg.parsers.twir.dates import _scan, find_dates, month_number, read_dates, scan_dates
+from calendar_agg.parsers.twir.dates import (
+    _resolved_span,
+    _scan,
+    find_dates,
+    month_number,
+    read_dates,
+    resolve_dates,
+    scan_dates,
+)
 
 D = dt.date
 ISSUE = D(2024, 1, 17)
@@ -189,6 +197,26 @@ DATE_TEXT = st.lists(
 def test_dates_before_a_bar_are_read_as_in_the_whole_text(text: str, pos: int) -> None:
     """``scan_dates`` reads a text with a ``|`` from the part up to it (kept per part)."""
     assert scan_dates(text, pos) == _scan(text, pos)
+
+
+@given(
+    DATE_TEXT | st.builds(lambda day, rest: day.isoformat() + rest, st.dates(), DATE_TEXT),
+    st.dates(D(2000, 1, 1), D(2100, 1, 1)) | st.none(),
+)
+def test_resolving_one_dated_day_directly_agrees_with_the_long_way(
+    text: str, issue: dt.date | None
+) -> None:
+    """``resolve_dates`` takes one day with its year written straight to its date."""
+    found = scan_dates(text)
+    if found is None:
+        return
+    results = []
+    for resolve in (resolve_dates, _resolved_span):
+        try:
+            results.append(resolve(found, issue))
+        except (ValueError, OverflowError) as error:
+            results.append(type(error))
+    assert results[0] == results[1]
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,14 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendar_agg.models import Issue, RawEvent
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
 from calendar_agg.parsers.twir.fields import RAW_EVENT_ORDER
-from calendar_agg.parsers.twir.links import find_links
+from calendar_agg.parsers.twir.current import _split_at_tokens, split_fields
+from calendar_agg.parsers.twir.links import _mended_target, _target, find_links
 from calendar_agg.parsers.twir.section import read_section, region_of
 
 ISSUE = "2025-06-04-this-week-in-rust"
@@ -520,3 +523,23 @@ def test_title_beside_the_group_on_the_entry_line() -> None:
     )
     assert (event.group, event.title, event.url, event.extra_urls) == (
         "Rust Berlin", "Rust and Tell", "https://e.example/1", ())
+
+
+FIELD_TEXT = st.lists(
+    st.sampled_from(["Berlin, DE", " ", "|", " | ", "[", "]", "(", ")", "](", "**", "x", "[G](u)",
+                     "[a | b](u)", "**T | U**", "https://x.org/a"]),
+    max_size=10,
+).map("".join)
+
+
+@given(FIELD_TEXT)
+def test_fields_split_at_one_plain_bar_as_at_every_bar(text: str) -> None:
+    """``split_fields`` splits a text with one bar outside links directly."""
+    assert split_fields(text) == _split_at_tokens(text)
+
+
+@given(st.lists(st.sampled_from(["<", ">", "*", "https://", "http://", "www.", "a.org", "/p",
+                                 "x", "https:/"]), min_size=1, max_size=8).map("".join))
+def test_link_targets_kept_as_written_are_those_mending_leaves_alone(url: str) -> None:
+    """``_target`` keeps a ``https://`` target that needs no mending as it is."""
+    assert _target(url) == _mended_target(url)

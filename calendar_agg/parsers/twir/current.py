@@ -20,7 +20,7 @@ import re
 
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
-from calendar_agg.parsers.twir.place import city_from_text, read_place, unknown_code
+from calendar_agg.parsers.twir.place import Place, city_from_text, read_place, unknown_code
 
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
 # Bold runs and links are skipped whole: a "|" inside them does not separate fields.
@@ -29,6 +29,16 @@ _FIELD_TOKEN = re.compile(r"\*\*.*?\*\*|\[(?:[^\[\]]|\[[^\[\]]*\])*\]\([^()]*\)|
 
 def split_fields(text: str) -> list[str]:
     """``text`` split at ``|`` outside links and outside ``**bold**``."""
+    bar = text.find("|")
+    if bar < 0:
+        return [text.strip()]
+    if text.find("|", bar + 1) < 0 and "[" not in text[:bar] and "**" not in text[:bar]:
+        return [text[:bar].strip(), text[bar + 1 :].strip()]  # one bar, outside any link
+    return _split_at_tokens(text)
+
+
+def _split_at_tokens(text: str) -> list[str]:
+    """``split_fields`` the long way: every link and bold run skipped whole."""
     fields, last = [], 0
     for token in _FIELD_TOKEN.finditer(text):
         if token.group() == "|":
@@ -55,17 +65,26 @@ def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
         place_text, group_part = place_text[:cut], place_text[cut:]
     elif "](" in place_text:  # "2022-03-03 | [Scylla](...)": no place
         place_text, group_part = "", " | ".join(parts)
-    fields = Fields(place=read_place(place_text))
-    if place_text.strip(" |") and not fields.place.found:
-        fields.notes += (f"unreadable place {place_text.strip()!r}",)
-    elif code := unknown_code(place_text, fields.place):
-        fields.notes += (f"unknown country or state {code!r} in {place_text.strip()!r}",)
+    place, note = _place_field(place_text)
+    fields = Fields(place=place, notes=note)
     _read_groups(fields, group_part)
     _read_subs(fields, subs)
     place = fields.place
     if place.country and not place.city and not place.virtual:  # "Poland, PL" + "... Kraków"
         fields.place = city_from_text(fields.place, fields.title or "")
     return fields
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_field(text: str) -> tuple[Place, tuple[str, ...]]:
+    """The place of a place field and what could not be read in it (kept per text: a
+    group's place is written the same way week after week)."""
+    place = read_place(text)
+    if text.strip(" |") and not place.found:
+        return place, (f"unreadable place {text.strip()!r}",)
+    if code := unknown_code(text, place):
+        return place, (f"unknown country or state {code!r} in {text.strip()!r}",)
+    return place, ()
 
 
 def _read_groups(fields: Fields, text: str) -> None:

@@ -326,8 +326,16 @@ def scan_dates(text: str, pos: int = 0) -> ScannedDates | None:
     (``2025-06-04 | Berlin, DE | ...``) the dates depend only on the text up to it, which
     many entries share, so they are read once for each such start.
     """
+    plain = _ISO_THEN_BAR.match(text, pos)
+    if plain is not None:  # "2025-06-04 |", most entries since 2022: what _scan finds
+        year, month, day = plain.groups()
+        return ScannedDates((_Piece(int(year), int(month), int(day)),), plain.end())
     bar = text.find("|", pos)
     return _scan(text, pos) if bar < 0 else _scan_before_bar(text[: bar + 1], pos)
+
+
+# One ISO date and the "|" after it: nothing else to look for
+_ISO_THEN_BAR = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=[ \t]*\|)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -351,6 +359,17 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
 
     Kept for a while, as the events of one issue share few dates (entries of other issues
     need other results, so the cache stays small)."""
+    pieces = found.pieces
+    if len(pieces) == 1 and pieces[0].year is not None and pieces[0].month is not None:
+        year, month, day, corrected = pieces[0]  # one day, its year written (most entries)
+        date = dt.date(year, month, day)
+        if not corrected and plausible(date, issue_date):
+            return DateSpan(date, None, found.length)
+    return _resolved_span(found, issue_date)
+
+
+def _resolved_span(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
+    """``resolve_dates`` the long way, for any pieces."""
     pieces = found.pieces
     dates, doubt = _resolve(pieces, issue_date)
     corrected = any(p.corrected for p in pieces)

@@ -43,17 +43,25 @@ def find_links(text: str) -> tuple[Link, ...]:
     """
     if "](" not in text and "] (" not in text:
         return ()
-    return tuple(
-        Link(match.group(1), _target(match.group(2)), match.start(), match.end())
-        for match in _LINK.finditer(text)
-        if match.group(2)
-    )
+    links = []
+    for match in _LINK.finditer(text):
+        label, url = match.group(1, 2)
+        if url:
+            links.append(Link(label, _target(url), match.start(), match.end()))
+    return tuple(links)
 
 
 def _target(url: str) -> str:
     """A link target without ``<>`` around it or emphasis stars stuck to its end
     (``wasmedge*``); a web address written without its scheme (``www.meetup.com/...``) gets
     ``https://``, as a browser would add it."""
+    if url.startswith(("https://", "http://")) and url[-1] not in "<>*":
+        return url  # most targets: nothing to mend
+    return _mended_target(url)
+
+
+def _mended_target(url: str) -> str:
+    """``_target`` the long way, for any target."""
     url = url.strip("<>").rstrip("*")
     return f"https://{url}" if _SCHEMELESS.match(url) else url
 
