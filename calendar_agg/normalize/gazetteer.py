@@ -50,6 +50,11 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "atl": ("Atlanta", "US"),
     "ldn": ("London", "GB"),
     "akl": ("Auckland", "NZ"),
+    # Native names of four letters, too short to be read among alternate names in free
+    # text ("Rust Roma", "Rust Wien"): most short alternate names are codes or other words.
+    "roma": ("Rome", "IT"),
+    "wien": ("Vienna", "AT"),
+    "kiev": ("Kyiv", "UA"),
     # Metropolitan regions named for their main city, as "Bay Area" above.
     "rhein main": ("Frankfurt am Main", "DE"),
     "twin cities": ("Minneapolis", "US"),

@@ -209,6 +209,11 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Frankfurt/Main Rust Lint Workshop", ("Frankfurt am Main", "DE")),
         ("Turin Rust Meetup", ("Turin", "IT")),
         ("Rust Milano", ("Milan", "IT")),
+        # native names of four letters: by alias (short alternate names are mostly noise)
+        ("Rust Roma - Rust learning and hacking evening #2", ("Rome", "IT")),
+        ("Rust Wien", ("Vienna", "AT")),
+        ("Rust Kiev", ("Kyiv", "UA")),
+        ("Chin Up", None),  # a short alternate name of Qinzhou
         ("Talk by Anna Ivanov", None),
         # several cities of one country: the first; a region yields to a city
         ("Rust Boulder/Denver Monthly Meeting", ("Boulder", "US")),
