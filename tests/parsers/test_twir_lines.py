@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from calendar_agg.models import Issue, RawEvent
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
-from calendar_agg.parsers.twir.fields import RAW_EVENT_ORDER
 from calendar_agg.parsers.twir.current import _split_at_tokens, split_fields
+from calendar_agg.parsers.twir.fields import RAW_EVENT_ORDER
 from calendar_agg.parsers.twir.links import _mended_target, _target, find_links
 from calendar_agg.parsers.twir.section import read_section, region_of
 
