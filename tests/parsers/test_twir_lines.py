@@ -6,12 +6,17 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Issue, RawEvent
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
-from calendar_agg.parsers.twir.current import _split_at_tokens, split_fields
+from calendar_agg.parsers.twir.current import (
+    _read_undated,
+    _split_at_tokens,
+    _undated,
+    split_fields,
+)
 from calendar_agg.parsers.twir.fields import RAW_EVENT_ORDER
 from calendar_agg.parsers.twir.links import _mended_target, _target, find_links
 from calendar_agg.parsers.twir.section import read_section, region_of
@@ -543,3 +548,38 @@ def test_fields_split_at_one_plain_bar_as_at_every_bar(text: str) -> None:
 def test_link_targets_kept_as_written_are_those_mending_leaves_alone(url: str) -> None:
     """``_target`` keeps a ``https://`` target that needs no mending as it is."""
     assert _target(url) == _mended_target(url)
+
+
+# Entries mostly as most are written, some not quite
+PLACES = st.sampled_from(["Berlin, DE", "Virtual (Indianapolis, IN, US)", "Poland, PL", "Hybrid",
+                          "Kraków", "Seattle, WA, US ", "[G](https://x.org)", "**Berlin**", ""])
+GROUP_LINKS = st.one_of(
+    st.just("[Rust Berlin](https://www.meetup.com/rust-berlin)"),
+    st.sampled_from(["[ G ](http://x.org)", "[G](x.org)", "[G](https://x.org/a(b))",
+                     "[G](https://www.google.com/calendar/embed?src=x)", "[G] (https://x.org)",
+                     "[G*](https://x.org)", "[G](https://x.org*)", "Rust Berlin"]),
+)
+RESTS = st.builds(
+    lambda place, bar, link, tail: place + bar + link + tail,
+    PLACES, st.sampled_from([" | ", "|", "  |  ", " || "]), GROUP_LINKS,
+    st.one_of(st.just(""), st.sampled_from([" ", " | [**T**](https://e.org)", "*", ")"])),
+)
+SUBS = st.one_of(
+    st.sampled_from(["[**Rust and Tell**](https://www.meetup.com/rust-berlin/events/1)",
+                     "[**T (x)**](https://e.org)", "[** Spaced **](https://e.org)"]),
+    st.sampled_from(["[T](https://e.org)", "**Bold** in Kraków", "[**T**](e.org)",
+                     "[**C**](https://calendar.google.com/calendar/embed?src=x)",
+                     "[**T**](https://e.org), x",
+                     "[**T**](https://e.org) | [**Mirror**](https://m.org)"]),
+)
+
+
+@settings(max_examples=300)
+@given(RESTS, st.lists(SUBS, max_size=2).map(tuple))
+@example("Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin)",
+         ("[**C**](https://calendar.google.com/calendar/embed?src=x)",))
+@example("Berlin, DE | [Rust Berlin](https://www.google.com/calendar/embed?src=x)", ())
+def test_entries_read_directly_read_as_the_long_way_reads_them(rest: str, subs: tuple) -> None:
+    """``_undated`` reads the common entry directly (``_PLAIN_REST``), as ``_read_undated``."""
+    rest = rest.strip().lstrip("*_ ").lstrip("|").strip()
+    assert _undated.__wrapped__(rest, subs) == _read_undated(rest, subs)

@@ -58,6 +58,36 @@ def read_current(head: str, length: int, subs: tuple[str, ...]) -> Fields:
 def _undated(rest: str, subs: tuple[str, ...]) -> Fields:
     """Everything after the date; cached apart from the dates, which are written differently
     when the same listing is shown in another year (do not mutate)."""
+    plain = _PLAIN_REST.fullmatch(rest) if "calendar" not in rest else None
+    title = _PLAIN_TITLE.fullmatch(subs[0]) if plain and len(subs) == 1 else None
+    if plain is not None and (not subs or (title is not None and "calendar" not in title[2])):
+        return _plain_fields(plain, title)  # most entries since 2022
+    return _read_undated(rest, subs)
+
+
+# An entry as most are written: "Berlin, DE | [Rust Berlin](https://...)", with at most one
+# sub-item "[**Title**](https://...)": no link but the group's, no bold, one bar, web links
+# that need no mending (``links._target``) and are no shared calendar (``event_links``).
+# Read directly; ``_read_undated`` reads the rest.
+_WEB_TARGET = r"\((https?://[^()\s<>*]+)\)"
+_PLAIN_REST = re.compile(rf"([^|\[\]*\n]*[^|\[\]*\s])\s*\|\s*\[([^\[\]|*\n]+)\]{_WEB_TARGET}")
+_PLAIN_TITLE = re.compile(rf"\[(\*\*[^\[\]*\n]+\*\*)\]{_WEB_TARGET}")
+
+
+def _plain_fields(rest: re.Match[str], title: re.Match[str] | None) -> Fields:
+    """What ``_read_undated`` gives for an entry that ``_PLAIN_REST`` and ``_PLAIN_TITLE``
+    match."""
+    place, note = _place_field(rest[1])
+    fields = Fields(place=place, notes=note, group=rest[2], group_url=rest[3], url=rest[3])
+    if title is not None:
+        fields.title, fields.url = title[1], title[2]
+    if place.country and not place.city and not place.virtual:  # "Poland, PL" + "... Kraków"
+        fields.place = city_from_text(place, fields.title or "")
+    return fields
+
+
+def _read_undated(rest: str, subs: tuple[str, ...]) -> Fields:
+    """``_undated`` for any entry."""
     parts = [part for part in split_fields(rest) if part] or [""]  # "DATE | | Berlin, DE |"
     place_text, group_part = parts[0], " | ".join(parts[1:])
     if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
