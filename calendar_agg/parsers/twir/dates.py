@@ -360,10 +360,10 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     Kept for a while, as the events of one issue share few dates (entries of other issues
     need other results, so the cache stays small)."""
     pieces = found.pieces
-    if len(pieces) == 1 and pieces[0].year is not None and pieces[0].month is not None:
-        year, month, day, corrected = pieces[0]  # one day, its year written (most entries)
-        date = dt.date(year, month, day)
-        if not corrected and plausible(date, issue_date):
+    piece = pieces[0] if len(pieces) == 1 else None  # one day, its year written: most entries
+    if piece is not None and piece.year is not None and piece.month is not None:
+        date = dt.date(piece.year, piece.month, piece.day)
+        if not piece.corrected and plausible(date, issue_date):
             return DateSpan(date, None, found.length)
     return _resolved_span(found, issue_date)
 
