@@ -36,6 +36,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import YEAR, YEARS_PER_COPY  # the years moved as the pipeline benchmark moves them
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_FOLDER = HERE.parent.parent / "shared" / "corpus" / "twir-sample"
 
@@ -80,8 +82,6 @@ def read_documents(folder: Path) -> list:
     ]
 
 
-_YEAR = re.compile(r"(?<!\d)(20[0-9]{2})(?!\d)")  # as benchmarks/pipeline.py shifts them
-_YEARS_PER_COPY = 13
 _FIRST_LINK = re.compile(r"\]\((https?://[^)\s#]+)")
 _NEW_TEXTS_PERCENT = 42
 
@@ -92,7 +92,7 @@ def copied(documents: list, copies: int) -> list:
 
     found = list(documents)
     for k in range(1, copies):
-        def moved(match: re.Match[str], shift: int = -k * _YEARS_PER_COPY) -> str:
+        def moved(match: re.Match[str], shift: int = -k * YEARS_PER_COPY) -> str:
             return str(int(match.group(1)) + shift)
 
         def relinked(line: str, k: int = k) -> str:
@@ -101,9 +101,9 @@ def copied(documents: list, copies: int) -> list:
             return _FIRST_LINK.sub(lambda m: f"]({m.group(1)}#copy-{k}", line, count=1)
 
         for document in documents:
-            lines = _YEAR.sub(moved, document.text).split("\n")
+            lines = YEAR.sub(moved, document.text).split("\n")
             text = "\n".join(map(relinked, lines))
-            found.append(Document(document.source, _YEAR.sub(moved, document.name, count=1),
+            found.append(Document(document.source, YEAR.sub(moved, document.name, count=1),
                                   text, location=document.location))
     return found
 
@@ -166,7 +166,8 @@ def report(
 ) -> None:
     documents = sum(entry.documents for entry in figures.values())
     events = sum(entry.events for entry in figures.values())
-    print(f"folder: {folder}" + (f" and {copies - 1} copies" if copies > 1 else ""))
+    more = f" and {copies - 1} {'copy' if copies == 2 else 'copies'}" if copies > 1 else ""
+    print(f"folder: {folder}{more}")
     print(f"start-up: imports {imports:.3f} s, gazetteers {gazetteers:.3f} s")
     print(f"documents: {documents}, events: {events}")
     print(f"parse work: first pass {first:.3f} s, warm {warm:.3f} s (median)")
