@@ -134,13 +134,16 @@ class _InlinedLines(Sequence[tuple[int, str]]):
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         inlined = self._inlined
-        for number, line in enumerate(itertools.islice(self._lines, self._first, None)):
-            yield number + self._first + 1, inlined(line) if "[" in line else line
+        for number, line in enumerate(itertools.islice(self._lines, self._first, None),
+                                      self._first + 1):
+            # only a definition or a reference changes a line
+            changed = "]:" in line or "][" in line or "] [" in line
+            yield number, inlined(line) if changed else line
 
     def _inlined(self, line: str) -> str:
         if "]:" in line and _DEFINITION.match(line):
             return ""
-        if "][" in line.replace("] [", "]["):
+        if "][" in line or "] [" in line:
             if self._definitions is None:
                 self._definitions = _definitions(self._lines)
             definitions = self._definitions

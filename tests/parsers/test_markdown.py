@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Document, ParseResult
@@ -108,6 +108,22 @@ def test_header_reading_stops_at_the_body() -> None:
 def test_brackets_that_are_no_reference_leave_the_next_one_inlined() -> None:
     lines = ["* [Mar 15] [Boston Meetup][bos]", "", "[bos]: https://example.org/bos"]
     assert inline_references(lines)[0] == (1, "* [Mar 15] [Boston Meetup](https://example.org/bos)")
+
+
+REFERENCE_LINES = st.lists(
+    st.lists(st.sampled_from(["[a]", "[b]", " ", "[", "]", ":", "(u)", "x", "]: https://x.org",
+                              "[a]: https://a.org", "[ b ]: /b", "*"]), max_size=8).map("".join),
+    max_size=6,
+)
+
+
+@given(REFERENCE_LINES)
+@example(["* [Mar 15] [b]", "[a][b]", "[ b ]: /b"])
+def test_lines_without_definition_or_reference_are_handed_on_as_they_are(lines: list) -> None:
+    """Only a line with ``]:``, ``][`` or ``] [`` is looked at for definitions and references."""
+    inlined = _InlinedLines(lines)
+    assert list(inlined) == [(number, inlined._inlined(line))
+                             for number, line in enumerate(lines, 1)]
 
 
 def test_reference_links_are_inlined_and_definitions_blanked() -> None:
