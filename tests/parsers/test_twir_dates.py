@@ -193,6 +193,15 @@ DATE_TEXT = st.lists(
 ).map("".join)
 
 
+@given(st.dates(), st.sampled_from([" | ", "|", "\t|", "  | Berlin", " - ", " |"]), DATE_TEXT)
+def test_one_iso_date_before_a_bar_is_read_as_the_long_way_reads_it(
+    day: dt.date, bar: str, rest: str
+) -> None:
+    """``scan_dates`` takes ``2025-06-04 |`` straight to its date."""
+    text = day.isoformat() + bar + rest
+    assert scan_dates(text) == _scan(text, 0)
+
+
 @given(DATE_TEXT, st.integers(min_value=0, max_value=2))
 def test_dates_before_a_bar_are_read_as_in_the_whole_text(text: str, pos: int) -> None:
     """``scan_dates`` reads a text with a ``|`` from the part up to it (kept per part)."""
