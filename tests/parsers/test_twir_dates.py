@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from calendar_agg.parsers.twir.dates import (
@@ -194,6 +194,7 @@ DATE_TEXT = st.lists(
 
 
 @given(st.dates(), st.sampled_from([" | ", "|", "\t|", "  | Berlin", " - ", " |"]), DATE_TEXT)
+@example(D(99, 1, 1), " | ", "")  # "0099": a two-digit year's, as for every date read
 def test_one_iso_date_before_a_bar_is_read_as_the_long_way_reads_it(
     day: dt.date, bar: str, rest: str
 ) -> None:

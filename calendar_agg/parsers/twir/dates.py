@@ -161,11 +161,13 @@ def _piece(match: re.Match[str], kind: str) -> _Piece | None:
         month, corrected = found
     else:
         month = int(groups["m"]) if groups.get("m") else None
-    year_text = groups.get("y")
-    year = int(year_text) if year_text else None
-    if year is not None and year < 100:
-        year += 2000
-    return _Piece(year, month, int(groups["d"]), corrected)
+    return _Piece(_year(groups.get("y")), month, int(groups["d"]), corrected)
+
+
+def _year(text: str | None) -> int | None:
+    """A year as written: ``24`` (and ``0024``) is 2024."""
+    year = int(text) if text else None
+    return year + 2000 if year is not None and year < 100 else year
 
 
 _FIRST = (("iso", _ISO), ("num", _NUM), ("named", _NAMED), ("dayfirst", _DAYFIRST))
@@ -329,7 +331,7 @@ def scan_dates(text: str, pos: int = 0) -> ScannedDates | None:
     plain = _ISO_THEN_BAR.match(text, pos)
     if plain is not None:  # "2025-06-04 |", most entries since 2022: what _scan finds
         year, month, day = plain.groups()
-        return ScannedDates((_Piece(int(year), int(month), int(day)),), plain.end())
+        return ScannedDates((_Piece(_year(year), int(month), int(day)),), plain.end())
     bar = text.find("|", pos)
     return _scan(text, pos) if bar < 0 else _scan_before_bar(text[: bar + 1], pos)
 
