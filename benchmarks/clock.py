@@ -13,9 +13,9 @@ import datetime as dt
 import sys
 
 from calendar_agg import pipeline
-from calendar_agg.cli import main
+from calendar_agg.cli import command
 
 if __name__ == "__main__":
     moment = dt.datetime.fromisoformat(sys.argv[1])
     pipeline.run_once.__kwdefaults__["clock"] = lambda: moment
-    sys.exit(main(sys.argv[2:]))
+    command(sys.argv[2:])

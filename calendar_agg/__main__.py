@@ -1,3 +1,3 @@
-from calendar_agg.cli import main
+from calendar_agg.cli import command
 
-raise SystemExit(main())
+command()
