@@ -66,6 +66,10 @@ ISSUE = D(2024, 1, 17)
         ("Thursday, December 10 | Berlin", D(2026, 11, 18), D(2026, 12, 10), None),
         ("Sat 5 Dec 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
         ("Wed. Dec 9 - 11. Berlin", D(2026, 11, 18), D(2026, 12, 9), D(2026, 12, 11)),
+        # a weekday before each day of a list, not only the first
+        ("Thu 12th & Fri 13th June | Paris", D(2026, 6, 3), D(2026, 6, 12), D(2026, 6, 13)),
+        ("Tue, June 9 - Thu, June 11 | Paris", D(2026, 6, 3), D(2026, 6, 9), D(2026, 6, 11)),
+        ("2026-06-09 & Wed 2026-06-10 | Paris", D(2026, 6, 3), D(2026, 6, 9), D(2026, 6, 10)),
         ("February 22 - 23, 2022 | Virtual", D(2022, 2, 16), D(2022, 2, 22), D(2022, 2, 23)),
         ("Dec 30 - Jan 2, 2027 | Berlin", D(2026, 12, 16), D(2026, 12, 30), D(2027, 1, 2)),
     ],

@@ -62,21 +62,22 @@ _NAMED = re.compile(
 _DAYFIRST = re.compile(
     rf"(?P<d>\d{{1,2}}){_ORD}\s+(?P<mon>[A-Za-z]{{3,10}})\.?(?:,?\s+(?P<y>\d{{4}})(?!\d))?"
 )
+# A weekday before a date ("Thursday, December 10", "Sat 5 Dec", "Thu 12th & Fri 13th June")
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
 _MMDD = re.compile(r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
 # "5-7 December", "5 & 6 Dec 2026": the first day's month and year are written after the last
 _DAYS_THEN_MONTH = re.compile(
-    rf"(?P<first>\d{{1,2}}){_ORD}\s*(?:-|–|—|&|\+|/|\band\b|\bto\b)\s*(?=\d{{1,2}}{_ORD}\s+[A-Za-z])",
+    rf"(?P<first>\d{{1,2}}){_ORD}\s*(?:-|–|—|&|\+|/|\band\b|\bto\b)\s*{_WEEKDAY}"
+    rf"(?=\d{{1,2}}{_ORD}\s+[A-Za-z])",
     re.I,
 )
 _DAY = re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?![\d/:.]\d)(?!\s+[a-z])(?!\s*[-/]\s*\d)")
 _SEP = re.compile(
-    r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*", re.I
+    r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*"
+    + _WEEKDAY, re.I
 )
-# Before the dates: brackets and emphasis, and a weekday ("Thursday, December 10", "Sat 5 Dec")
-_LEAD = re.compile(
-    r"[\s*_\[(]*(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?",
-    re.I,
-)
+# Before the dates: brackets and emphasis, and a weekday
+_LEAD = re.compile(r"[\s*_\[(]*" + _WEEKDAY, re.I)
 
 
 class DateSpan(NamedTuple):
