@@ -49,6 +49,15 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Berlin, DE / Virtual", "Berlin", None, "DE", True, True),
         ("In-person: Berlin, DE", "Berlin", None, "DE", False, False),
         ("Hybrid: Berlin, DE", "Berlin", None, "DE", True, True),
+        # a marker glued to the place by a slash, as " / " (a slash between names of a
+        # city, "Köln/Cologne", stays one place)
+        ("Virtual/Berlin, DE", "Berlin", None, "DE", True, True),
+        ("Berlin, DE/Online", "Berlin", None, "DE", True, True),
+        # a meeting platform is no place, and neither is a marker for everywhere
+        ("Zoom", None, None, None, True, False),
+        ("Online / Zoom", None, None, None, True, False),
+        ("Virtual (Zoom/Discord)", None, None, None, True, False),
+        ("Virtual / Global", None, None, None, True, False),
     ],
 )
 def test_read_place(

@@ -31,8 +31,12 @@ _BOTH_WAYS = re.compile(
     r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b", re.I
 )
 _MARKER_ONLY = re.compile(
-    r"^(?:hybrid|virtual|online|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s)*$", re.I
+    r"^(?:hybrid|virtual|online|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s"
+    r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet)*$", re.I
 )
+# "Virtual/Berlin, DE", "Berlin, DE/Online": a marker glued to a place by a slash, which
+# otherwise joins two names of one city ("München/Munich")
+_GLUED_MARKER = re.compile(r"\s*\b(virtual|online|hybrid)\s*/\s*|\s*/\s*(virtual|online)\b", re.I)
 _NOWHERE = re.compile(
     r"^(?:tbd|tba|n/?a|various(?: cities| locations)?|global|worldwide|world|everywhere|"
     r"internet|web|emea|apac|europe|africa|asia|americas?|north america|south america|"
@@ -83,6 +87,8 @@ def read_place(text: str) -> Place:
     text = _SPACES.sub(" ", text[:_MAX_PLACE].replace("**", "")).strip(" |*_")
     if not text:
         return NOWHERE
+    if "/" in text:
+        text = _GLUED_MARKER.sub(_spaced_slash, text)
     virtual = bool(VIRTUAL_WORDS.search(text))
     in_person = bool(_IN_PERSON.search(text))
     hybrid = bool(_HYBRID.search(text)) or (virtual and (in_person or _has_location(text)))
@@ -109,11 +115,18 @@ def unknown_code(text: str, place: Place) -> str | None:
     return last
 
 
+def _spaced_slash(match: re.Match[str]) -> str:
+    marker = match.group(1)
+    return f"{marker} / " if marker else f" / {match.group(2)}"
+
+
 def _has_location(text: str) -> bool:
-    """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses."""
+    """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses (``Virtual
+    / Global`` names none)."""
     outside = _PARENS.sub("", text)
-    parts = re.split(r"\s\+\s|\s&\s|\s/\s|\band\b", outside)
-    return len(parts) > 1 and any(p.strip() and not _MARKER_ONLY.match(p) for p in parts)
+    parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|\band\b", outside)]
+    return len(parts) > 1 and any(p and not _MARKER_ONLY.match(p) and not _NOWHERE.match(p)
+                                  for p in parts)
 
 
 def _location_text(text: str) -> str:
