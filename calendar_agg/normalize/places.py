@@ -31,13 +31,18 @@ from calendar_agg.normalize.gazetteer import (
     nearest_city,
 )
 from calendar_agg.normalize.place_names import city_key
-from calendar_agg.normalize.text_cities import city_in_text, country_in_text
+from calendar_agg.normalize.text_cities import (
+    city_in_text,
+    country_in_text,
+    shared_city_name_in_text,
+)
 
 __all__ = [
     "Place",
     "canonical_city",
     "cities_of",
     "city_in_text",
+    "shared_city_name_in_text",
     "city_key",
     "city_timezone",
     "country_in_text",

@@ -127,6 +127,11 @@ def _folded_word(word: str) -> str:
 def _named_cities(words: list[str]) -> list[City | None]:
     """Cities named by runs of capitalised words in text order, longest runs first, none
     overlapping, regions only when no city is named; None for a name that is ambiguous."""
+    return [_text_city(key) for key in _named_keys(words)]
+
+
+def _named_keys(words: list[str]) -> list[str]:
+    """The folded names of the cities ``_named_cities`` finds, in text order."""
     # where a name may start: a capitalised word, or alone, a short alias in capitals
     capitalised = [word[0].isupper() for word in words]
     taken = [False] * len(words)
@@ -145,7 +150,7 @@ def _named_cities(words: list[str]) -> list[City | None]:
     keys = [key for _, key in sorted(found)]
     if any(key not in REGION_ALIASES for key in keys):
         keys = [key for key in keys if key not in REGION_ALIASES]
-    return [_text_city(key) for key in keys]
+    return keys
 
 
 @functools.lru_cache(maxsize=65536)
@@ -168,6 +173,18 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     if qualified and first.country not in qualified:
         return None
     return display_name(first), first.country
+
+
+@functools.lru_cache(maxsize=16384)
+def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
+    """The name a free-text title gives its city when several big cities share it and none
+    dominates (``Cambridge Rust Meetup``: England's or Massachusetts'; ``Springfield``), with
+    their countries; None when the title names no such city, or other cities too."""
+    keys = _named_keys(_WORD.findall(_GLUED_RUST.sub(" ", text)))
+    if len(keys) != 1 or keys[0] in CITY_ALIASES or _text_city(keys[0]) is not None:
+        return None
+    candidates = sorted(_text_candidates(keys[0]), key=lambda c: c.population, reverse=True)
+    return display_name(candidates[0]), frozenset(city.country for city in candidates)
 
 
 # Country names that are as often a US state, a name or a word in a title ("Georgia",

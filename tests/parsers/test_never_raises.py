@@ -115,3 +115,5 @@ def test_line_readers_on_arbitrary_text(text: str, issue_date: dt.date | None) -
     assert isinstance(is_place(text), bool)
     found = places.city_in_text(text)
     assert found is None or (found[0] and len(found[1]) == 2)
+    shared = places.shared_city_name_in_text(text)
+    assert shared is None or (found is None and shared[0] and len(shared[1]) >= 1)

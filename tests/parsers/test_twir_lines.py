@@ -365,6 +365,26 @@ def test_emphasis_star_stuck_to_the_end_of_a_link_target_is_dropped() -> None:
     assert event.group_url == "https://www.meetup.com/wasmedge"
 
 
+def test_city_name_big_cities_of_several_countries_share_is_kept_as_written() -> None:
+    # Cambridge: England's and Massachusetts' (and Ontario's) are about as big
+    (alone,) = events_of("# Upcoming Events",
+                         "* [Nov 16. Cambridge Rust Meetup #5](https://x.org/e/5).",
+                         date=dt.date(2017, 11, 14))  # fmt: skip
+    assert (alone.city, alone.country) == ("Cambridge", None)
+    (placed,) = events_of("# Upcoming Events", *current("England, GB", "Cambridge Rust Meetup"))
+    assert (placed.city, placed.country) == ("Cambridge", "GB")
+    (elsewhere,) = events_of("# Upcoming Events", *current("Poland, PL", "Cambridge Rust Meetup"))
+    assert (elsewhere.city, elsewhere.country) == (None, "PL")
+    (two,) = events_of("# Upcoming Events",
+                       "* [Nov 16. Rust Cambridge and Paris](https://x.org/e/6).",
+                       date=dt.date(2017, 11, 14))  # fmt: skip
+    assert two.city is None  # two cities: neither is taken
+    (one_country,) = events_of("# Upcoming Events",
+                               "* [Nov 16. Springfield Rust Meetup](https://x.org/e/7).",
+                               date=dt.date(2017, 11, 14))  # fmt: skip
+    assert (one_country.city, one_country.country) == ("Springfield", "US")
+
+
 def test_in_person_listing_naming_only_a_country_gets_the_city_its_title_names() -> None:
     (event,) = events_of("# Upcoming Events", *current("Poland, PL", "Rust Poland x Kraków #10"))
     assert (event.city, event.country) == ("Kraków", "PL")

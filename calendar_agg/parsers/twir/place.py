@@ -342,7 +342,16 @@ def city_from_text(place: Place, text: str) -> Place:
     else a missing country from the one country the text names (``Rust Indonesia``)."""
     found = city_in_text(text)
     if found is None:
-        if place.country is None and not place.city:
+        if place.city:
+            return place
+        shared = shared_city_name_in_text(text)
+        if shared is not None and (place.country is None or place.country in shared[1]):
+            # a city of that name in the place's country, or in the one country they are all
+            # in (Springfield), else the name as written
+            name, countries = shared
+            country = place.country or (next(iter(countries)) if len(countries) == 1 else None)
+            return Place(name, place.subdivision, country, place.virtual, place.hybrid, True)
+        if place.country is None:
             country = country_in_text(text)
             if country is not None:
                 return Place(None, place.subdivision, country, place.virtual, place.hybrid, True)
@@ -365,5 +374,14 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     """A known city named in free text (``Rust Paris`` -> ``("Paris", "FR")``), if any."""
     try:
         return places.city_in_text(text)
+    except ValueError:  # text the gazetteer cannot take: no city named
+        return None
+
+
+def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
+    """A city name several big cities share, none dominating, named alone in free text
+    (``Cambridge Rust Meetup``), with their countries."""
+    try:
+        return places.shared_city_name_in_text(text)
     except ValueError:  # text the gazetteer cannot take: no city named
         return None
