@@ -283,6 +283,9 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* 5/30. RustBerlin Hack and Learn.", "Berlin", "DE"),
         ("* [5/12. Rust Boulder/Denver Monthly Meeting](http://x.org)", "Boulder", "US"),
         ("* [5/16. Rust Reading Group](http://x.org)", None, None),
+        # the link names the country, the title after it the city
+        ("* [5/27. Lithuania](http://x.org). Functional Vilnius #4: Rust & Monoids.",
+         "Vilnius", "LT"),
     ],
 )  # fmt: skip
 def test_group_only_lines_get_the_city_they_name(line: str, city: str, country: str) -> None:

@@ -51,12 +51,15 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
         title_parts = _title_before_place(segments[0], place)
     fields = Fields(place=place, remote_hint=remote)
     fields.title, fields.group = _title_and_group(title_parts, group_last=with_group)
-    if fields.title is None and clean_text(strip_links(after)):
+    title_after = fields.title is None and bool(clean_text(strip_links(after)))
+    if title_after:  # "[5/27. Lithuania](url). Functional Vilnius #4: Rust & Monoids."
         fields.title = _first_sentence(strip_links(after))
     fields.url = link.url if link else None
     fields.links += tuple(other.url for other in event_links(after))
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " ".join(segments))
+    if not fields.place.city and title_after:
+        fields.place = city_from_text(fields.place, fields.title or "")
     return fields
 
 
