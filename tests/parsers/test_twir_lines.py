@@ -283,6 +283,15 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* 5/30. RustBerlin Hack and Learn.", "Berlin", "DE"),
         ("* [5/12. Rust Boulder/Denver Monthly Meeting](http://x.org)", "Boulder", "US"),
         ("* [5/16. Rust Reading Group](http://x.org)", None, None),
+        # the text names no city, the name of the Meetup group or Eventbrite event does
+        ("* [7/20. Lessons learned integrating Rust with Ruby](https://www.meetup.com/RustDC/"
+         "events/241110467/).", "Washington", "US"),
+        ("* [5/20. Intro](https://www.eventbrite.com/e/mozilla-rust-seattle-meetup-tickets-15031)",
+         "Seattle", "US"),
+        ("* [5/20. Intro](https://www.meetup.com/de-DE/rust-berlin/events/1/)", "Berlin", "DE"),
+        ("* [5/20. Intro](https://example.org/rust-berlin/events/1/)", None, None),  # elsewhere
+        ("* [5/20. Intro](http://[www.meetup.com/rust-berlin)", None, None),  # no address
+        ("* [5/20. Intro - Online](https://www.meetup.com/rust-berlin/events/1/)", None, None),
         # the link names the country, the title after it the city
         ("* [5/27. Lithuania](http://x.org). Functional Vilnius #4: Rust & Monoids.",
          "Vilnius", "LT"),

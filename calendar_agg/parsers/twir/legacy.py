@@ -8,12 +8,14 @@
     - [Rust Seatle Meetup](url), January 12th
 
 A place is read only where the line writes one (``City, CC``); lines that name no place get
-a city only when their text names a known city unambiguously.
+a city only when their text names a known city unambiguously, or else the name of the Meetup
+group or Eventbrite event their link points at does (``meetup.com/RustDC``).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from calendar_agg.parsers.twir.fields import Fields, event_links
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
@@ -60,7 +62,7 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
         fields.place = city_from_text(fields.place, " ".join(segments))
     if not fields.place.city and title_after:
         fields.place = city_from_text(fields.place, fields.title or "")
-    return fields
+    return _with_city_of_address(fields)
 
 
 def _title_before_place(segment: str, place: Place) -> list[str]:
@@ -165,4 +167,40 @@ def read_free_text(text: str, length: int | None) -> Fields:
     fields.place = city_from_text(NOWHERE, title or "")
     if length is None and not fields.place.found:  # "Seattle: [Rust meetup][sea] on 3/9."
         fields.place = city_from_text(NOWHERE, _first_sentence(plain) or "")
+    return _with_city_of_address(fields)
+
+
+def _with_city_of_address(fields: Fields) -> Fields:
+    """``[Lessons learned integrating Rust with Ruby](https://www.meetup.com/RustDC/...)``:
+    an in-person event whose text names no city takes the one its link's address names."""
+    place = fields.place
+    if place.city or place.virtual or fields.remote_hint or not fields.url:
+        return fields
+    named = _address_name(fields.url)
+    if named:
+        fields.place = city_from_text(place, named)
     return fields
+
+
+_LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2})?$")  # meetup.com/de-DE/...
+
+
+def _address_name(url: str) -> str:
+    """The name a Meetup group's or an Eventbrite event's address spells (``Rust-Berlin``,
+    ``mozilla-rust-seattle-meetup-tickets-1503``) as words of a title (``Rust Berlin``);
+    "" for other addresses, whose paths say nothing reliable."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[host": no address to read
+        return ""
+    host = (parts.hostname or "").removeprefix("www.")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if host == "meetup.com":
+        named = [segment for segment in segments if not _LOCALE.match(segment)][:1]
+    elif host.startswith("eventbrite.") and segments[:1] == ["e"]:
+        named = segments[1:2]
+    else:
+        return ""
+    words = re.split(r"[-_.+]+", " ".join(named))
+    return " ".join(word.capitalize() if word.islower() else word
+                    for word in words if word and not word.isdigit())
