@@ -14,13 +14,9 @@ folder source reads); the default is ../shared/corpus/twir-sample. Printed:
 * the same per detected format, with documents, events and problems.
 
 ``--copies N`` parses an archive-sized stand-in built from the folder: the folder's issues
-and N-1 copies of them, every year of copy k moved back by 13 k (copies never overlap).
-Week after week an issue lists most of the week before's entries word for word (57% of
-them over the 43 pairs of consecutive issues in the sample), so in the real archive about
-43% of entries are new texts. A sample of every fourth issue rarely has both weeks, and
-plain copies would meet each of their texts again, so each copy also changes the first link
-of 42% of its lines (chosen by a hash of the line): that gives the stand-in of the sample
-about the archive's share of new entry texts.
+and N-1 copies of them, every year of copy k moved back by 13 k, each copy with new texts
+for about as many entries as the real archive has (``benchmarks/standin.py`` says how, and
+writes the same stand-in to a folder).
 
 The passes run with the garbage-collector thresholds of a run (``pipeline.fewer_collections``).
 """
@@ -28,16 +24,14 @@ The passes run with the garbage-collector thresholds of a run (``pipeline.fewer_
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import YEAR, YEARS_PER_COPY  # the years moved as the pipeline benchmark moves them
+from standin import archive_like
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_FOLDER = HERE.parent.parent / "shared" / "corpus" / "twir-sample"
@@ -84,29 +78,15 @@ def read_documents(folder: Path) -> list:
     ]
 
 
-_FIRST_LINK = re.compile(r"\]\((https?://[^)\s#]+)")
-_NEW_TEXTS_PERCENT = 42
-
-
 def copied(documents: list, copies: int) -> list:
-    """The documents and ``copies - 1`` copies of them (the module's docstring says how)."""
+    """The documents and ``copies - 1`` archive-like copies of them (``standin``)."""
     from calendar_agg.models import Document
 
     found = list(documents)
-    for k in range(1, copies):
-        def moved(match: re.Match[str], shift: int = -k * YEARS_PER_COPY) -> str:
-            return str(int(match.group(1)) + shift)
-
-        def relinked(line: str, k: int = k) -> str:
-            if zlib.crc32(line.encode()) % 100 >= _NEW_TEXTS_PERCENT:
-                return line
-            return _FIRST_LINK.sub(lambda m: f"]({m.group(1)}#copy-{k}", line, count=1)
-
+    for copy in range(1, copies):
         for document in documents:
-            lines = YEAR.sub(moved, document.text).split("\n")
-            text = "\n".join(map(relinked, lines))
-            found.append(Document(document.source, YEAR.sub(moved, document.name, count=1),
-                                  text, location=document.location))
+            name, text = archive_like(document.name, document.text, copy)
+            found.append(Document(document.source, name, text, location=document.location))
     return found
 
 

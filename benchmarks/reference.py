@@ -38,8 +38,13 @@ def events_of(text: str) -> list[dict]:
             region = heading.group(1)
         elif match := LINE.match(line):
             date, place, group, group_url = match.groups()
-            pending = {"date": dt.date.fromisoformat(date), "place": place, "group": group,
-                       "url": group_url, "title": group, "region": region}
+            try:
+                day = dt.date.fromisoformat(date)
+            except ValueError:  # no such day (a copy that moved Feb 29 to a common year)
+                pending = None
+                continue
+            pending = {"date": day, "place": place, "group": group, "url": group_url,
+                       "title": group, "region": region}
             events.append(pending)
         elif pending and (title := TITLE.match(line)):
             pending["title"], pending["url"] = title.groups()
