@@ -156,6 +156,20 @@ def test_section_ends_at_other_headings_and_boilerplate() -> None:
     assert [(e.line, e.region) for e in section.entries] == [(2, None), (4, "Oceania")]
 
 
+@pytest.mark.parametrize("line", ["**Jobs**", "__Rust Jobs__", "**Quote of the Week:**"])
+def test_section_ends_at_the_next_section_written_as_a_bold_line(line: str) -> None:
+    section = read_section(numbered(
+        "## Upcoming Events", "### Europe", "* 2026-09-10 | Zurich, CH | [Rust](https://a.org)",
+        "", line, "", "* [Senior Rust Engineer at Acme](https://b.org/jobs/1)", first=1))
+    assert [e.line for e in section.entries] == [3]
+
+
+def test_bold_event_title_naming_jobs_does_not_end_the_section() -> None:
+    section = read_section(numbered(
+        "## Upcoming Events", "**Rust Jobs Fair**", "* [Feb 10. Sydney](https://b.org)", first=1))
+    assert [e.line for e in section.entries] == [2, 3]
+
+
 # -- headings inside the section -----------------------------------------------------------
 CLOSING = "If you are running a Rust event please add it to the [calendar](https://x.org)."
 

@@ -178,6 +178,8 @@ def _classify(text: str) -> _Line:
     bold = _BOLD_LINE.match(text) if first in "*_" else None
     if bold and region_of(bold.group(1)):
         return _Line(window=window, bold_region=bold.group(1))
+    if bold and _OTHER_SECTION.fullmatch(bold.group(1).strip(" :")):
+        return _CLOSING  # "**Jobs**": the next section, written as a bold line
     item = _BULLET.match(text)
     if item is not None:
         return _Line(window=window, item=(len(item.group(1).expandtabs(4)), item.group(2)))
