@@ -66,6 +66,10 @@ ISSUE = D(2024, 1, 17)
         ("Thursday, December 10 | Berlin", D(2026, 11, 18), D(2026, 12, 10), None),
         ("Sat 5 Dec 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
         ("Wed. Dec 9 - 11. Berlin", D(2026, 11, 18), D(2026, 12, 9), D(2026, 12, 11)),
+        # a time after the date is no day of a list
+        ("Nov 26th, 7pm. Berlin", D(2014, 11, 10), D(2014, 11, 26), None),
+        ("Nov 26, 18h | Berlin", D(2014, 11, 10), D(2014, 11, 26), None),
+        ("Nov 26 & 27, 7pm | Berlin", D(2014, 11, 10), D(2014, 11, 26), D(2014, 11, 27)),
         # a weekday before each day of a list, not only the first
         ("Thu 12th & Fri 13th June | Paris", D(2026, 6, 3), D(2026, 6, 12), D(2026, 6, 13)),
         ("Tue, June 9 - Thu, June 11 | Paris", D(2026, 6, 3), D(2026, 6, 9), D(2026, 6, 11)),

@@ -71,7 +71,10 @@ _DAYS_THEN_MONTH = re.compile(
     rf"(?=\d{{1,2}}{_ORD}\s+[A-Za-z])",
     re.I,
 )
-_DAY = re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?![\d/:.]\d)(?!\s+[a-z])(?!\s*[-/]\s*\d)")
+# a day after a list's separator; not a time ("7pm", "7 pm", "18h", "6:30") nor a count
+_DAY = re.compile(
+    rf"(?P<d>\d{{1,2}})(?!\d){_ORD}(?![\d/:.]\d)(?![A-Za-z])(?!\s+[a-z])(?!\s*[-/]\s*\d)"
+)
 _SEP = re.compile(
     r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*"
     + _WEEKDAY, re.I
