@@ -124,14 +124,12 @@ def _folded_word(word: str) -> str:
     return fold(word)
 
 
-def _named_cities(words: list[str]) -> list[City | None]:
-    """Cities named by runs of capitalised words in text order, longest runs first, none
-    overlapping, regions only when no city is named; None for a name that is ambiguous."""
-    return [_text_city(key) for key in _named_keys(words)]
-
-
-def _named_keys(words: list[str]) -> list[str]:
-    """The folded names of the cities ``_named_cities`` finds, in text order."""
+@functools.lru_cache(maxsize=16384)
+def _city_names_in(text: str) -> tuple[str, ...]:
+    """The folded names of the cities a free text names, in text order: runs of capitalised
+    words, longest runs first, none overlapping, regions only when no city is named. Read
+    once per text (``city_in_text`` and ``shared_city_name_in_text`` both ask)."""
+    words = _WORD.findall(_GLUED_RUST.sub(" ", text))
     # where a name may start: a capitalised word, or alone, a short alias in capitals
     capitalised = [word[0].isupper() for word in words]
     taken = [False] * len(words)
@@ -150,7 +148,7 @@ def _named_keys(words: list[str]) -> list[str]:
     keys = [key for _, key in sorted(found)]
     if any(key not in REGION_ALIASES for key in keys):
         keys = [key for key in keys if key not in REGION_ALIASES]
-    return keys
+    return tuple(keys)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -163,7 +161,7 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     A country or state named after a comma must be the city's (``Camp Patan, Gujarat`` is
     not Pātan in Nepal).
     """
-    found = _named_cities(_WORD.findall(_GLUED_RUST.sub(" ", text)))
+    found = [_text_city(key) for key in _city_names_in(text)]  # None: an ambiguous name
     if not found or None in found:
         return None
     first = found[0]
@@ -180,7 +178,7 @@ def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     """The name a free-text title gives its city when several big cities share it and none
     dominates (``Cambridge Rust Meetup``: England's or Massachusetts'; ``Springfield``), with
     their countries; None when the title names no such city, or other cities too."""
-    keys = _named_keys(_WORD.findall(_GLUED_RUST.sub(" ", text)))
+    keys = _city_names_in(text)
     if len(keys) != 1 or keys[0] in CITY_ALIASES or _text_city(keys[0]) is not None:
         return None
     candidates = sorted(_text_candidates(keys[0]), key=lambda c: c.population, reverse=True)

@@ -36,7 +36,8 @@ _MARKER_ONLY = re.compile(
 )
 # "Virtual/Berlin, DE", "Berlin, DE/Online": a marker glued to a place by a slash, which
 # otherwise joins two names of one city ("München/Munich")
-_GLUED_MARKER = re.compile(r"\s*\b(virtual|online|hybrid)\s*/\s*|\s*/\s*(virtual|online)\b", re.I)
+_GLUED_MARKER = re.compile(
+    r"\s*\b(virtual|online|hybrid)\s*/\s*|\s*/\s*(virtual|online|hybrid)\b", re.I)
 _NOWHERE = re.compile(
     r"^(?:tbd|tba|n/?a|various(?: cities| locations)?|global|worldwide|world|everywhere|"
     r"internet|web|emea|apac|europe|africa|asia|americas?|north america|south america|"
