@@ -58,6 +58,13 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Online / Zoom", None, None, None, True, False),
         ("Virtual (Zoom/Discord)", None, None, None, True, False),
         ("Virtual / Global", None, None, None, True, False),
+        # hosts joined by " + " inside the parentheses: the first that is no marker
+        ("Hybrid (Online + Berlin, DE)", "Berlin", None, "DE", True, True),
+        ("Virtual (Seattle, WA, US + New York, NY, US)", "Seattle", "WA", "US", True, False),
+        # a time zone is no place; "The" before a country's name is no state code
+        ("Virtual (UTC+2)", None, None, None, True, False),
+        ("Virtual (CET)", None, None, None, True, False),
+        ("Amsterdam, The Netherlands", "Amsterdam", None, "NL", False, False),
     ],
 )
 def test_read_place(

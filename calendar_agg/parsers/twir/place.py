@@ -41,7 +41,10 @@ _GLUED_MARKER = re.compile(
 _NOWHERE = re.compile(
     r"^(?:tbd|tba|n/?a|various(?: cities| locations)?|global|worldwide|world|everywhere|"
     r"internet|web|emea|apac|europe|africa|asia|americas?|north america|south america|"
-    r"latin america|oceania|asia[- ]pacific|europe\s*/\s*africa|various\s*-\s*\w+)$",
+    r"latin america|oceania|asia[- ]pacific|europe\s*/\s*africa|various\s*-\s*\w+|"
+    # a time zone ("Virtual (CET)", "Virtual (UTC+2)")
+    r"(?:utc|gmt|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|aest|aedt|awst|nzst|nzdt|pst|pdt"
+    r"|mst|mdt|cst|cdt|est|edt|hst)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?)$",
     re.I,
 )
 _LEADING_MARKERS = re.compile(
@@ -136,7 +139,10 @@ def _location_text(text: str) -> str:
         if not _MARKER_ONLY.match(inner) and not _NOWHERE.match(inner.strip()):
             before = text[: text.find(f"({inner})")]
             if _MARKER_ONLY.match(before) or not before.strip():
-                return inner
+                # "(Online + Berlin, DE)", "(Seattle, WA, US + New York, NY, US)": the
+                # first host that is no marker
+                hosts = [h for h in inner.split(" + ") if not _MARKER_ONLY.match(h)]
+                return hosts[0] if hosts else inner
     text = _PARENS.sub(lambda m: "" if _MARKER_ONLY.match(m.group(1)) else m.group(0), text)
     parts = [p for p in re.split(r"\s\+\s|\s&\s|\s-\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
@@ -205,7 +211,7 @@ Located = tuple[str | None, str | None, str | None]  # (city, subdivision, count
 def _two_parts(city: str | None, last: str, country: str | None) -> Located:
     """``City, XX``: XX a country, a state (``Buffalo, NY``, ``São Paulo, SP``) or ``MN US``."""
     words = last.split()
-    if len(words) == 2 and len(words[0]) <= 3 and maybe_country(words[1]):
+    if len(words) == 2 and len(words[0]) <= 3 and words[0].isupper() and maybe_country(words[1]):
         return city, words[0].upper(), maybe_country(words[1])
     code = last.upper() if 2 <= len(last) <= 3 and last.isalpha() else None
     if city is None:
@@ -302,7 +308,7 @@ def is_place(text: str) -> bool:
     if maybe_country(last) is not None and (len(parts) > 1 or len(last) >= 4 or last.isupper()):
         return True
     words = last.split()
-    if len(words) == 2 and len(words[0]) <= 3 and maybe_country(words[1]):
+    if len(words) == 2 and len(words[0]) <= 3 and words[0].isupper() and maybe_country(words[1]):
         return True
     return (
         len(parts) > 1
