@@ -66,6 +66,8 @@ ISSUE = D(2024, 1, 17)
         ("Thursday, December 10 | Berlin", D(2026, 11, 18), D(2026, 12, 10), None),
         ("Sat 5 Dec 2026 | Berlin", D(2026, 11, 18), D(2026, 12, 5), None),
         ("Wed. Dec 9 - 11. Berlin", D(2026, 11, 18), D(2026, 12, 9), D(2026, 12, 11)),
+        ("2026-09-10 thru 2026-09-12 | Berlin", D(2026, 9, 2), D(2026, 9, 10), D(2026, 9, 12)),
+        ("2026-09-10 → 2026-09-12 | Berlin", D(2026, 9, 2), D(2026, 9, 10), D(2026, 9, 12)),
         # a time after the date is no day of a list
         ("Nov 26th, 7pm. Berlin", D(2014, 11, 10), D(2014, 11, 26), None),
         ("Nov 26, 18h | Berlin", D(2014, 11, 10), D(2014, 11, 26), None),

@@ -76,7 +76,7 @@ _DAY = re.compile(
     rf"(?P<d>\d{{1,2}})(?!\d){_ORD}(?![\d/:.]\d)(?![A-Za-z])(?!\s+[a-z])(?!\s*[-/]\s*\d)"
 )
 _SEP = re.compile(
-    r"\s*(?:-|–|—|~|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|&|\band\b|\+|,|/)\s*"
+    r"\s*(?:-|–|—|~|→|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b|&|\band\b|\+|,|/)\s*"
     + _WEEKDAY, re.I
 )
 # Before the dates: brackets and emphasis, and a weekday
