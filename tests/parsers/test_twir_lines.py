@@ -262,6 +262,15 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
     assert (event.group, event.title) == (group, title)
 
 
+def test_dash_line_with_a_place_beside_a_marker_reads_it_as_the_place() -> None:
+    (event,) = events_of(
+        "# Upcoming Events",
+        "* [June 13, 2021, Berlin, DE + Online - Rust Hack and Learn - Berline.rs](https://x.org)",
+        date=dt.date(2021, 6, 2))  # fmt: skip
+    assert (event.city, event.country, event.virtual, event.hybrid) == ("Berlin", "DE", True, True)
+    assert (event.group, event.title) == ("Berline.rs", "Rust Hack and Learn")
+
+
 @pytest.mark.parametrize(
     ("line", "title", "city", "country"),
     [

@@ -94,6 +94,9 @@ def test_empty_and_unknown_places() -> None:
         ("Russia", True),
         ("Durham, NC", True),
         ("Online", True),
+        ("Berlin, DE + Online", True),  # a place beside a marker
+        ("Virtual / Berlin, DE", True),
+        ("Rust Berlin + Online", False),
         ("Rust Paris", False),
         ("Rust Meetup Linz", False),
         ("GPU enhanced terminals, Counting Votes, and Converting C to Rust", False),

@@ -50,6 +50,7 @@ _NOWHERE = re.compile(
 _LEADING_MARKERS = re.compile(
     r"^(?:(?:hybrid|virtual|online|remote|in[- ]?person|on[- ]?site)\b[\s:+/-]*)+", re.I)
 _MAX_PLACE = 200  # longer place fields are cut (no real one comes near)
+_MARKER_JOIN = re.compile(r"\s(?:\+|&|/)\s")  # "Berlin, DE + Online", "Virtual / Berlin, DE"
 _PARENS = re.compile(r"\(([^()]*)\)")
 _SPACES = re.compile(r"\s+")
 # US states and Canadian provinces that are also ISO country codes: "Boulder, CO" is
@@ -301,6 +302,9 @@ def is_place(text: str) -> bool:
         return False
     if _MARKER_ONLY.match(text) and VIRTUAL_WORDS.search(text):
         return True
+    hosts = [host for host in _MARKER_JOIN.split(text) if not _MARKER_ONLY.match(host)]
+    if len(hosts) == 1:  # "Berlin, DE + Online": the place beside the marker
+        text = hosts[0]
     parts = [p.strip() for p in _PARENS.sub("", text).split(",") if p.strip()]
     if not parts:
         return False
