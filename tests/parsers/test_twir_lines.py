@@ -262,6 +262,12 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
     assert (event.group, event.title) == (group, title)
 
 
+def test_free_text_title_keeps_its_closing_parenthesis() -> None:
+    (event,) = events_of("# Upcoming Events", "* 6/14. Rust Hack Night (Portland, OR).",
+                         date=dt.date(2015, 6, 1))  # fmt: skip
+    assert (event.title, event.city) == ("Rust Hack Night (Portland, OR)", "Portland")
+
+
 def test_dash_line_with_a_place_beside_a_marker_reads_it_as_the_place() -> None:
     (event,) = events_of(
         "# Upcoming Events",

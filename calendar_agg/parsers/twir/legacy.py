@@ -141,7 +141,10 @@ def _checked(text: str) -> Place:
 
 
 def _first_sentence(text: str) -> str | None:
-    sentence = re.split(r"(?<=[a-z0-9])\.\s", text.strip(" .)"), maxsplit=1)[0]
+    text = text.strip(" .")
+    if text.endswith(")") and text.count(")") > text.count("("):  # a link's, left over
+        text = text[:-1].rstrip(" .")
+    sentence = re.split(r"(?<=[a-z0-9])\.\s", text, maxsplit=1)[0]
     return clean_text(sentence) or None
 
 
