@@ -406,6 +406,13 @@ def test_emphasis_star_stuck_to_the_end_of_a_link_target_is_dropped() -> None:
     assert event.group_url == "https://www.meetup.com/wasmedge"
 
 
+@pytest.mark.parametrize("target", ['https://x.org/e/5 "Talk E"', "https://x.org/e/5 'Talk E'"])
+def test_link_title_after_the_target_is_no_part_of_the_visible_text(target: str) -> None:
+    event = current_event("* 2026-09-14 | Berlin, DE | [Rust Berlin](https://x.org/g)",
+                          f"    * [**Talk E**]({target})")  # fmt: skip
+    assert (event.title, event.url) == ("Talk E", "https://x.org/e/5")
+
+
 def test_city_name_big_cities_of_several_countries_share_is_kept_as_written() -> None:
     # Cambridge: England's and Massachusetts' (and Ontario's) are about as big
     (alone,) = events_of("# Upcoming Events",

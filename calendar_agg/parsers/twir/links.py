@@ -28,10 +28,12 @@ class Link(NamedTuple):
 
 
 # "[text](url)" with one level of brackets inside the text ("[@ Stanford]"), an optional
-# space before "(", a doubled "((", spaces inside, one level of parentheses in the url.
+# space before "(", a doubled "((", spaces inside, one level of parentheses in the url, and
+# a title after the url (``(url "title")``), which is no part of the visible text.
 _LINK = re.compile(
     r"\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]\s?\(\(?\s*"
-    r"([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*(?:\)|(?=\s)|$)"
+    r"([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\"|\s+'[^'\n]*')?"
+    r"\s*(?:\)|(?=\s)|$)"
 )
 
 
