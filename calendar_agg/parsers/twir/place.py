@@ -211,9 +211,9 @@ Located = tuple[str | None, str | None, str | None]  # (city, subdivision, count
 
 def _two_parts(city: str | None, last: str, country: str | None) -> Located:
     """``City, XX``: XX a country, a state (``Buffalo, NY``, ``São Paulo, SP``) or ``MN US``."""
-    words = last.split()
-    if len(words) == 2 and len(words[0]) <= 3 and words[0].isupper() and maybe_country(words[1]):
-        return city, words[0].upper(), maybe_country(words[1])
+    state_and_country = _state_then_country(last)
+    if state_and_country is not None:
+        return city, *state_and_country
     code = last.upper() if 2 <= len(last) <= 3 and last.isalpha() else None
     if city is None:
         return None, None, country
@@ -237,6 +237,15 @@ def _two_parts(city: str | None, last: str, country: str | None) -> Located:
         if found is not None and found[2] == "ZA":  # "Johannesburg, SA": South Africa
             return city, None, "ZA"
     return city, None, country
+
+
+def _state_then_country(part: str) -> tuple[str, str] | None:
+    """(state code, country) of ``MN US`` (a comma left out); ``The Netherlands`` is none."""
+    words = part.split()
+    if len(words) != 2 or len(words[0]) > 3 or not words[0].isupper():
+        return None
+    country = maybe_country(words[1])
+    return (words[0], country) if country is not None else None
 
 
 def _state_country(city: str, code: str, country: str) -> str | None:
@@ -311,8 +320,7 @@ def is_place(text: str) -> bool:
     last = parts[-1]
     if maybe_country(last) is not None and (len(parts) > 1 or len(last) >= 4 or last.isupper()):
         return True
-    words = last.split()
-    if len(words) == 2 and len(words[0]) <= 3 and words[0].isupper() and maybe_country(words[1]):
+    if _state_then_country(last) is not None:
         return True
     return (
         len(parts) > 1
