@@ -15,16 +15,12 @@ from typing import NoReturn
 
 from calendar_agg import __version__
 from calendar_agg.errors import CalendarAggError, ConfigError, RunLockedError, SourceError
+from calendar_agg.jsonl import JSONL_FIELDS
 
 log = logging.getLogger("calendar_agg")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_BUSY = 4  # another run holds the run lock
-
-JSONL_FIELDS = ("issue", "line", "start", "end", "city", "subdivision", "country", "virtual",
-                "hybrid", "region", "group", "group_url", "title", "url", "extra_urls",
-                "name", "precision", "confidence", "starts_at", "ends_at", "timezone", "status")
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -297,7 +293,8 @@ def _print_report(report) -> None:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     from calendar_agg.config import ParseSettings, adhoc_source
-    from calendar_agg.pipeline import parse_only
+    from calendar_agg.jsonl import event_line
+    from calendar_agg.pipeline import parse_each
     from calendar_agg.sources import fetch
 
     documents: list = []
@@ -312,29 +309,19 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             continue
         for problem in fetched.problems:
             print(f"problem: {problem}", file=sys.stderr)
-    events, problems, notices = parse_only(documents,
-                                           workers=args.workers or ParseSettings().workers)
-    for notice in notices:
-        log.info("%s", notice)
-    for problem in problems:
-        print(f"problem: {problem}", file=sys.stderr)
-    if args.format == "jsonl":
-        encode, write = json.JSONEncoder(ensure_ascii=False).encode, sys.stdout.write
-        for event in events:  # an archive prints tens of thousands: one encoder for all
-            write(encode(event_jsonl(event)) + "\n")
-    else:
-        _print_table(events)
+    render = event_line if args.format == "jsonl" else None
+    # each document's events printed as soon as it is parsed, its lines made where it was
+    for found, problems, notices in parse_each(
+            documents, workers=args.workers or ParseSettings().workers, render=render):
+        for notice in notices:
+            log.info("%s", notice)
+        for problem in problems:
+            print(f"problem: {problem}", file=sys.stderr)
+        if render is not None:
+            sys.stdout.write("".join(found))
+        else:
+            _print_table(found)
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def event_jsonl(event) -> dict:
-    row = {name: getattr(event, name) for name in JSONL_FIELDS}
-    row["start"] = event.start.isoformat()
-    row["end"] = event.end.isoformat() if event.end else None
-    row["extra_urls"] = list(event.extra_urls)
-    for name in ("starts_at", "ends_at"):  # ISO 8601 with the offset of the event's zone
-        row[name] = row[name].isoformat() if row[name] else None
-    return row
 
 
 def _print_table(events) -> None:

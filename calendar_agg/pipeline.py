@@ -15,7 +15,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calendar_agg.config import Settings, SourceSettings
 from calendar_agg.derivation import derive, own_output_parts
@@ -321,41 +321,51 @@ def fetched_now(document: Document, now: dt.datetime) -> Document:
     return document if document.fetched_at else replace(document, fetched_at=now)
 
 
+# One document parsed as written: (events, or what ``render`` made of each; problems; notices)
+ParsedAsWritten = tuple[list[Any], tuple[Problem, ...], list[str]]
+
+
 def parse_only(documents: Iterable[Document], clock: Clock = utc_now,
                workers: int = 1) -> tuple[list[RawEvent], list[Problem], list[str]]:
-    """Parse without store or output: events with countries and regions resolved.
-
-    The city stays as the document wrote it (whitespace cleaned): what a reader of the
-    issue sees. The store and the feeds use its canonical spelling instead. ``workers``:
-    processes that parse (``workers.Workers``); the results come in the documents' order.
-    """
+    """Parse without store or output: events with countries and regions resolved, and the
+    problems and notices, of all ``documents`` (``parse_each``, gathered)."""
     events: list[RawEvent] = []
     problems: list[Problem] = []
     notices: list[str] = []
-    now = clock()
-    with fewer_collections(), Workers(workers) as pool:
-        pending: deque[Call] = deque()
-
-        def finish() -> None:
-            found, found_problems, found_notices = pool.result(pending.popleft())
-            events.extend(found)
-            problems.extend(found_problems)
-            notices.extend(found_notices)
-
-        for document in documents:
-            pending.append(pool.submit(parse_as_written, document, now))
-            while len(pending) > pool.ahead:
-                finish()
-        while pending:
-            finish()
+    for found, found_problems, found_notices in parse_each(documents, clock, workers):
+        events.extend(found)
+        problems.extend(found_problems)
+        notices.extend(found_notices)
     return events, problems, notices
 
 
-def parse_as_written(document: Document, now: dt.datetime
-                     ) -> tuple[list[RawEvent], tuple[Problem, ...], list[str]]:
-    """``parse_only`` of one document: (events, problems, notices)."""
+def parse_each(documents: Iterable[Document], clock: Clock = utc_now, workers: int = 1,
+               render: Callable[[RawEvent], Any] | None = None) -> Iterator[ParsedAsWritten]:
+    """Parse without store or output, document by document in the documents' order, each
+    given as soon as it is parsed: (its events, problems, notices).
+
+    The city stays as the document wrote it (whitespace cleaned): what a reader of the
+    issue sees. The store and the feeds use its canonical spelling instead. ``workers``:
+    processes that parse (``workers.Workers``). ``render``: each event is given as
+    ``render(event)`` instead (``jsonl.event_line``); it runs where the document is parsed,
+    maybe in a worker, so it must be a module-level function."""
+    now = clock()
+    with fewer_collections(), Workers(workers) as pool:
+        pending: deque[Call[ParsedAsWritten]] = deque()
+        for document in documents:
+            pending.append(pool.submit(parse_as_written, document, now, render))
+            while len(pending) > pool.ahead:
+                yield pool.result(pending.popleft())
+        while pending:
+            yield pool.result(pending.popleft())
+
+
+def parse_as_written(document: Document, now: dt.datetime,
+                     render: Callable[[RawEvent], Any] | None = None) -> ParsedAsWritten:
+    """``parse_each`` of one document: (events or their renderings, problems, notices)."""
     from calendar_agg.normalize.merge import resolve
 
     result = parse_document(fetched_now(document, now))
-    return ([resolve(e, canonical_city=False) for e in result.events], result.problems,
+    events = [resolve(e, canonical_city=False) for e in result.events]
+    return ([render(e) for e in events] if render is not None else events, result.problems,
             [f"{document.name}: {n}" for n in result.notices])

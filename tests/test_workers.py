@@ -178,6 +178,50 @@ def test_parse_only_in_workers_gives_what_one_process_gives(clock):
     assert parse_only(documents, clock, workers=2) == alone
 
 
+def test_parse_each_renders_in_the_workers_what_one_process_renders(clock):
+    """``calendar-agg parse --format jsonl`` has each event's line made where its document
+    was parsed: in order, the lines of what ``parse_only`` gives, with problems and notices
+    unchanged."""
+    import json
+
+    from calendar_agg.jsonl import JSONL_FIELDS, event_line
+    from calendar_agg.models import Document
+    from calendar_agg.pipeline import parse_each, parse_only
+
+    documents = [Document("samples", path.name, path.read_text("utf-8"))
+                 for path in sorted(MARKDOWN.glob("*.md"))]
+    events, problems, notices = parse_only(documents, clock, workers=1)
+    for workers in (1, 2):
+        parsed = list(parse_each(documents, clock, workers=workers, render=event_line))
+        assert len(parsed) == len(documents)
+        lines = [line for found, _, _ in parsed for line in found]
+        assert lines == [event_line(event) for event in events]
+        assert [p for _, found, _ in parsed for p in found] == problems
+        assert [n for _, _, found in parsed for n in found] == notices
+    row = json.loads(lines[0])
+    assert list(row) == list(JSONL_FIELDS)
+    assert (row["issue"], row["start"]) == (events[0].issue, events[0].start.isoformat())
+
+
+def test_parse_each_gives_a_document_before_reading_the_next(clock):
+    """Parsed in the command's own process, each document's events are given before the
+    next document is even taken: ``parse`` prints as it goes."""
+    from calendar_agg.models import Document
+    from calendar_agg.pipeline import parse_each
+
+    paths = sorted(MARKDOWN.glob("20*.md"))[:3]
+    taken: list[str] = []
+
+    def documents():
+        for path in paths:
+            taken.append(path.name)
+            yield Document("samples", path.name, path.read_text("utf-8"))
+
+    for number, (events, _, _) in enumerate(parse_each(documents(), clock, workers=1), 1):
+        assert len(taken) == number
+        assert events and {event.issue[:10] for event in events} == {taken[-1][:10]}
+
+
 def test_workers_derive_only_when_many_events_are_not_known(monkeypatch):
     """A run after a new issue keeps nearly every event as stored: it derives the few left
     itself; a backfill (nothing known) forks workers to derive."""
