@@ -19,13 +19,22 @@ for about as many entries as the real archive has (``benchmarks/standin.py`` say
 writes the same stand-in to a folder).
 
 The passes run with the garbage-collector thresholds of a run (``pipeline.fewer_collections``).
+
+``--command`` also times what a user waits for: the whole ``calendar-agg parse FOLDER --format
+jsonl`` (start-up, reading the files, parsing, printing) in fresh processes, with one
+parsing process and with the default workers, ``--repeat`` times each, alternating; the
+median wall time of each. With ``--copies`` the stand-in is written to a temporary folder
+for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -118,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments.add_argument("--repeat", type=int, default=5, help="warm passes (default 5)")
     arguments.add_argument("--copies", type=int, default=1,
                            help="parse an archive-sized stand-in of N copies (see above)")
+    arguments.add_argument("--command", action="store_true",
+                           help="also time the whole `calendar-agg parse` command (see above)")
     options = arguments.parse_args(argv)
     if not options.folder.is_dir():
         print(f"no such folder: {options.folder}", file=sys.stderr)
@@ -134,7 +145,37 @@ def main(argv: list[str] | None = None) -> int:
             warm_passes.append(one_pass(documents, figures, first=False))
     warm = statistics.median(warm_passes)
     report(options.folder, options.copies, imports, gazetteers, first, warm, figures)
+    if options.command:
+        with tempfile.TemporaryDirectory(prefix="parse-speed-") as scratch:
+            folder = options.folder
+            if options.copies > 1:
+                folder = Path(scratch)
+                for document in documents:
+                    (folder / document.name).write_text(document.text, encoding="utf-8")
+            report_command(time_command(folder, max(options.repeat, 1)))
     return 0
+
+
+def time_command(folder: Path, repeat: int) -> dict[str, list[float]]:
+    """Wall seconds of ``calendar-agg parse folder --format jsonl`` per way of parsing."""
+    ways = {"one process": ["--workers", "1"], "default workers": []}
+    took: dict[str, list[float]] = {way: [] for way in ways}
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    for _ in range(repeat):
+        for way, flags in ways.items():
+            command = [sys.executable, "-m", "calendar_agg", "parse", str(folder),
+                       "--format", "jsonl", *flags]
+            began = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=True)
+            took[way].append(time.perf_counter() - began)
+    return took
+
+
+def report_command(took: dict[str, list[float]]) -> None:
+    for way, seconds in took.items():
+        print(f"calendar-agg parse, {way}: {statistics.median(seconds):.3f} s wall"
+              f" (median of {len(seconds)}; all: {', '.join(f'{s:.2f}' for s in seconds)})")
 
 
 def report(
