@@ -92,6 +92,7 @@ class SourceSettings:
     timeout: float = 30.0  # seconds, for connect and for each read
     priority: int | None = None  # merge authority; None = the format's default
     timezone: str | None = None  # IANA zone for floating times (ICS sources)
+    follow: int = 1000  # issues read from an index page the URL gives (0: none)
 
     @property
     def location(self) -> str:
@@ -130,6 +131,7 @@ _SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
     "priority": int,
     "timezone": str,
+    "follow": int,
 }
 _FEED_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str,
@@ -293,6 +295,9 @@ def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
         if isinstance(url, str) and not url.startswith(("http://", "https://")):
             problems.append(f"{prefix}url: must start with http:// or https://, not {url!r}")
         _check_format(entry.get("format"), prefix, problems)
+        follow = entry.get("follow")
+        if isinstance(follow, int) and follow < 0:
+            problems.append(f"{prefix}follow: must be 0 or more, not {follow}")
         if len(problems) == before:
             sources.append(source_from_entry(entry))
     return sources
@@ -391,6 +396,7 @@ def source_from_entry(entry: dict[str, Any]) -> SourceSettings:
         timeout=float(entry.get("timeout", SourceSettings.timeout)),
         priority=entry.get("priority"),
         timezone=entry.get("timezone"),
+        follow=entry.get("follow", SourceSettings.follow),
     )
 
 

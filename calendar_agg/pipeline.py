@@ -128,8 +128,9 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     if polite and _backing_off(source_report, state, now):
         return []
     http_state = HttpState(state.get("etag"), state.get("last_modified"))
+    followed = _followed(store, source.name)
     try:
-        fetched = fetch(source, session, http_state)
+        fetched = fetch(source, session, http_state, followed)
     except SourceError as exc:
         return _failed(source_report, exc, store, now)
     first_problem = len(report.problems)  # a folder's are known once it has been read
@@ -155,8 +156,19 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     validators = fetched.http_state or HttpState()
     store.record_source(source.name, now, events=source_report.events,
                         etag=validators.etag, last_modified=validators.last_modified)
+    if fetched.followed:  # stored: later runs need not read these issues again
+        store.set_run_value(_FOLLOWED + source.name,
+                            json.dumps(sorted(followed.union(fetched.followed))))
     _note_health(source_report, store.source_state(source.name))
     return results
+
+
+_FOLLOWED = "followed:"  # run value: the issue URLs a source's index page led to, as read
+
+
+def _followed(store: Store, source: str) -> frozenset[str]:
+    """The issue URLs a source's index page led earlier runs to (``fetch_url``)."""
+    return frozenset(json.loads(store.run_value(_FOLLOWED + source) or "[]"))
 
 
 def _failed(source_report: SourceReport, exc: SourceError, store: Store,

@@ -27,14 +27,17 @@ class FetchResult:
     problems: list[Problem] = field(default_factory=list)  # unreadable files in a folder
     not_modified: bool = False  # the server answered 304: nothing to parse
     http_state: HttpState | None = None  # validators to keep for next time
+    followed: list[str] = field(default_factory=list)  # issues an index page led to, read
 
 
-def fetch(source: SourceSettings, session=None, state: HttpState | None = None) -> FetchResult:
-    """Documents of ``source``; raises SourceError when the source as a whole fails."""
+def fetch(source: SourceSettings, session=None, state: HttpState | None = None,
+          known: Collection[str] = ()) -> FetchResult:
+    """Documents of ``source``; raises SourceError when the source as a whole fails.
+    ``known``: issue URLs an index page led an earlier run to, not read again."""
     if source.url is not None:
         from calendar_agg.sources.http import fetch_url
 
-        return fetch_url(source, session, state)
+        return fetch_url(source, session, state, known)
     from calendar_agg.sources.local import read_path
 
     return read_path(source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import logging
 import time
+from collections.abc import Collection
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -14,9 +15,10 @@ import urllib3
 from calendar_agg import __version__
 from calendar_agg.config import SourceSettings
 from calendar_agg.errors import DocumentError, SourceError
-from calendar_agg.models import Document
+from calendar_agg.models import Document, Problem
 from calendar_agg.sources import MAX_DOCUMENT_BYTES, FetchResult, HttpState
 from calendar_agg.sources.decode import decode_document, kind_mismatch
+from calendar_agg.sources.index import issue_links
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,13 @@ def new_session() -> requests.Session:
 
 
 def fetch_url(source: SourceSettings, session: requests.Session | None,
-              state: HttpState | None) -> FetchResult:
+              state: HttpState | None, known: Collection[str] = ()) -> FetchResult:
     """GET the source's URL; a 304 gives ``not_modified`` and no documents.
+
+    A page that lists issues instead of being one (``index.issue_links``) gives the issues
+    it links to, up to ``source.follow`` of them, newest first, less the ``known`` ones (read
+    by an earlier run); ``FetchResult.followed`` names those read. An issue that cannot be
+    read is a problem of the source, not its failure.
 
     A session passed in gets our redirect limit and, unless it names itself, our
     User-Agent.
@@ -54,9 +61,21 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     if session.headers.get("User-Agent", "").startswith("python-requests"):
         headers["User-Agent"] = USER_AGENT
     deadline = time.monotonic() + BUDGET_TIMEOUTS * source.timeout
-    response = _get_with_retries(source, session, headers, deadline)
+    response = _get_with_retries(source, session, headers, url, deadline)
     if response.status_code == 304:
         return FetchResult(not_modified=True, http_state=state)
+    document = _document(source, response, url, deadline)
+    new_state = HttpState(etag=response.headers.get("ETag"),
+                          last_modified=response.headers.get("Last-Modified"))
+    links = issue_links(document, source.follow) if source.follow else []
+    if not links:
+        return FetchResult(documents=[document], http_state=new_state)
+    return _follow(source, session, [link for link in links if link not in known], new_state)
+
+
+def _document(source: SourceSettings, response: requests.Response, url: str,
+              deadline: float) -> Document:
+    """The document of a response, its body read by ``deadline``."""
     data = _read_body(source, response, deadline)
     content_type = response.headers.get("Content-Type", "")
     text = decode_document(data, source.name, _document_name(url), response.encoding
@@ -64,12 +83,30 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     mismatch = kind_mismatch(text, source.format, url)
     if mismatch:
         raise DocumentError(source.name, _document_name(url), mismatch)
-    document = Document(source=source.name, name=_document_name(url), text=text,
-                        location=url, format=source.format, timezone=source.timezone,
-                        content_type=content_type.split(";")[0].strip() or None)
-    new_state = HttpState(etag=response.headers.get("ETag"),
-                          last_modified=response.headers.get("Last-Modified"))
-    return FetchResult(documents=[document], http_state=new_state)
+    return Document(source=source.name, name=_document_name(url), text=text,
+                    location=url, format=source.format, timezone=source.timezone,
+                    content_type=content_type.split(";")[0].strip() or None)
+
+
+def _follow(source: SourceSettings, session: requests.Session, links: list[str],
+            state: HttpState) -> FetchResult:
+    """The issues an index page links to, each fetched like the page itself."""
+    documents: list[Document] = []
+    result = FetchResult(documents=documents, http_state=state)
+    headers = {"User-Agent": USER_AGENT} if session.headers.get(
+        "User-Agent", "").startswith("python-requests") else {}
+    for link in links:
+        try:
+            deadline = time.monotonic() + BUDGET_TIMEOUTS * source.timeout
+            response = _get_with_retries(source, session, headers, link, deadline)
+            documents.append(_document(source, response, link, deadline))
+        except SourceError as exc:  # DocumentError too
+            result.problems.append(Problem(source.name, link, None, exc.reason))
+            continue
+        result.followed.append(link)
+    log.info("%s: an index page; read %d of the %d issues it links to", source.name,
+             len(result.followed), len(links))
+    return result
 
 
 def _conditional_headers(state: HttpState | None) -> dict[str, str]:
@@ -82,14 +119,13 @@ def _conditional_headers(state: HttpState | None) -> dict[str, str]:
 
 
 def _get_with_retries(source: SourceSettings, session: requests.Session,
-                      headers: dict[str, str], deadline: float) -> requests.Response:
+                      headers: dict[str, str], url: str, deadline: float) -> requests.Response:
     """The first answer below 400; transient failures are tried again while time is left."""
-    assert source.url is not None  # an http source has one (checked by fetch_url)
     delay = 1.0
     for attempt in range(RETRIES + 1):
         left = max(0.01, deadline - time.monotonic())
         try:
-            response = session.get(source.url, headers=headers, stream=True, timeout=(
+            response = session.get(url, headers=headers, stream=True, timeout=(
                 min(CONNECT_TIMEOUT, source.timeout, left), min(source.timeout, left)))
         except requests.TooManyRedirects:
             raise SourceError(source.name, f"more than {MAX_REDIRECTS} redirects") from None

@@ -1,0 +1,64 @@
+"""Index pages: a site's front page or archive lists its issues instead of being one.
+
+Pointed at ``https://this-week-in-rust.org/`` (or at a folder of issues a web server lists),
+a source finds no events on the page itself, only links to the issues. ``issue_links``
+gives those links, newest first, so the source can read the issues themselves
+(``[[sources]] follow``). A link is taken for an issue when it stays on the page's site and
+its path is dated (``/blog/2025/06/04/this-week-in-rust-602/``,
+``2025-06-04-this-week-in-rust.html``) or names the newsletter.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from calendar_agg.models import Document
+from calendar_agg.parsers.sniff import EVENTS_TITLE
+
+_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_DATED = re.compile(r"(?<!\d)(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
+_NEWSLETTER = re.compile(r"this-week-in-rust", re.I)
+
+
+def is_index(document: Document) -> bool:
+    """Whether ``document`` is read as a web page (its forced format or the detected one; a
+    feed is none) and has no events section of its own."""
+    from calendar_agg.parsers import detect_format
+
+    return ((document.format or detect_format(document)) == "html"
+            and EVENTS_TITLE.search(document.text) is None)
+
+
+def issue_links(document: Document, most: int | None = None) -> list[str]:
+    """The issues an index page links to on its own site, each once, oldest first as a
+    folder of issues is read: the newest ``most`` of them (undated ones count as oldest and
+    keep the page's order); none when ``document`` is no index page."""
+    if document.location is None or not is_index(document):
+        return []
+    page = urldefrag(document.location).url
+    site = _site(page)
+    found: dict[str, tuple[int, int, int]] = {}
+    for match in _HREF.finditer(document.text):
+        href = next(group for group in match.groups() if group is not None)
+        url = urldefrag(urljoin(page, _unescaped(href.strip()))).url
+        if url == page or url in found or _site(url) != site:
+            continue
+        path = urlsplit(url).path
+        dated = _DATED.search(path)
+        if dated is not None:
+            year, month, day = (int(part) for part in dated.groups())
+            found[url] = (year, month, day)
+        elif _NEWSLETTER.search(path):
+            found[url] = (0, 0, 0)
+    oldest_first = sorted(found, key=lambda url: found[url])  # stable: ties in page order
+    return oldest_first[-most:] if most else oldest_first
+
+
+def _site(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _unescaped(href: str) -> str:
+    return href.replace("&amp;", "&")
