@@ -86,7 +86,7 @@ def parse_entry(entry: Any, number: int, offset: int, document: Document) -> Par
         or f"{document.name}#{number + 1}"
     )
     root, warnings = parse_html(entry_html(entry))
-    lines = [(line + offset, text) for line, text in tree_to_lines(root)]
+    lines = [(line + offset, text) for line, text in tree_to_lines(root, events_only=True)]
     result = parse_lines(
         lines,
         source=document.source,

@@ -87,7 +87,7 @@ class HtmlParser(Parser):
         date = page_date(root, url, document)
         name = issue_name_from_url(url) or issue_name(date, page_title(root)) or document.name
         result = parse_lines(
-            tree_to_lines(root),
+            tree_to_lines(root, events_only=True),
             source=document.source,
             issue=name,
             issue_date=date,

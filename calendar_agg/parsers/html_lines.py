@@ -26,6 +26,8 @@ counts from 1.
 The site template around an issue page is stripped: only the
 ``<article class="post-content">`` (else the first ``<article>``, ``<main>``,
 ``<body>``) is converted.
+The issue parsers (page and feed) convert only from the article's first block
+that names the upcoming events on (``tree_to_lines(..., events_only=True)``).
 
 Tolerance: lxml's HTML parser repairs unclosed and misnested tags; the walk
 below uses an explicit stack, so depth costs no Python recursion, and runs in
@@ -39,10 +41,13 @@ the work is at most linear times 2048.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from lxml import etree
+
+from calendar_agg.parsers.sniff import EVENTS_TITLE
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
@@ -92,13 +97,31 @@ def html_to_lines(html: str) -> Lines:
     return tree_to_lines(root)
 
 
-def tree_to_lines(root: etree._Element | None) -> Lines:
-    """The lines of a tree from ``parse_html`` (its article only, see above)."""
+def tree_to_lines(root: etree._Element | None, events_only: bool = False) -> Lines:
+    """The lines of a tree from ``parse_html`` (its article only, see above).
+
+    ``events_only``: the article's blocks before the first that names the upcoming events
+    (``Upcoming Events``, a heading or a bold line, or any text naming them) are left out.
+    None of them is part of the section, and converting them took most of the time of an
+    issue's page. Every line kept is as it would be otherwise, line number included."""
     if root is None:
         return []
     writer = _LineWriter()
-    writer.walk(article_element(root))
+    article = article_element(root)
+    writer.walk(article, _first_naming_events(article) if events_only else 0)
     return writer.finish()
+
+
+_TEXT_OF = etree.XPath("string()")
+
+
+def _first_naming_events(article: etree._Element) -> int:
+    """The index of the article's first child whose text names the upcoming events; 0 when
+    none does (the whole article is read)."""
+    for index, child in enumerate(article):
+        if isinstance(child.tag, str) and EVENTS_TITLE.search(_TEXT_OF(child)):
+            return index
+    return 0
 
 
 def parse_html(html: str) -> tuple[etree._Element | None, list[str]]:
@@ -146,11 +169,12 @@ def _keep_newlines(match: re.Match[str]) -> str:
     return "\n" * match.group(0).count("\n")
 
 
-def _walk(root: etree._Element) -> Iterator[tuple[bool, etree._Element]]:
+def _walk(root: etree._Element, first: int = 0) -> Iterator[tuple[bool, etree._Element]]:
     """``(True, el)`` when ``el`` opens and ``(False, el)`` when it closes, in document
-    order, comments included (for their tails); iterative, so any depth works."""
+    order, comments included (for their tails), the root's children from index ``first``
+    on; iterative, so any depth works."""
     yield True, root
-    stack = [(root, iter(root))]
+    stack = [(root, itertools.islice(root, first, None))]
     while stack:
         element, children = stack[-1]
         child = next(children, None)
@@ -180,8 +204,9 @@ class _LineWriter:
         self.markers: list[tuple[etree._Element, int, str]] = []
 
     # -- the walk ---------------------------------------------------------------------
-    def walk(self, root: etree._Element) -> None:
-        for opening, element in _walk(root):
+    def walk(self, root: etree._Element, first: int = 0) -> None:
+        """Read ``root``, its children from index ``first`` on."""
+        for opening, element in _walk(root, first):
             tag = element.tag if isinstance(element.tag, str) else None
             if opening:
                 if element.sourceline:

@@ -255,3 +255,38 @@ def test_corpus_section_items_match_the_markdown(path: Path) -> None:
 def test_corpus_is_present_or_skipped() -> None:
     if not corpus_files():
         pytest.skip(f"corpus not found at {CORPUS}")
+
+
+# -- the events section alone -------------------------------------------------------------
+def _events_only_is_the_tail(source: str) -> list[tuple[int, str]]:
+    from calendar_agg.parsers.html_lines import tree_to_lines
+
+    root, _ = parse_html(source)
+    whole = tree_to_lines(root)
+    tail = tree_to_lines(root, events_only=True)
+    assert tail == whole[len(whole) - len(tail) :]
+    return tail
+
+
+@pytest.mark.parametrize("name", ["2025-06-04-this-week-in-rust-602.html",
+                                  "2018-09-11-broken.html"])
+def test_events_only_starts_at_the_block_naming_the_events(name: str) -> None:
+    tail = _events_only_is_the_tail((SAMPLES / name).read_text(encoding="utf-8"))
+    first = next(text for _, text in tail if text)
+    assert re.search(r"upcoming\s+events", first, re.I), first
+
+
+def test_events_only_keeps_every_line_when_no_block_names_the_events() -> None:
+    source = "<h2>News</h2>\n<ul>\n<li>2025-06-10 | Berlin, DE | x</li>\n</ul>"
+    assert _events_only_is_the_tail(source) == html_to_lines(source)
+    # named inside a wrapper: the wrapper is read whole
+    wrapped = "<div><p>intro</p><h2>Upcoming Events</h2><ul><li>x</li></ul></div>"
+    assert [t for _, t in _events_only_is_the_tail(wrapped) if t][0] == "intro"
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.md"))[::8] if CORPUS.is_dir() else [],
+                         ids=lambda path: path.name)
+def test_events_only_is_the_tail_of_every_rendered_issue(path: Path) -> None:
+    body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    tail = _events_only_is_the_tail(markdown.markdown(body))
+    assert len(tail) < len(html_to_lines(markdown.markdown(body)))
