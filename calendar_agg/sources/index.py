@@ -39,11 +39,13 @@ def issue_links(document: Document, most: int | None = None) -> list[str]:
     page = urldefrag(document.location).url
     site = _site(page)
     found: dict[str, tuple[int, int, int]] = {}
+    seen = {_same_page(page)}
     for match in _HREF.finditer(document.text):
         href = next(group for group in match.groups() if group is not None)
         url = urldefrag(urljoin(page, _unescaped(href.strip()))).url
-        if url == page or url in found or _site(url) != site:
+        if _same_page(url) in seen or _site(url) != site:
             continue
+        seen.add(_same_page(url))
         path = urlsplit(url).path
         dated = _DATED.search(path)
         if dated is not None:
@@ -53,6 +55,11 @@ def issue_links(document: Document, most: int | None = None) -> list[str]:
             found[url] = (0, 0, 0)
     oldest_first = sorted(found, key=lambda url: found[url])  # stable: ties in page order
     return oldest_first[-most:] if most else oldest_first
+
+
+def _same_page(url: str) -> str:
+    """What two links to one page share: ``.../602/``, ``.../602`` and ``.../602/index.html``."""
+    return url.removesuffix("index.html").rstrip("/")
 
 
 def _site(url: str) -> tuple[str, str]:

@@ -34,6 +34,8 @@ FRONT_PAGE = """<!DOCTYPE html><html><body>
 <li><a href='blog/2025/06/04/this-week-in-rust-602/#events'>This Week in Rust 602</a></li>
 <li><a href="https://elsewhere.example/blog/2025/06/18/this-week-in-rust-604/">mirror</a></li>
 <li><a href="/blog/2025/06/11/this-week-in-rust-603/">again</a></li>
+<li><a href="/blog/2025/06/11/this-week-in-rust-603/index.html">the same page</a></li>
+<li><a href="/blog/2025/06/04/this-week-in-rust-602">and again</a></li>
 </ul></body></html>"""
 
 
