@@ -5,7 +5,8 @@ a source finds no events on the page itself, only links to the issues. ``issue_l
 gives those links, newest first, so the source can read the issues themselves
 (``[[sources]] follow``). A link is taken for an issue when it stays on the page's site and
 its path is dated (``/blog/2025/06/04/this-week-in-rust-602/``,
-``2025-06-04-this-week-in-rust.html``) or names the newsletter.
+``2025-06-04-this-week-in-rust.html``) or names the newsletter. A page whose own path is
+dated is an issue, even one without events: the issues it mentions are not read.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def issue_links(document: Document, most: int | None = None) -> list[str]:
     if document.location is None or not is_index(document):
         return []
     page = urldefrag(document.location).url
+    if _DATED.search(urlsplit(page).path):  # an issue of its own, with no events section
+        return []
     site = _site(page)
     found: dict[str, tuple[int, int, int]] = {}
     seen = {_same_page(page)}

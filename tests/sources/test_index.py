@@ -68,6 +68,11 @@ def test_a_folder_listing_and_its_undated_issue_names():
 def test_an_issue_page_or_a_feed_is_no_index():
     issue = page(ISSUE.format(n=602, day="10"))
     assert not is_index(issue) and issue_links(issue) == []
+    # an issue without events, at its dated address, mentioning last week's: read alone
+    quiet = page('<html><body><p>See <a href="/blog/2015/01/05/this-week-in-rust-63/">last'
+                 ' week</a>.</p></body></html>',
+                 "https://this-week-in-rust.org/blog/2015/01/12/this-week-in-rust-64/")
+    assert is_index(quiet) and issue_links(quiet) == []
     feed = Document("twir", "atom.xml", '<?xml version="1.0"?><feed><link href="/2025/06/04/x"/>',
                     location="https://this-week-in-rust.org/atom.xml")
     assert issue_links(feed) == []
