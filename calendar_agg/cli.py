@@ -22,6 +22,7 @@ log = logging.getLogger("calendar_agg")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_BUSY = 4  # another run holds the run lock
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="calendar-agg",
