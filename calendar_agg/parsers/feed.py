@@ -57,23 +57,77 @@ class FeedParser(Parser):
         return sniff.feed(document)
 
     def parse(self, document: Document) -> ParseResult:
-        feed = feedparser.parse(
-            io.BytesIO(document.text.encode("utf-8", "replace")),
-            response_headers={"content-type": "application/xml; charset=utf-8"},
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-        results = [bozo_result(feed, document)]
-        offsets = content_offsets(document.text, len(feed.entries))
-        for number, entry in enumerate(feed.entries):
-            results.append(parse_entry(entry, number, offsets[number], document))
-        if not feed.entries:
-            results.append(ParseResult(notices=(f"{document.name}: feed has no entries",)))
-        return merge(results)
+        return read_feed(document, lift=True)
 
 
-def parse_entry(entry: Any, number: int, offset: int, document: Document) -> ParseResult:
-    """The events of one feed entry; an entry without an events section is a notice."""
+def read_feed(document: Document, lift: bool) -> ParseResult:
+    """The events of every entry; ``lift``: the entries' HTML of a well-formed feed is read
+    with lxml and left out of what feedparser reads (``lifted_html``)."""
+    data = document.text.encode("utf-8", "replace")
+    lifted = lifted_html(data) if lift else None
+    feed = feedparser.parse(
+        io.BytesIO(lifted[0] if lifted is not None else data),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    htmls = lifted[1] if lifted is not None and len(lifted[1]) == len(feed.entries) else None
+    if lifted is not None and htmls is None:  # not the entries feedparser found: read it all
+        return read_feed(document, lift=False)
+    results = [bozo_result(feed, document)]
+    offsets = content_offsets(document.text, len(feed.entries))
+    for number, entry in enumerate(feed.entries):
+        html = htmls[number] if htmls is not None else entry_html(entry)
+        results.append(parse_entry(entry, number, offsets[number], document, html))
+    if not feed.entries:
+        results.append(ParseResult(notices=(f"{document.name}: feed has no entries",)))
+    return merge(results)
+
+
+# Where an entry keeps its HTML: Atom content and summary, RSS content:encoded and description
+_HTML_HOLDERS = {"content": 0, "encoded": 0, "summary": 1, "description": 1}
+
+
+def lifted_html(data: bytes) -> tuple[bytes, list[str]] | None:
+    """A well-formed feed without its entries' HTML, and the HTML of each entry (what
+    ``entry_html`` gives of feedparser's reading: the content, else the summary, stripped).
+
+    feedparser hands a feed's text to Python one piece at a time, split at every escaped
+    ``<`` of the HTML it carries: most of the time of reading a feed of whole issues. lxml
+    reads it in one go. None when lxml finds the feed malformed, it has a DOCTYPE, or an
+    entry's HTML is not plain text in its element (XHTML markup, a base64 ``mode``, a
+    ``src`` elsewhere, two contents): feedparser then reads all of it, as it reads the rest
+    of every feed."""
+    # ``data`` is UTF-8 whatever the feed declares, as feedparser is told
+    parser = etree.XMLParser(encoding="utf-8", huge_tree=True, resolve_entities=False,
+                             no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError):
+        return None
+    if root.getroottree().docinfo.doctype:  # its entities would not travel with the root
+        return None
+    htmls: list[str] = []
+    for item in root.iter("{*}entry", "{*}item"):
+        found: list[list[str]] = [[], []]  # contents, summaries
+        for child in item:
+            kind = _HTML_HOLDERS.get(_local_name(child.tag)) if isinstance(child.tag, str) else None
+            if kind is None:
+                continue
+            if len(child) or child.get("mode") or child.get("src"):
+                return None
+            found[kind].append((child.text or "").strip())
+            child.text = None
+        if len(found[0]) > 1 or len(found[1]) > 1:
+            return None
+        htmls.append(found[0][0] if found[0] else found[1][0] if found[1] else "")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True), htmls
+
+
+def parse_entry(entry: Any, number: int, offset: int, document: Document,
+                html: str | None = None) -> ParseResult:
+    """The events of one feed entry (its HTML: ``entry_html`` unless given); an entry
+    without an events section is a notice."""
     link = str(_field(entry, "link") or "")
     url = link if link.startswith(("http://", "https://")) else None  # not a tag: id
     entry_id = str(_field(entry, "id") or "")
@@ -85,7 +139,7 @@ def parse_entry(entry: Any, number: int, offset: int, document: Document) -> Par
         or entry_id
         or f"{document.name}#{number + 1}"
     )
-    root, warnings = parse_html(entry_html(entry))
+    root, warnings = parse_html(entry_html(entry) if html is None else html)
     lines = [(line + offset, text) for line, text in tree_to_lines(root, events_only=True)]
     result = parse_lines(
         lines,

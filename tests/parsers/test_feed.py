@@ -278,3 +278,95 @@ def test_deeply_nested_entry_content() -> None:
         f"deep/</link><description>{content}</description></item></channel></rss>"
     )
     assert isinstance(PARSER.parse(Document("s", "deep.xml", text)), ParseResult)
+
+
+# -- the entries' HTML read with lxml (``lifted_html``) ------------------------------------
+SECTION_HTML = ("<h2>Upcoming Events</h2>\n<h3>Europe</h3>\n<ul>\n<li>2025-06-12 | Berlin, DE | "
+                '<a href="https://berline.rs/">Rust Berlin</a>\n<ul><li><a href="https://b.rs/1">'
+                "<strong>Hack &amp; Learn</strong></a></li></ul></li>\n</ul>\n")
+ATOM_ENTRY = ('<entry><id>https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/'
+              '</id><title>This Week in Rust 602</title><updated>2025-06-04T00:00:00Z</updated>'
+              '<link href="https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/"/>'
+              "{holders}</entry>")
+RSS_ITEM = ("<item><title>This Week in Rust 602</title>"
+            "<link>https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/</link>"
+            "<pubDate>Wed, 04 Jun 2025 00:00:00 -0400</pubDate>{holders}</item>")
+
+
+def atom(*holders: str) -> str:
+    entries = "".join(ATOM_ENTRY.format(holders=h) for h in holders)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>TWiR</title><id>https://this-week-in-rust.org/</id>\n{entries}</feed>")
+
+
+def rss(*holders: str) -> str:
+    items = "".join(RSS_ITEM.format(holders=h) for h in holders)
+    return ('<?xml version="1.0"?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>TWiR'
+            f"</title><description>weekly</description>\n{items}</channel></rss>")
+
+
+ESCAPED = html.escape(SECTION_HTML, quote=False)
+LIFTED_VARIANTS = {
+    "atom escaped": atom(f'<content type="html">\n\n  {ESCAPED}\n </content>'),
+    "atom cdata": atom(f'<content type="html"><![CDATA[{SECTION_HTML}]]></content>'),
+    "atom summary only": atom(f'<summary type="html">{ESCAPED}</summary>'),
+    "atom summary and content": atom(f"<summary>short</summary>"
+                                     f'<content type="html">{ESCAPED}</content>'),
+    "atom text content": atom(f'<content type="text">{ESCAPED}</content>'),
+    "atom no html": atom(""),
+    "atom two entries": atom(f'<content type="html">{ESCAPED}</content>', "<summary/>"),
+    "rss description": rss(f"<description><![CDATA[{SECTION_HTML}]]></description>"),
+    "rss encoded": rss(f"<description>short</description>"
+                       f"<content:encoded>{ESCAPED}</content:encoded>"),
+    # the text is already decoded: a declared encoding is not applied again
+    "declared latin-1": atom(f'<content type="html">{ESCAPED}</content>').replace(
+        'encoding="utf-8"', 'encoding="iso-8859-1"').replace("Berlin, DE", "Köln, DE"),
+}
+
+
+@pytest.mark.parametrize("name", list(LIFTED_VARIANTS))
+def test_lifted_html_reads_what_feedparser_reads(name: str) -> None:
+    text = LIFTED_VARIANTS[name]
+    assert feed_module.lifted_html(text.encode()) is not None  # the quick way is taken
+    document = Document("twir", "feed.xml", text)
+    lifted = feed_module.read_feed(document, lift=True)
+    assert lifted == feed_module.read_feed(document, lift=False)
+    if "no html" not in name and "two" not in name:
+        assert [e.title for e in lifted.events] == ["Hack & Learn"]
+
+
+@pytest.mark.parametrize("text", [
+    atom('<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div>'
+         "</content>"),
+    atom(f'<content type="html" mode="escaped">{ESCAPED}</content>'),
+    atom(f'<content type="html">{ESCAPED}</content><content type="text">other</content>'),
+    atom(f'<content type="html">{ESCAPED}&nbsp;</content>'),  # not well-formed XML
+    atom(f'<content type="html">{ESCAPED}&who;</content>').replace(
+        "<feed ", '<!DOCTYPE feed [<!ENTITY who "Berline.rs">]>\n<feed '),
+], ids=["xhtml", "mode", "two contents", "malformed", "doctype"])
+def test_lifted_html_leaves_other_feeds_to_feedparser(text: str) -> None:
+    assert feed_module.lifted_html(text.encode()) is None
+    document = Document("twir", "feed.xml", text)
+    assert PARSER.parse(document) == feed_module.read_feed(document, lift=False)
+
+
+def test_lifted_html_on_generated_corpus_feeds() -> None:
+    paths = corpus_files()[::10]
+    if not paths:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    for text in generated_feeds(paths):
+        assert feed_module.lifted_html(text.encode()) is not None
+        document = Document("twir", "feed.xml", text)
+        lifted = feed_module.read_feed(document, lift=True)
+        assert lifted.events and lifted == feed_module.read_feed(document, lift=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab <>&;/\n\t]")), max_size=40),
+                min_size=1, max_size=3), st.booleans())
+def test_lifted_html_equals_feedparser_on_any_entry_text(texts: list[str], cdata: bool) -> None:
+    holders = [f'<content type="html"><![CDATA[{t.replace("]]>", "")}]]></content>' if cdata
+               else f'<content type="html">{html.escape(t)}</content>' for t in texts]
+    document = Document("twir", "feed.xml", atom(*holders))
+    assert PARSER.parse(document) == feed_module.read_feed(document, lift=False)
