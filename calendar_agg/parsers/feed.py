@@ -31,7 +31,7 @@ import datetime as dt
 import email.utils
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import feedparser
 from lxml import etree
@@ -62,42 +62,58 @@ class FeedParser(Parser):
 
 def read_feed(document: Document, lift: bool) -> ParseResult:
     """The events of every entry; ``lift``: the entries' HTML of a well-formed feed is read
-    with lxml and left out of what feedparser reads (``lifted_html``)."""
+    with lxml and left out of what feedparser reads (``lift_html``)."""
     data = document.text.encode("utf-8", "replace")
-    lifted = lifted_html(data) if lift else None
+    lifted = lift_html(data) if lift else None
     feed = feedparser.parse(
-        io.BytesIO(lifted[0] if lifted is not None else data),
+        io.BytesIO(lifted.rest if lifted is not None else data),
         response_headers={"content-type": "application/xml; charset=utf-8"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    htmls = lifted[1] if lifted is not None and len(lifted[1]) == len(feed.entries) else None
-    if lifted is not None and htmls is None:  # not the entries feedparser found: read it all
-        return read_feed(document, lift=False)
+    if lifted is not None and len(lifted.htmls) != len(feed.entries):
+        return read_feed(document, lift=False)  # not the entries feedparser found
     results = [bozo_result(feed, document)]
-    offsets = content_offsets(document.text, len(feed.entries))
+    offsets = (lifted.offsets if lifted is not None
+               else content_offsets(document.text, len(feed.entries)))
     for number, entry in enumerate(feed.entries):
-        html = htmls[number] if htmls is not None else entry_html(entry)
+        html = lifted.htmls[number] if lifted is not None else entry_html(entry)
         results.append(parse_entry(entry, number, offsets[number], document, html))
     if not feed.entries:
         results.append(ParseResult(notices=(f"{document.name}: feed has no entries",)))
     return merge(results)
 
 
-# Where an entry keeps its HTML: Atom content and summary, RSS content:encoded and description
-_HTML_HOLDERS = {"content": 0, "encoded": 0, "summary": 1, "description": 1}
+class Lifted(NamedTuple):
+    """A well-formed feed's entries' HTML, read with lxml (``lift_html``)."""
+
+    rest: bytes  # the feed without it, for feedparser
+    htmls: list[str]  # each entry's, as ``entry_html`` gives it of feedparser's reading
+    offsets: list[int]  # each entry's, as ``content_offsets`` gives it
 
 
-def lifted_html(data: bytes) -> tuple[bytes, list[str]] | None:
-    """A well-formed feed without its entries' HTML, and the HTML of each entry (what
-    ``entry_html`` gives of feedparser's reading: the content, else the summary, stripped).
+_ATOM = "{http://www.w3.org/2005/Atom}"
+# The elements holding an entry's HTML: 0 its content, 1 its summary
+_HTML_HOLDERS = {
+    f"{_ATOM}content": 0,
+    "{http://purl.org/rss/1.0/modules/content/}encoded": 0,
+    f"{_ATOM}summary": 1,
+    "description": 1,  # RSS 2.0
+    "{http://purl.org/rss/1.0/}description": 1,  # RSS 1.0
+}
+_HOLDER_NAMES = frozenset({"content", "encoded", "summary", "description"})
+
+
+def lift_html(data: bytes) -> Lifted | None:
+    """The HTML of each entry of a well-formed feed (the content, else the summary,
+    stripped, as feedparser gives it) and the feed without it.
 
     feedparser hands a feed's text to Python one piece at a time, split at every escaped
     ``<`` of the HTML it carries: most of the time of reading a feed of whole issues. lxml
-    reads it in one go. None when lxml finds the feed malformed, it has a DOCTYPE, or an
-    entry's HTML is not plain text in its element (XHTML markup, a base64 ``mode``, a
-    ``src`` elsewhere, two contents): feedparser then reads all of it, as it reads the rest
-    of every feed."""
+    reads it in one go. None, and feedparser reads all of it, as it reads the rest of every
+    feed, when lxml finds the feed malformed or with a DOCTYPE, or an entry's HTML is held
+    otherwise: XHTML markup, a ``mode`` or ``src``, two contents, an element of another
+    vocabulary named like one (``media:content``, ``itunes:summary``)."""
     # ``data`` is UTF-8 whatever the feed declares, as feedparser is told
     parser = etree.XMLParser(encoding="utf-8", huge_tree=True, resolve_entities=False,
                              no_network=True)
@@ -108,20 +124,22 @@ def lifted_html(data: bytes) -> tuple[bytes, list[str]] | None:
     if root.getroottree().docinfo.doctype:  # its entities would not travel with the root
         return None
     htmls: list[str] = []
+    offsets: list[int] = []
     for item in root.iter("{*}entry", "{*}item"):
+        offsets.append(max(_content_line(item) - 1, 0))
         found: list[list[str]] = [[], []]  # contents, summaries
         for child in item:
-            kind = _HTML_HOLDERS.get(_local_name(child.tag)) if isinstance(child.tag, str) else None
-            if kind is None:
+            if not isinstance(child.tag, str) or _local_name(child.tag) not in _HOLDER_NAMES:
                 continue
-            if len(child) or child.get("mode") or child.get("src"):
+            kind = _HTML_HOLDERS.get(child.tag)
+            if kind is None or len(child) or child.get("mode") or child.get("src"):
                 return None
             found[kind].append((child.text or "").strip())
             child.text = None
         if len(found[0]) > 1 or len(found[1]) > 1:
             return None
         htmls.append(found[0][0] if found[0] else found[1][0] if found[1] else "")
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True), htmls
+    return Lifted(etree.tostring(root, encoding="utf-8", xml_declaration=True), htmls, offsets)
 
 
 def parse_entry(entry: Any, number: int, offset: int, document: Document,

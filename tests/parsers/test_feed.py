@@ -280,7 +280,7 @@ def test_deeply_nested_entry_content() -> None:
     assert isinstance(PARSER.parse(Document("s", "deep.xml", text)), ParseResult)
 
 
-# -- the entries' HTML read with lxml (``lifted_html``) ------------------------------------
+# -- the entries' HTML read with lxml (``lift_html``) ------------------------------------
 SECTION_HTML = ("<h2>Upcoming Events</h2>\n<h3>Europe</h3>\n<ul>\n<li>2025-06-12 | Berlin, DE | "
                 '<a href="https://berline.rs/">Rust Berlin</a>\n<ul><li><a href="https://b.rs/1">'
                 "<strong>Hack &amp; Learn</strong></a></li></ul></li>\n</ul>\n")
@@ -326,9 +326,9 @@ LIFTED_VARIANTS = {
 
 
 @pytest.mark.parametrize("name", list(LIFTED_VARIANTS))
-def test_lifted_html_reads_what_feedparser_reads(name: str) -> None:
+def test_lift_html_reads_what_feedparser_reads(name: str) -> None:
     text = LIFTED_VARIANTS[name]
-    assert feed_module.lifted_html(text.encode()) is not None  # the quick way is taken
+    assert feed_module.lift_html(text.encode()) is not None  # the quick way is taken
     document = Document("twir", "feed.xml", text)
     lifted = feed_module.read_feed(document, lift=True)
     assert lifted == feed_module.read_feed(document, lift=False)
@@ -344,19 +344,21 @@ def test_lifted_html_reads_what_feedparser_reads(name: str) -> None:
     atom(f'<content type="html">{ESCAPED}&nbsp;</content>'),  # not well-formed XML
     atom(f'<content type="html">{ESCAPED}&who;</content>').replace(
         "<feed ", '<!DOCTYPE feed [<!ENTITY who "Berline.rs">]>\n<feed '),
-], ids=["xhtml", "mode", "two contents", "malformed", "doctype"])
-def test_lifted_html_leaves_other_feeds_to_feedparser(text: str) -> None:
-    assert feed_module.lifted_html(text.encode()) is None
+    rss(f"<description>{ESCAPED}</description>"
+        '<media:content xmlns:media="http://search.yahoo.com/mrss/" url="https://x.org/a.png"/>'),
+], ids=["xhtml", "mode", "two contents", "malformed", "doctype", "media content"])
+def test_lift_html_leaves_other_feeds_to_feedparser(text: str) -> None:
+    assert feed_module.lift_html(text.encode()) is None
     document = Document("twir", "feed.xml", text)
     assert PARSER.parse(document) == feed_module.read_feed(document, lift=False)
 
 
-def test_lifted_html_on_generated_corpus_feeds() -> None:
+def test_lift_html_on_generated_corpus_feeds() -> None:
     paths = corpus_files()[::10]
     if not paths:
         pytest.skip(f"corpus not found at {CORPUS}")
     for text in generated_feeds(paths):
-        assert feed_module.lifted_html(text.encode()) is not None
+        assert feed_module.lift_html(text.encode()) is not None
         document = Document("twir", "feed.xml", text)
         lifted = feed_module.read_feed(document, lift=True)
         assert lifted.events and lifted == feed_module.read_feed(document, lift=False)
@@ -365,7 +367,7 @@ def test_lifted_html_on_generated_corpus_feeds() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab <>&;/\n\t]")), max_size=40),
                 min_size=1, max_size=3), st.booleans())
-def test_lifted_html_equals_feedparser_on_any_entry_text(texts: list[str], cdata: bool) -> None:
+def test_lift_html_equals_feedparser_on_any_entry_text(texts: list[str], cdata: bool) -> None:
     holders = [f'<content type="html"><![CDATA[{t.replace("]]>", "")}]]></content>' if cdata
                else f'<content type="html">{html.escape(t)}</content>' for t in texts]
     document = Document("twir", "feed.xml", atom(*holders))
