@@ -70,7 +70,12 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     links = issue_links(document, source.follow) if source.follow else []
     if not links:
         return FetchResult(documents=[document], http_state=new_state)
-    return _follow(source, session, [link for link in links if link not in known], new_state)
+    new = [link for link in links if link not in known]
+    result = _follow(source, session, new, new_state)
+    log.info("%s: a page listing issues: the newest %d it links to taken, %d read now, %d read"
+             " by earlier runs", source.name, len(links), len(result.followed),
+             len(links) - len(new))
+    return result
 
 
 def _document(source: SourceSettings, response: requests.Response, url: str,
@@ -104,8 +109,6 @@ def _follow(source: SourceSettings, session: requests.Session, links: list[str],
             result.problems.append(Problem(source.name, link, None, exc.reason))
             continue
         result.followed.append(link)
-    log.info("%s: an index page; read %d of the %d issues it links to", source.name,
-             len(result.followed), len(links))
     return result
 
 
