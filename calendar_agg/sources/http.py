@@ -45,10 +45,10 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
               state: HttpState | None, known: Collection[str] = ()) -> FetchResult:
     """GET the source's URL; a 304 gives ``not_modified`` and no documents.
 
-    A page that lists issues instead of being one (``index.issue_links``) gives the issues
-    it links to, up to ``source.follow`` of them, newest first, less the ``known`` ones (read
-    by an earlier run); ``FetchResult.followed`` names those read. An issue that cannot be
-    read is a problem of the source, not its failure.
+    A page that lists issues instead of being one (``index.issue_links``) gives the newest
+    ``source.follow`` issues it links to, oldest first, less the ``known`` ones (read by an
+    earlier run); ``FetchResult.followed`` names those read. An issue that cannot be read is
+    a problem of the source, not its failure.
 
     A session passed in gets our redirect limit and, unless it names itself, our
     User-Agent.
@@ -57,9 +57,7 @@ def fetch_url(source: SourceSettings, session: requests.Session | None,
     session.max_redirects = min(session.max_redirects, MAX_REDIRECTS)
     url = source.url
     assert url is not None
-    headers = _conditional_headers(state)
-    if session.headers.get("User-Agent", "").startswith("python-requests"):
-        headers["User-Agent"] = USER_AGENT
+    headers = _conditional_headers(state) | _agent(session)
     deadline = time.monotonic() + BUDGET_TIMEOUTS * source.timeout
     response = _get_with_retries(source, session, headers, url, deadline)
     if response.status_code == 304:
@@ -98,8 +96,7 @@ def _follow(source: SourceSettings, session: requests.Session, links: list[str],
     """The issues an index page links to, each fetched like the page itself."""
     documents: list[Document] = []
     result = FetchResult(documents=documents, http_state=state)
-    headers = {"User-Agent": USER_AGENT} if session.headers.get(
-        "User-Agent", "").startswith("python-requests") else {}
+    headers = _agent(session)
     for link in links:
         try:
             deadline = time.monotonic() + BUDGET_TIMEOUTS * source.timeout
@@ -110,6 +107,12 @@ def _follow(source: SourceSettings, session: requests.Session, links: list[str],
             continue
         result.followed.append(link)
     return result
+
+
+def _agent(session: requests.Session) -> dict[str, str]:
+    """Our User-Agent header, unless the session names itself."""
+    named = not session.headers.get("User-Agent", "").startswith("python-requests")
+    return {} if named else {"User-Agent": USER_AGENT}
 
 
 def _conditional_headers(state: HttpState | None) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Pointed at ``https://this-week-in-rust.org/`` (or at a folder of issues a web server lists),
 a source finds no events on the page itself, only links to the issues. ``issue_links``
-gives those links, newest first, so the source can read the issues themselves
+gives those links, oldest first, so the source can read the issues themselves
 (``[[sources]] follow``). A link is taken for an issue when it stays on the page's site and
 its path is dated (``/blog/2025/06/04/this-week-in-rust-602/``,
 ``2025-06-04-this-week-in-rust.html``) or names the newsletter. A page whose own path is
