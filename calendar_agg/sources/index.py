@@ -15,9 +15,9 @@ import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from calendar_agg.models import Document
+from calendar_agg.parsers.html_lines import parse_html
 from calendar_agg.parsers.sniff import EVENTS_TITLE
 
-_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _DATED = re.compile(r"(?<!\d)(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
 _NEWSLETTER = re.compile(r"this-week-in-rust", re.I)
 
@@ -43,9 +43,10 @@ def issue_links(document: Document, most: int | None = None) -> list[str]:
     site = _site(page)
     found: dict[str, tuple[int, int, int]] = {}
     seen = {_same_page(page)}
-    for match in _HREF.finditer(document.text):
-        href = next(group for group in match.groups() if group is not None)
-        url = urldefrag(urljoin(page, _unescaped(href.strip()))).url
+    root, _ = parse_html(document.text)  # the links a browser shows: none in comments
+    hrefs = [a.get("href") for a in root.iter("a")] if root is not None else []
+    for href in filter(None, hrefs):
+        url = urldefrag(urljoin(page, href.strip())).url
         if _same_page(url) in seen or _site(url) != site:
             continue
         seen.add(_same_page(url))
@@ -68,7 +69,3 @@ def _same_page(url: str) -> str:
 def _site(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-def _unescaped(href: str) -> str:
-    return href.replace("&amp;", "&")

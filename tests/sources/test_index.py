@@ -53,6 +53,18 @@ def test_links_of_a_front_page_stay_on_its_site_oldest_first():
         "https://this-week-in-rust.org/blog/2025/06/11/this-week-in-rust-603/"]
 
 
+def test_links_are_those_a_browser_shows():
+    """Entities in an address are read, and a link in a comment or a script is no link."""
+    text = ('<html><body><!-- <a href="/blog/2025/01/01/this-week-in-rust-580/">old</a> -->'
+            '<script>x = \'<a href="/blog/2025/01/08/this-week-in-rust-581/">\'</script>'
+            '<a href="/blog/2025/06/04/this-week-in-rust-602/?a=1&amp;b=2">602</a>'
+            '<a href="/blog/2025/06/11/this&#45;week-in-rust-603/">603</a></body></html>')
+    assert issue_links(page(text)) == [
+        "https://this-week-in-rust.org/blog/2025/06/04/this-week-in-rust-602/?a=1&b=2",
+        "https://this-week-in-rust.org/blog/2025/06/11/this-week-in-rust-603/",
+    ]
+
+
 def test_a_folder_listing_and_its_undated_issue_names():
     listing = ('<html><body><ul><li><a href="2024-01-17-this-week-in-rust.html">a</a>'
                '<li><a href="2023-12-27-this-week-in-rust.html">b</a>'
