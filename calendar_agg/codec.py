@@ -1,9 +1,10 @@
 """Dataclasses <-> JSON, generically: a field added to RawEvent or Event is kept (the store
 keeps listings and events as this JSON).
 
-The store encodes and decodes tens of thousands of these a run, so what each class needs is
-worked out once from its fields and type hints: a field holding a scalar is written and read
-as it is, and only the others (dates, tuples, nested values) go through a conversion.
+The store encodes and decodes tens of thousands of these a run: orjson writes and reads the
+text, and what each class needs when it is read is worked out once from its fields and type
+hints (a field holding a scalar is taken as it is; only the others, dates, tuples and nested
+values, go through a conversion). What orjson refuses goes the slower way of ``json``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,48 @@ import operator
 import types
 import typing
 
+import orjson
+
 T = typing.TypeVar("T")
 
 # One encoder for every call: ``json.dumps`` with options builds a new one each time.
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+# orjson writes dataclasses (their fields in order), enums, tuples and dates itself;
+# datetimes and times are handed back (``_iso``), as orjson would round an offset of
+# seconds (a zone's local mean time)
+_FAST = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def to_json(value: object) -> str:
-    """A dataclass as JSON with sorted keys: dates, times and enums as their ISO/text form."""
-    return _ENCODER.encode(_plain(value))
+    """A dataclass as JSON: dates, times and enums as their ISO/text form. The same value
+    gives the same text: a dataclass's fields in their order, a dict's keys sorted."""
+    try:
+        return orjson.dumps(value, default=_iso, option=_FAST).decode()
+    except TypeError:  # what orjson refuses: a lone surrogate, a huge integer, ...
+        return _ENCODER.encode(_plain(value))
+
+
+def dumps(value: object) -> str:
+    """Plain values (lists, strings, numbers; no dataclasses, dates or NaN) as compact JSON."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def loads(text: str | bytes) -> typing.Any:
+    """JSON text as Python values (orjson's reading; ``json``'s for what orjson refuses,
+    such as the NaN older code could write)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -71,7 +105,7 @@ def from_json(cls: type[T], text: str) -> T:
     fields the JSON lacks get their defaults."""
     kind: type = cls  # as a plain `type`, which mypy knows is hashable
     names, converted = _decoding(kind)
-    data = json.loads(text)
+    data = loads(text)
     if not names.issuperset(data):
         data = {name: value for name, value in data.items() if name in names}
     for name, convert in converted:

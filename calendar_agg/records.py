@@ -6,10 +6,9 @@ asked)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from calendar_agg.codec import from_json
+from calendar_agg.codec import dumps, from_json, loads
 from calendar_agg.models import Event, RawEvent
 
 
@@ -78,9 +77,8 @@ class EncodedRecord:
 
 def summary_text(event: Event) -> str:
     """What publishing asks of every stored event (``StoredEvent``), kept beside it."""
-    return json.dumps([_iso(event.end), event.status, event.precision, event.regions,
-                       _iso(event.first_seen), _iso(event.last_modified)],
-                      ensure_ascii=False)
+    return dumps([_iso(event.end), event.status, event.precision, event.regions,
+                  _iso(event.first_seen), _iso(event.last_modified)])
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -112,7 +110,7 @@ class StoredEvent:
             event = from_json(Event, text)
             return cls(event.uid, event.start, event.end, event.status, event.precision,
                        event.regions, event.first_seen, event.last_modified, text, event)
-        end, status, precision, regions, first_seen, last_modified = json.loads(summary)
+        end, status, precision, regions, first_seen, last_modified = loads(summary)
         return cls(uid, dt.date.fromisoformat(start),
                    dt.date.fromisoformat(end) if end else None, status, precision,
                    tuple(regions), _moment(first_seen), _moment(last_modified), text)

@@ -7,7 +7,7 @@ gave beside each listing (``Store.listing_rows``) for as long as the same code r
 listings, and a change to the code resolves every listing again.
 
 What is kept is the whole resolved listing as one compact JSON array (its key, problems and
-field values in ``RawEvent``'s order): reading it back is one ``json.loads``, so a run that
+field values in ``RawEvent``'s order): reading it back is one JSON reading, so a run that
 reads every listing back does not decode each one twice (as parsed, then as resolved).
 That text also stands for the listing in ``changes.derivation_key``.
 """
@@ -17,14 +17,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import typing
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from sys import intern
 from typing import TYPE_CHECKING
 
-from calendar_agg.codec import from_json, to_json
+from calendar_agg.codec import dumps, from_json, loads, to_json
 from calendar_agg.models import RawEvent
 from calendar_agg.normalize.identity import canonical_urls, identity_key, remember_canonical_urls
 from calendar_agg.normalize.merge import check_place, traits_of
@@ -90,12 +89,12 @@ def resolution_text(resolved: ResolvedListing) -> str:
             values[index] = values[index].isoformat()
     event = resolved.event
     links = canonical_urls([event.url, *event.extra_urls, event.group_url])
-    return json.dumps([resolved.key, resolved.problems, values, links], ensure_ascii=False)
+    return dumps([resolved.key, resolved.problems, values, links])
 
 
 def from_resolution_text(text: str) -> ResolvedListing:
     """The resolved listing ``resolution_text`` kept."""
-    key, problems, values, links = json.loads(text)
+    key, problems, values, links = loads(text)
     remember_canonical_urls(links)  # grouping asks for them
     # one copy of each text: the same meetup, organiser and place are listed week after
     # week, and an archive's listings are all held while the events are derived
