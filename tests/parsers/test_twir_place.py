@@ -65,6 +65,16 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Virtual (UTC+2)", None, None, None, True, False),
         ("Virtual (CET)", None, None, None, True, False),
         ("Amsterdam, The Netherlands", "Amsterdam", None, "NL", False, False),
+        # after a dash (or an en dash) a marker says how the place's group meets, as the
+        # 2020 issues write "Berlin, DE - Remote": online only
+        ("Berlin, DE - Online", "Berlin", None, "DE", True, False),
+        ("Online – Berlin, DE", "Berlin", None, "DE", True, False),
+        ("Virtual - Global", None, None, None, True, False),
+        ("Online - CET", None, None, None, True, False),
+        # "offline" is in person: both ways, and no city called "Offline"
+        ("Online/Offline", None, None, None, True, True),
+        ("Offline + Online (Berlin, DE)", "Berlin", None, "DE", True, True),
+        ("Offline (Berlin, DE)", "Berlin", None, "DE", False, False),
     ],
 )
 def test_read_place(

@@ -25,19 +25,20 @@ _TECHNICAL = re.compile(
     r"|debugg\w*|execution|code|calls?|desktops?|sensing|control)\b",
     re.I,
 )
-_IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b", re.I)
+_IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
 _BOTH_WAYS = re.compile(
     r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b", re.I
 )
 _MARKER_ONLY = re.compile(
-    r"^(?:hybrid|virtual|online|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s"
+    r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s"
     r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet)*$", re.I
 )
-# "Virtual/Berlin, DE", "Berlin, DE/Online": a marker glued to a place by a slash, which
-# otherwise joins two names of one city ("München/Munich")
+# "Virtual/Berlin, DE", "Berlin, DE/Online", "Online/Offline": a marker glued to a place (or
+# to another marker) by a slash, which otherwise joins two names of one city ("München/Munich")
 _GLUED_MARKER = re.compile(
-    r"\s*\b(virtual|online|hybrid)\s*/\s*|\s*/\s*(virtual|online|hybrid)\b", re.I)
+    r"\s*\b(virtual|online|offline|hybrid)\s*/\s*|\s*/\s*(virtual|online|offline|hybrid)\b",
+    re.I)
 _NOWHERE = re.compile(
     r"^(?:tbd|tba|n/?a|various(?: cities| locations)?|global|worldwide|world|everywhere|"
     r"internet|web|emea|apac|europe|africa|asia|americas?|north america|south america|"
@@ -48,7 +49,8 @@ _NOWHERE = re.compile(
     re.I,
 )
 _LEADING_MARKERS = re.compile(
-    r"^(?:(?:hybrid|virtual|online|remote|in[- ]?person|on[- ]?site)\b[\s:+/-]*)+", re.I)
+    r"^(?:(?:hybrid|virtual|online|offline|remote|in[- ]?person|on[- ]?site)\b[\s:+/-]*)+",
+    re.I)
 _MAX_PLACE = 200  # longer place fields are cut (no real one comes near)
 _MARKER_JOIN = re.compile(r"\s(?:\+|&|/)\s")  # "Berlin, DE + Online", "Virtual / Berlin, DE"
 _PARENS = re.compile(r"\(([^()]*)\)")
@@ -127,7 +129,8 @@ def _spaced_slash(match: re.Match[str]) -> str:
 
 def _has_location(text: str) -> bool:
     """``Barcelona, ES + Virtual``: a place beside the marker outside parentheses (``Virtual
-    / Global`` names none)."""
+    / Global`` names none). After a dash the marker is how the place's group meets, as the
+    2020 issues write it (``Berlin, DE - Remote``: online only)."""
     outside = _PARENS.sub("", text)
     parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|\band\b", outside)]
     return len(parts) > 1 and any(p and not _MARKER_ONLY.match(p) and not _NOWHERE.match(p)
@@ -145,7 +148,7 @@ def _location_text(text: str) -> str:
                 hosts = [h for h in inner.split(" + ") if not _MARKER_ONLY.match(h)]
                 return hosts[0] if hosts else inner
     text = _PARENS.sub(lambda m: "" if _MARKER_ONLY.match(m.group(1)) else m.group(0), text)
-    parts = [p for p in re.split(r"\s\+\s|\s&\s|\s-\s", text) if not _MARKER_ONLY.match(p)]
+    parts = [p for p in re.split(r"\s[+&\-–]\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
 
 
