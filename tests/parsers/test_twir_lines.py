@@ -262,6 +262,30 @@ def test_dash_lines_separate_group_and_title(line: str, group: str | None, title
     assert (event.group, event.title) == (group, title)
 
 
+@pytest.mark.parametrize(
+    ("line", "group", "title"),
+    [
+        ("* [Mar  6. Berlin, DE - 19:00 - Rust Hack and Learn](https://x.org)",
+         None, "Rust Hack and Learn"),
+        ("* [Mar  7. Paris, FR - Rust Paris - 7pm - Lightning talks](https://x.org)",
+         "Rust Paris", "Lightning talks"),
+        ("* [Mar  8. Munich, DE - Rust Munich - Meetup #12 - 18:30 CET](https://x.org)",
+         "Rust Munich", "Meetup #12"),
+        ("* [Mar  9. Zurich, CH - 6:30-9pm - Rust Zurich - Embedded](https://x.org)",
+         "Rust Zurich", "Embedded"),
+        # a number that is no time stays in the title
+        ("* [Mar 10. Oslo, NO - Rust Oslo - 1:1 mentoring](https://x.org)",
+         "Rust Oslo", "1:1 mentoring"),
+    ],
+)  # fmt: skip
+def test_dash_segment_that_is_only_a_time_is_neither_group_nor_title(
+    line: str, group: str | None, title: str
+) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2019, 3, 5))
+    assert (event.group, event.title) == (group, title)
+    assert event.starts_at is None  # no zone is written: the day alone is kept
+
+
 def test_free_text_title_keeps_its_closing_parenthesis() -> None:
     (event,) = events_of("# Upcoming Events", "* 6/14. Rust Hack Night (Portland, OR).",
                          date=dt.date(2015, 6, 1))  # fmt: skip

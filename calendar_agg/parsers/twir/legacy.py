@@ -31,6 +31,11 @@ from calendar_agg.parsers.twir.place import (
 
 _SEGMENTS = re.compile(r"\s+[-–—]\s+|\s+-(?=\s*$)")
 _MARKER_SEGMENT = re.compile(r"^\(?(?:remote|online|virtual|hybrid)\)?$", re.I)
+# A segment that is only a time ("19:00", "7pm", "18:30 CET", "6:30-9pm"): when, not who or
+# what (a time is not kept from these lines, as from no TWiR line: its zone is not written)
+_CLOCK = r"\d{1,2}(?:[:.h]\d{2}\s*(?:(?i:[ap]\.?m\.?))?|\s*(?i:[ap]\.?m\.?))"
+_TIME_SEGMENT = re.compile(
+    rf"^(?i:at\s+)?{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?(?:\s*\(?[A-Z]{{2,5}}\)?)?$")
 _NOT_A_CITY = re.compile(
     r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|days?|workshop|camp|fest|"
     r"university|school|team|community|club|talks?|night|summit|@)",
@@ -47,7 +52,8 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
     with_group = bool(re.match(r"\s*,", inner[length:])) or _has_year(inner[:length])
     segments = [s.strip() for s in _SEGMENTS.split(rest) if s.strip()]
     remote = any(_MARKER_SEGMENT.match(s) for s in segments)
-    segments = [s for s in segments if not _MARKER_SEGMENT.match(s)]
+    segments = [s for s in segments
+                if not _MARKER_SEGMENT.match(s) and not _TIME_SEGMENT.match(s)]
     place, title_parts = _find_place(segments)
     if not title_parts and segments and place.found:
         title_parts = _title_before_place(segments[0], place)
