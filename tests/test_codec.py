@@ -11,7 +11,7 @@ import typing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendar_agg.codec import from_json, loads, to_json
+from calendar_agg.codec import dumps, from_json, loads, to_json
 from calendar_agg.models import Event, Issue, Problem, RawEvent
 from calendar_agg.store import Change, Sighting
 
@@ -143,6 +143,16 @@ def test_what_the_fast_writer_refuses_is_written_the_generic_way():
     problem = Problem("s", "d", 1, "bad \ud800 text", "")
     assert to_json(problem) == oracle_to_json(problem)
     assert from_json(Problem, to_json(problem)) == problem
+
+
+def test_plain_values_are_written_alike_either_way_and_read_back():
+    # what the store keeps of a resolved listing and an event's summary (``dumps``): the
+    # fast writer's text is the compact text json writes, which also takes what it refuses
+    plain = ["Zürich", 1.5, True, None, ["x", 2]]
+    assert dumps(plain) == json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    refused = ["a \ud800 b", 2**70, ("x", None)]
+    assert dumps(refused) == json.dumps(refused, ensure_ascii=False, separators=(",", ":"))
+    assert loads(dumps(refused)) == ["a \ud800 b", 2**70, ["x", None]]
 
 
 def test_an_offset_of_seconds_is_kept():
