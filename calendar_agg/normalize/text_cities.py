@@ -87,13 +87,27 @@ def _text_index_entry(key: str) -> tuple[City, ...]:
 def _text_candidates(key: str) -> tuple[City, ...]:
     """The cities a folded name in free text may mean (checked lazily: few names are seen)."""
     primary = city_names().primary.get(key, ())
-    return tuple(
+    cities = tuple(
         city
         for city in _text_index_entry(key)
         if city in primary
         or city.population >= _BIG_ALTERNATE_MIN
         or _exonym(key, fold(city.name))
     )
+    country = country_named(key) if cities else None
+    if country is not None:  # a country's name: only for its city of that name
+        return tuple(city for city in cities if _named_after(city, key, country))
+    return cities
+
+
+def _named_after(city: City, country_key: str, country: str) -> bool:
+    """Whether a city is called by the name of its country, ``country_key`` (folded): a
+    city-state ("Singapore") or a capital by its short name ("Mexico", "Panama"). Not a
+    city elsewhere ("Armenia" in Colombia, "Jamaica" in New York) nor one the name is only
+    an old alternate of ("Paraguay" for Asunción)."""
+    name = fold(display_name(city))
+    return city.country == country and (name.startswith(country_key)
+                                        or _exonym(country_key, name))
 
 
 def _text_city(key: str) -> City | None:

@@ -219,6 +219,15 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Rust Boulder/Denver Monthly Meeting", ("Boulder", "US")),
         ("Rust Rhein-Main: Table of Regulars Darmstadt", ("Darmstadt", "DE")),
         ("Rust Rhein-Main", ("Frankfurt am Main", "DE")),
+        # a country's name: its city of that name only, never a city elsewhere
+        ("Rust Singapore", ("Singapore", "SG")),
+        ("Rust Hong Kong", ("Hong Kong", "HK")),
+        ("Rust Mexico #8", ("Mexico City", "MX")),  # the capital by its short name
+        ("Rust Macao", ("Macau", "MO")),
+        ("Rust Armenia", None),  # not Armenia in Colombia
+        ("Rust Jamaica", None),  # not Jamaica in Queens
+        ("Rust Benin", None),  # not Benin City in Nigeria
+        ("Rust Meetup in Paraguay", None),  # an old alternate name of Asunción
     ],
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
@@ -233,6 +242,8 @@ def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
         ("Kickstart to Rust Mozilla Gujarat User Group", "IN"),  # a state of one country
         ("Mergulhando em Rust - Mozilla Brasil", "BR"),  # the country's own name
         ("Rust in the USA", "US"),
+        ("Rust Armenia", "AM"),  # a country named, no city (Armenia in Colombia is none)
+        ("Rust Meetup in Paraguay", "PY"),
         ("South Florida Rust: Intro to Rust", None),  # "South" is no Cameroon province
         ("Rust Georgia", None),  # the US state as often as the country
         ("RustFest UK and USA", None),  # two countries
