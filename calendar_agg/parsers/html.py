@@ -29,7 +29,8 @@ from calendar_agg.parsers.base import Parser, issue_name
 from calendar_agg.parsers.html_lines import parse_html, tree_to_lines
 from calendar_agg.parsers.twir import parse_lines
 
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# a day or month may be written with one digit, as one issue's header does ("2020-12-9")
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 SITE_SUFFIX = re.compile(r"\s+[·|–—]\s+")
 BLOG_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/?#]+)/?$")

@@ -161,6 +161,24 @@ def test_date_and_name_sources(text: str, location: str, name: str, date: dt.dat
     assert (html_parser.issue_name_from_url(url) or "2023-01-01-x.html") == name
 
 
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        ('<meta name="date" content="2020-12-9">', "page.html"),
+        ('<time datetime="2020-12-9">Wed 09 December 2020</time>', "page.html"),
+        ("", "2020-12-9-this-week-in-rust.html"),  # as one issue's file is named
+    ],
+)  # fmt: skip
+def test_date_with_a_one_digit_day_dates_the_events(head: str, name: str) -> None:
+    html = (f"<html><head>{head}</head><body><h1>Upcoming Events</h1><ul><li><a href="
+            '"https://www.meetup.com/utah-rust/events/1/">December 10, Provo, UT, US - Mob'
+            " Programming</a></li></ul></body></html>")
+    result = html_parser.HtmlParser().parse(Document("s", name, html))
+    assert [i.date for i in result.issues] == [dt.date(2020, 12, 9)]
+    assert [(e.start, e.city) for e in result.events] == [(dt.date(2020, 12, 10), "Provo")]
+    assert not result.problems
+
+
 # -- samples beside their expected events -------------------------------------------------
 @pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.html")), ids=lambda path: path.name)
 def test_sample_events(sample: Path) -> None:
