@@ -254,6 +254,14 @@ def _subdivision_countries() -> dict[str, frozenset[str]]:
                         _build_subdivision_countries)
 
 
+def load_tables() -> None:
+    """Load every table of this module cached on disk, building those missing
+    (``prebuild``)."""
+    for load in (_country_index, _folded_country_names, _subdivisions, _country_names,
+                 _subdivision_countries):
+        load()
+
+
 def _build_subdivision_countries() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for _, country, name in _subdivisions():

@@ -185,6 +185,11 @@ def _gazetteer_tables() -> _Tables:
     return tables
 
 
+def load_tables() -> None:
+    """Load the city tables cached on disk, building them when missing (``prebuild``)."""
+    _gazetteer_tables()
+
+
 def _build_tables() -> tuple[int, Index]:
     """(how many cities, the tables as one index: see ``_Tables``)."""
     rows, primary, alternate = _build_gazetteer_tables()

