@@ -106,6 +106,9 @@ def test_year_comes_from_the_issue_date(text: str, issue: dt.date, start: dt.dat
     [
         ("2032-05-04 | Somewhere", D(2023, 4, 19), D(2023, 5, 4)),  # digits swapped
         ("2022-01-11 | Somewhere", D(2023, 1, 4), D(2023, 1, 11)),  # last year's habit
+        ("20224-01-20 | Somewhere", D(2024, 1, 10), D(2024, 1, 20)),  # a digit too many
+        ("20242-01-20 | Somewhere", D(2024, 1, 10), D(2024, 1, 20)),
+        ("2024-01-20 - 20224-01-21 | Somewhere", D(2024, 1, 10), D(2024, 1, 20)),
         ("Feburary 9. Somewhere", D(2023, 2, 1), D(2023, 2, 9)),
         ("Oc 11. Columbus, US", D(2018, 9, 25), D(2018, 10, 11)),
         ("Sept 14. Somewhere", D(2018, 9, 11), D(2018, 9, 14)),
@@ -134,6 +137,10 @@ def test_impossible_dates_raise_value_error() -> None:
         read_dates("2019-02-29 | Berlin", D(2019, 2, 1))
     with pytest.raises(ValueError):
         read_dates("Jun 7. Somewhere", None)  # no year anywhere
+    with pytest.raises(ValueError):
+        read_dates("12345-01-20 | Berlin", D(2024, 1, 10))  # five digits that are no slip
+    with pytest.raises(ValueError):
+        read_dates("20224-01-20 | Berlin", None)  # no issue date to tell the year meant
 
 
 @pytest.mark.parametrize(

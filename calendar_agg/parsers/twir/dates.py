@@ -53,7 +53,9 @@ FUTURE_LIMIT = dt.timedelta(days=550)
 
 _ORD = r"(?:st|nd|rd|th)?"
 # 2024-10-09, and the slips 2024/10/09 and 2024.10.09 (one separator throughout).
-_ISO = re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
+# A year of five digits is a slip with one digit too many ("20224-01-20"), mended in
+# ``_dated`` when the issue date tells which year was meant.
+_ISO = re.compile(r"(?P<y>\d{4,5})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 _NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
 _NAMED = re.compile(
     rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
@@ -294,6 +296,11 @@ def _dated(
         if inferred is None:
             raise ValueError("no year and no issue date")
         return inferred, None
+    if year > dt.MAXYEAR:  # "20224": one digit too many
+        inferred = infer_year(month, day, issue_date)
+        if inferred is not None and _typo(year, inferred.year):
+            return inferred, None
+        raise ValueError(f"year {year} is out of range")
     date = dt.date(year, month, day)
     if plausible(date, issue_date) or (prev is not None and prev <= date <= prev + FUTURE_LIMIT):
         return date, None
@@ -306,12 +313,14 @@ def _dated(
 
 
 def _typo(written: int, meant: int) -> bool:
-    """Whether ``written`` is a slip for ``meant``: last year's, swapped or one wrong digit."""
+    """Whether ``written`` is a slip for ``meant``: last year's, swapped, one wrong digit or
+    one digit too many."""
     a, b = str(written), str(meant)
     return (
         abs(written - meant) == 1
         or sorted(a) == sorted(b)
         or (len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1)
+        or (len(a) == len(b) + 1 and any(a[:i] + a[i + 1:] == b for i in range(len(a))))
     )
 
 
@@ -367,7 +376,8 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     need other results, so the cache stays small)."""
     pieces = found.pieces
     piece = pieces[0] if len(pieces) == 1 else None  # one day, its year written: most entries
-    if piece is not None and piece.year is not None and piece.month is not None:
+    if piece is not None and piece.month is not None and piece.year is not None \
+            and piece.year <= dt.MAXYEAR:
         date = dt.date(piece.year, piece.month, piece.day)
         if not piece.corrected and plausible(date, issue_date):
             return DateSpan(date, None, found.length)
