@@ -125,6 +125,20 @@ def test_a_far_year_that_is_no_slip_is_doubtful() -> None:
     assert span.start == D(2023, 7, 1)
 
 
+@pytest.mark.parametrize(
+    ("text", "issue", "start"),
+    [
+        ("2024-13-02 | Paris, FR", D(2024, 1, 10), D(2024, 2, 13)),
+        ("13/2. Paris", D(2015, 2, 9), D(2015, 2, 13)),
+    ],
+)
+def test_a_month_past_twelve_before_a_day_that_could_be_one_is_read_swapped_and_doubted(
+        text: str, issue: dt.date, start: dt.date) -> None:
+    span = read_dates(text, issue)
+    assert span is not None and span.start == start
+    assert span.doubtful == f"no month 13: read as the day, {start}"
+
+
 def test_far_future_with_its_year_is_kept() -> None:
     span = read_dates("2026-05-18 - 2026-05-23 | Utrecht", D(2025, 3, 5))
     assert span is not None and span.start == D(2026, 5, 18) and span.doubtful is None
@@ -139,6 +153,8 @@ def test_impossible_dates_raise_value_error() -> None:
         read_dates("Jun 7. Somewhere", None)  # no year anywhere
     with pytest.raises(ValueError):
         read_dates("12345-01-20 | Berlin", D(2024, 1, 10))  # five digits that are no slip
+    with pytest.raises(ValueError):
+        read_dates("2024-13-14 | Berlin", D(2024, 1, 10))  # neither can be the month
     with pytest.raises(ValueError):
         read_dates("20224-01-20 | Berlin", None)  # no issue date to tell the year meant
 

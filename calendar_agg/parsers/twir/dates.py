@@ -285,6 +285,9 @@ def _resolve(
 def _dated(
     year: int | None, month: int, day: int, prev: dt.date | None, issue_date: dt.date | None
 ) -> tuple[dt.date, str | None]:
+    if month > 12 and 1 <= day <= 12:  # "2024-13-02": the day and month swapped, it seems
+        date, _ = _dated(year, day, month, prev, issue_date)
+        return date, f"no month {month}: read as the day, {date}"
     if year is None and prev is not None:
         date = dt.date(prev.year, month, day)
         if date >= prev:
@@ -377,7 +380,7 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     pieces = found.pieces
     piece = pieces[0] if len(pieces) == 1 else None  # one day, its year written: most entries
     if piece is not None and piece.month is not None and piece.year is not None \
-            and piece.year <= dt.MAXYEAR:
+            and piece.year <= dt.MAXYEAR and piece.month <= 12:
         date = dt.date(piece.year, piece.month, piece.day)
         if not piece.corrected and plausible(date, issue_date):
             return DateSpan(date, None, found.length)
