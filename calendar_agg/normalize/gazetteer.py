@@ -322,6 +322,24 @@ def knows_city(name: str, country: str) -> bool:
     return bool(alpha_2) and any(_candidates(key, None, alpha_2) for key in _part_keys(name))
 
 
+@functools.lru_cache(maxsize=4096)
+def country_meant(name: str, country: str) -> str | None:
+    """The country a place ``name, country`` means when ``country`` (alpha-2) has no city
+    called ``name``: the one country a letter away whose city of that name has 100,000
+    people or more ("Linz, AU" is in AT), else None."""
+    if knows_city(name, country):
+        return None
+    found = {city.country
+             for key in _part_keys(name) for city in city_names().primary.get(key, ())
+             if city.population >= BIG_CITY and _one_letter_apart(city.country, country)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_letter_apart(code: str, other: str) -> bool:
+    return len(code) == len(other) and sum(
+        a != b for a, b in zip(code, other, strict=True)) == 1
+
+
 def _part_keys(name: str) -> list[str]:
     """The folded keys of the parts of ``Cologne/Köln`` (each folded once)."""
     return [key for key in map(fold, name.split("/")) if key]

@@ -180,6 +180,9 @@ def _checked_place(city: str | None, subdivision: str | None, country: str | Non
             problems.append(f"unknown country {country!r} (kept as written)")
         country = code or country
     subdivision = subdivision.strip() if subdivision and subdivision.strip() else None
+    if city and country and not subdivision and not problems:
+        # a slip in the code: "Linz, AU" (no Linz in Australia) is Linz, AT
+        country = places.country_meant(city, country) or country
     if city and not country:
         found = places.locate_city(city, subdivision, None)
         if found:

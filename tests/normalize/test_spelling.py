@@ -1,4 +1,5 @@
-"""Misspelt cities corrected when a listing is stored, never across countries."""
+"""Misspelt cities corrected when a listing is stored, never across countries; a country code
+a letter off mended by the city."""
 
 from __future__ import annotations
 
@@ -65,3 +66,20 @@ def test_store_path_corrects_the_city_and_parse_keeps_it_as_written() -> None:
              "* 2024-10-17 | Darmstadr, DE | [Rust Rhein-Main](https://x.org/r)\n")
     (parsed,), _, _ = parse_only([Document("s", "2024-10-02-this-week-in-rust.md", issue)])
     assert (parsed.city, parsed.country) == ("Darmstadr", "DE")
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "expected", "region"),
+    [
+        ("Linz", "AU", "AT", "Europe"),  # issue 440: no Linz in Australia; Austria is AT
+        ("Vienna", "AU", "AT", "Europe"),
+        ("Perth", "AU", "AU", "Oceania"),  # Australia has one
+        ("Barton", "AU", "AU", "Oceania"),  # a place too small to know: kept as written
+        ("Darmstadr", "AT", "AT", "Europe"),  # no big city of that name anywhere
+    ],
+)
+def test_a_country_code_a_letter_off_is_the_country_of_the_one_big_city_of_that_name(
+        city: str, country: str, expected: str, region: str) -> None:
+    raw = RawEvent(issue="i", line=1, start=dt.date(2022, 4, 28), city=city, country=country)
+    event, problems = check_place(raw)
+    assert (event.country, event.region, problems) == (expected, region, [])
