@@ -33,6 +33,7 @@ from calendar_agg.normalize.gazetteer import (
 )
 from calendar_agg.normalize.place_names import city_key
 from calendar_agg.normalize.text_cities import (
+    city_in_context,
     city_in_text,
     country_in_text,
     shared_city_name_in_text,
@@ -42,6 +43,7 @@ __all__ = [
     "Place",
     "canonical_city",
     "cities_of",
+    "city_in_context",
     "city_in_text",
     "city_key",
     "city_timezone",

@@ -32,6 +32,8 @@ _COMMON_WORDS = frozenset(
         "miri", "mobile", "nancy", "nice", "norman", "orange", "paradise", "providence",
         "reading", "regina", "rust", "sale", "split", "surprise", "temple", "tokio", "tours",
         "union", "victoria", "vista",
+        # crates and companies ("Parsing with Pest", "Techceleration at Toyota Connected")
+        "pest", "toyota",
     }
 )  # fmt: skip
 _MIN_TEXT_NAME = 4  # shorter names ("Ufa", "Ulm", "Man") only through CITY_ALIASES
@@ -132,6 +134,26 @@ def _names_city(words: list[str], start: int, size: int) -> str | None:
     return key if key in CITY_ALIASES or _text_candidates(key) else None
 
 
+# Big cities' names that are as often a first name: before a capitalised word that no
+# group's name adds, a person ("Talk by Tyler Mandry", "Austin Bonander on sqlx"), not a
+# city ("Austin Rust Meetup", "Eugene Rust Hack Night").
+_FIRST_NAMES = frozenset(
+    {"austin", "tyler", "eugene", "irving", "jackson", "lincoln", "lawrence", "troy",
+     "madison", "charlotte", "aurora", "orlando", "raleigh", "chester", "hamilton", "preston",
+     "darwin", "denver", "dallas", "phoenix", "savannah", "logan", "quincy", "bradford",
+     "alexandra"}
+)  # fmt: skip
+
+
+def _first_name(words: list[str], start: int, key: str) -> bool:
+    """Whether ``words[start]`` (folded: ``key``) reads as a person's first name."""
+    if key not in _FIRST_NAMES or start + 1 >= len(words):
+        return False
+    after = words[start + 1]  # a surname: "Mandry", not "TX", "Texas" nor "Rust"
+    return (after[:1].isupper() and after[1:].islower() and _folded_word(after) not in _GENERIC
+            and not countries_with_subdivision(after) and not country_named(after))
+
+
 @functools.lru_cache(maxsize=16384)
 def _folded_word(word: str) -> str:
     """``fold`` of one word of a title: the same words recur in many titles."""
@@ -155,7 +177,7 @@ def _city_names_in(text: str) -> tuple[str, ...]:
             if True in taken[start : start + size]:
                 continue
             key = _names_city(words, start, size)
-            if key is None:
+            if key is None or (size == 1 and _first_name(words, start, key)):
                 continue
             found.append((start, key))
             taken[start : start + size] = [True] * size
@@ -197,6 +219,57 @@ def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
         return None
     candidates = sorted(_text_candidates(keys[0]), key=lambda c: c.population, reverse=True)
     return display_name(candidates[0]), frozenset(city.country for city in candidates)
+
+
+# Where a title names its town, by the words around it: "Rust Dev in Mountain View", "Rust
+# Lugano Meetup", "Rust Meetup Ulm", "Utah Rust (Lehi)", "Delft Rust Meetup". There a town
+# of this size is named by its own (primary) name: elsewhere only big cities are read, as
+# smaller towns' names are as often a person's ("Tyler"), a word or a product.
+_NAME_RUN = r"((?:[^\W\d_][\w'’.-]*)(?:\s+(?:[^\W\d_][\w'’.-]*)){0,2})"
+_CONTEXTS = (
+    re.compile(rf"\b(?i:in|at)\s+{_NAME_RUN}"),  # "In": as a Meetup address spells it
+    re.compile(rf"^Rust\s+(?:Meetup\s+|User\s+Group\s+)?{_NAME_RUN}"),
+    re.compile(rf"\({_NAME_RUN}\)"),
+    re.compile(rf"^{_NAME_RUN}\s+Rust\b"),
+)
+_CONTEXT_MIN = 50_000
+
+
+@functools.lru_cache(maxsize=16384)
+def city_in_context(text: str) -> tuple[str, str] | None:
+    """(canonical city, ISO country) of a town of 50,000 people or more that a title names
+    where titles name their town (``_CONTEXTS``), by its own name, capitalised, when that
+    name is clearly the town's (no other as big, no common word, no country); else None."""
+    for context in _CONTEXTS:
+        for match in context.finditer(text):
+            words = [_folded_word(word) for word in match.group(1).split()]
+            capitalised = [word[0].isupper() for word in match.group(1).split()]
+            for size in range(len(words), 0, -1):
+                # the town's name, then only words a group's name adds ("Lugano Meetup"),
+                # not more of a place ("Davis Square" is no Davis)
+                if not all(capitalised[:size]) or not _GENERIC.issuperset(words[size:]):
+                    continue
+                found = _context_city(" ".join(words[:size]))
+                if found is not None:
+                    return display_name(found), found.country
+    return None
+
+
+_GENERIC = frozenset(
+    {"meetup", "meetups", "meeting", "rust", "rustaceans", "rustlang", "user", "users", "group",
+     "community", "dev", "devs", "developers", "hack", "night", "study", "lunch", "monthly"}
+)  # fmt: skip
+
+
+def _context_city(key: str) -> City | None:
+    if len(key) < _MIN_TEXT_NAME or key in _COMMON_WORDS or key == "rust" or country_named(key):
+        return None
+    cities = sorted(city_names().primary.get(key, ()), key=lambda c: c.population, reverse=True)
+    if not cities or cities[0].population < _CONTEXT_MIN:
+        return None
+    if len(cities) > 1 and cities[0].population < _TEXT_DOMINANCE * cities[1].population:
+        return None
+    return cities[0]
 
 
 # Country names that are as often a US state, a name or a word in a title ("Georgia",

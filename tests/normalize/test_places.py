@@ -11,6 +11,7 @@ import pytest
 from calendar_agg.normalize import countries, gazetteer, places
 from calendar_agg.normalize.places import (
     canonical_city,
+    city_in_context,
     city_in_text,
     coordinates,
     country_code,
@@ -228,10 +229,44 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Rust Jamaica", None),  # not Jamaica in Queens
         ("Rust Benin", None),  # not Benin City in Nigeria
         ("Rust Meetup in Paraguay", None),  # an old alternate name of Asunción
+        # a first name before a surname is a person; before a group's words, the city
+        ("Talk by Tyler Mandry", None),
+        ("Austin Bonander on sqlx", None),
+        ("Austin Rust Meetup", ("Austin", "US")),
+        ("Austin, TX Rust", ("Austin", "US")),
+        ("Austin Texas Rust Meetup", ("Austin", "US")),
+        ("Eugene Rust Hack Night", ("Eugene", "US")),
+        ("Talk Night at Alexandra Instituttet", None),
+        # crates and companies
+        ("Parsing with Pest", None),
+        ("Techceleration at Toyota Connected", None),
     ],
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
     assert city_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rust Dev in Mountain View", ("Mountain View", "US")),
+        ("Rust Dev In Mountain View", ("Mountain View", "US")),  # a Meetup address's words
+        ("Rust Lugano Meetup", ("Lugano", "CH")),
+        ("Rust Meetup Delft", ("Delft", "NL")),
+        ("Delft Rust Meetup", ("Delft", "NL")),
+        ("Utah Rust (Lehi)", ("Lehi", "US")),
+        ("Mountain View Rust Study Group", ("Mountain View", "US")),
+        ("Davis Square Rust Lunch", None),  # a square in Somerville, not Davis
+        ("Meetup at Kendall Square", None),
+        ("Rust in Production", None),
+        ("Meetup at Google", None),
+        ("Rust Meetup (English)", None),
+        ("Rust Hack and Learn", None),
+        ("Talk by Tyler Mandry", None),  # outside those places, only big cities
+    ],
+)
+def test_city_in_context(text: str, expected: tuple[str, str] | None) -> None:
+    assert city_in_context(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -318,6 +318,28 @@ def test_dash_line_whose_one_segment_holds_title_and_place(
     assert (event.title, event.city, event.country) == (title, city, country)
 
 
+@pytest.mark.parametrize(
+    ("line", "city", "country"),
+    [
+        # issue 221: the group names its town, which is too small to be read anywhere in a title
+        ("* [Feb 18. Rust Dev in Mountain View - Open Table / Icebreaker: what projects are you"
+         " working on](https://www.meetup.com/Rust-Dev-in-Mountain-View/events/glnfcpyxdbxb/).",
+         "Mountain View", "US"),
+        # ... or only its Meetup address does
+        ("* 2/21. [Rust Dev](https://www.meetup.com/rust-dev-in-mountain-view/events/2/)",
+         "Mountain View", "US"),
+        ("* 2/20. [Rust Lugano Meetup](http://x.org/2)", "Lugano", "CH"),
+        ("* [Feb 19. Utah Rust (Lehi) - Monthly meetup](https://x.org/1)", "Lehi", "US"),
+        ("* 2/22. [Tyler Mandry on async](https://x.org/3)", None, None),  # a person
+    ],
+)  # fmt: skip
+def test_a_smaller_town_is_read_where_a_title_names_its_town(
+    line: str, city: str | None, country: str | None
+) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2018, 2, 13))
+    assert (event.city, event.country) == (city, country)
+
+
 def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> None:
     line = "* Mar 27. Chicago, US - [Chicago Rust Meetup](https://x.org/1)"
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2019, 3, 19))

@@ -65,7 +65,7 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
     fields.url = link.url if link else None
     fields.links += tuple(other.url for other in event_links(after))
     if not fields.place.city:
-        fields.place = city_from_text(fields.place, " ".join(segments))
+        fields.place = city_from_text(fields.place, " - ".join(segments))
     if not fields.place.city and title_after:
         fields.place = city_from_text(fields.place, fields.title or "")
     return _with_city_of_address(fields)

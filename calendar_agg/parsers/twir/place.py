@@ -373,6 +373,9 @@ def city_from_text(place: Place, text: str) -> Place:
             name, countries = shared
             country = place.country or (next(iter(countries)) if len(countries) == 1 else None)
             return Place(name, place.subdivision, country, place.virtual, place.hybrid, True)
+        town = city_in_context(text)  # "Rust Dev in Mountain View": a smaller town
+        if town is not None and place.country in (None, town[1]):
+            return Place(town[0], place.subdivision, town[1], place.virtual, place.hybrid, True)
         if place.country is None:
             country = country_in_text(text)
             if country is not None:
@@ -382,6 +385,15 @@ def city_from_text(place: Place, text: str) -> Place:
     if place.country and country != place.country:
         return place
     return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
+
+
+def city_in_context(text: str) -> tuple[str, str] | None:
+    """A smaller town a title names where titles name their town (``Rust Dev in Mountain
+    View``), if any."""
+    try:
+        return places.city_in_context(text)
+    except ValueError:  # text the gazetteer cannot take: no city named
+        return None
 
 
 def country_in_text(text: str) -> str | None:
