@@ -133,6 +133,10 @@ def test_paragraph_continuation_like_html_loose_lists() -> None:
         ("North America", "North America"),
         ("South America", "South America"),
         ("Latin America", "South America"),
+        ("Middle East", "Asia"),
+        ("US & Canada", "North America"),
+        ("Australia / New Zealand", "Oceania"),
+        ("Europe & Africa", None),  # two regions: each event's country tells
         ("Rust Jobs", None),
         ("Quote of the Week", None),
     ],

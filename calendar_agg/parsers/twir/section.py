@@ -51,18 +51,28 @@ _REGION_WORDS: dict[str, str] = {
     "asia pacific": "Asia",
     "apac": "Asia",
     "asia and oceania": "Asia",
+    "middle east": "Asia",  # as the continents go: Israel, the Gulf states
     "europe": "Europe",
     "emea": "Europe",
     "north america": "North America",
     "northern america": "North America",
     "americas": "North America",
     "central america": "North America",
+    "us and canada": "North America",
+    "usa and canada": "North America",
+    "united states and canada": "North America",
+    "canada": "North America",
+    "usa": "North America",
+    "united states": "North America",
     "south america": "South America",
     "latin america": "South America",
     "latam": "South America",
     "oceania": "Oceania",
     "australia": "Oceania",
     "australia and new zealand": "Oceania",
+    "australia new zealand": "Oceania",  # "Australia / New Zealand"
+    "new zealand": "Oceania",
+    "anz": "Oceania",
     "pacific": "Oceania",
 }
 _REGION_NOISE = re.compile(r"\b(?:events?|meetups?|region|the|in[- ]person|only)\b")
