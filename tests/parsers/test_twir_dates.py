@@ -155,6 +155,8 @@ def test_impossible_dates_raise_value_error() -> None:
         read_dates("12345-01-20 | Berlin", D(2024, 1, 10))  # five digits that are no slip
     with pytest.raises(ValueError):
         read_dates("2024-13-14 | Berlin", D(2024, 1, 10))  # neither can be the month
+    with pytest.raises(ValueError):  # swapped, January 13: months before a June issue
+        read_dates("2025-13-01 | Berlin", D(2025, 6, 4))
     with pytest.raises(ValueError):
         read_dates("20224-01-20 | Berlin", None)  # no issue date to tell the year meant
 

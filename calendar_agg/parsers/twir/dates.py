@@ -286,8 +286,10 @@ def _dated(
     year: int | None, month: int, day: int, prev: dt.date | None, issue_date: dt.date | None
 ) -> tuple[dt.date, str | None]:
     if month > 12 and 1 <= day <= 12:  # "2024-13-02": the day and month swapped, it seems
-        date, _ = _dated(year, day, month, prev, issue_date)
-        return date, f"no month {month}: read as the day, {date}"
+        date, why = _dated(year, day, month, prev, issue_date)
+        if why is None and year in (None, date.year):  # so read, a date the issue may list
+            return date, f"no month {month}: read as the day, {date}"
+        raise ValueError(f"month must be in 1..12, not {month}")
     if year is None and prev is not None:
         date = dt.date(prev.year, month, day)
         if date >= prev:
