@@ -143,6 +143,11 @@ _FIRST_NAMES = frozenset(
      "darwin", "denver", "dallas", "phoenix", "savannah", "logan", "quincy", "bradford",
      "alexandra"}
 )  # fmt: skip
+# Words a group's name adds to its town's: "Austin Rust Meetup", "Rust Lugano Meetup".
+_GENERIC = frozenset(
+    {"meetup", "meetups", "meeting", "rust", "rustaceans", "rustlang", "user", "users", "group",
+     "community", "dev", "devs", "developers", "hack", "night", "study", "lunch", "monthly"}
+)  # fmt: skip
 
 
 def _first_name(words: list[str], start: int, key: str) -> bool:
@@ -242,8 +247,9 @@ def city_in_context(text: str) -> tuple[str, str] | None:
     name is clearly the town's (no other as big, no common word, no country); else None."""
     for context in _CONTEXTS:
         for match in context.finditer(text):
-            words = [_folded_word(word) for word in match.group(1).split()]
-            capitalised = [word[0].isupper() for word in match.group(1).split()]
+            written = match.group(1).split()
+            words = [_folded_word(word) for word in written]
+            capitalised = [word[0].isupper() for word in written]
             for size in range(len(words), 0, -1):
                 # the town's name, then only words a group's name adds ("Lugano Meetup"),
                 # not more of a place ("Davis Square" is no Davis)
@@ -255,14 +261,9 @@ def city_in_context(text: str) -> tuple[str, str] | None:
     return None
 
 
-_GENERIC = frozenset(
-    {"meetup", "meetups", "meeting", "rust", "rustaceans", "rustlang", "user", "users", "group",
-     "community", "dev", "devs", "developers", "hack", "night", "study", "lunch", "monthly"}
-)  # fmt: skip
-
 
 def _context_city(key: str) -> City | None:
-    if len(key) < _MIN_TEXT_NAME or key in _COMMON_WORDS or key == "rust" or country_named(key):
+    if len(key) < _MIN_TEXT_NAME or key in _COMMON_WORDS or country_named(key):
         return None
     cities = sorted(city_names().primary.get(key, ()), key=lambda c: c.population, reverse=True)
     if not cities or cities[0].population < _CONTEXT_MIN:

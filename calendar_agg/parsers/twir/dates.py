@@ -381,8 +381,8 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     need other results, so the cache stays small)."""
     pieces = found.pieces
     piece = pieces[0] if len(pieces) == 1 else None  # one day, its year written: most entries
-    if piece is not None and piece.month is not None and piece.year is not None \
-            and piece.year <= dt.MAXYEAR and piece.month <= 12:
+    if (piece is not None and piece.month is not None and piece.year is not None
+            and piece.year <= dt.MAXYEAR and piece.month <= 12):
         date = dt.date(piece.year, piece.month, piece.day)
         if not piece.corrected and plausible(date, issue_date):
             return DateSpan(date, None, found.length)
