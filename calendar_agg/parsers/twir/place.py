@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from calendar_agg.normalize import places
+
+T = TypeVar("T")
 
 VIRTUAL_WORDS = re.compile(
     r"\b(?:virtual|online|remote|remotely|livestream(?:ed)?|live[- ]?stream(?:ed)?|zoom"
@@ -362,22 +366,22 @@ def known_city(place: Place) -> bool:
 def city_from_text(place: Place, text: str) -> Place:
     """Fill a missing city (and country) from a city named in the text, when unambiguous;
     else a missing country from the one country the text names (``Rust Indonesia``)."""
-    found = city_in_text(text)
+    found = _named(places.city_in_text, text)
     if found is None:
         if place.city:
             return place
-        shared = shared_city_name_in_text(text)
+        shared = _named(places.shared_city_name_in_text, text)
         if shared is not None and (place.country is None or place.country in shared[1]):
             # a city of that name in the place's country, or in the one country they are all
             # in (Springfield), else the name as written
             name, countries = shared
             country = place.country or (next(iter(countries)) if len(countries) == 1 else None)
             return Place(name, place.subdivision, country, place.virtual, place.hybrid, True)
-        town = city_in_context(text)  # "Rust Dev in Mountain View": a smaller town
+        town = _named(places.city_in_context, text)  # "Rust Dev in Mountain View"
         if town is not None and place.country in (None, town[1]):
             return Place(town[0], place.subdivision, town[1], place.virtual, place.hybrid, True)
         if place.country is None:
-            country = country_in_text(text)
+            country = _named(places.country_in_text, text)
             if country is not None:
                 return Place(None, place.subdivision, country, place.virtual, place.hybrid, True)
         return place
@@ -387,35 +391,10 @@ def city_from_text(place: Place, text: str) -> Place:
     return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
 
 
-def city_in_context(text: str) -> tuple[str, str] | None:
-    """A smaller town a title names where titles name their town (``Rust Dev in Mountain
-    View``), if any."""
+def _named(lookup: Callable[[str], T | None], text: str) -> T | None:
+    """What a gazetteer lookup of free text finds (``places.city_in_text``: ``Rust Paris`` ->
+    ``("Paris", "FR")``), None for text it cannot take."""
     try:
-        return places.city_in_context(text)
-    except ValueError:  # text the gazetteer cannot take: no city named
-        return None
-
-
-def country_in_text(text: str) -> str | None:
-    """The one country free text names (``Mozilla Meetup Switzerland`` -> ``"CH"``), if any."""
-    try:
-        return places.country_in_text(text)
-    except ValueError:  # text the gazetteer cannot take: no country named
-        return None
-
-
-def city_in_text(text: str) -> tuple[str, str] | None:
-    """A known city named in free text (``Rust Paris`` -> ``("Paris", "FR")``), if any."""
-    try:
-        return places.city_in_text(text)
-    except ValueError:  # text the gazetteer cannot take: no city named
-        return None
-
-
-def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
-    """A city name several big cities share, none dominating, named alone in free text
-    (``Cambridge Rust Meetup``), with their countries."""
-    try:
-        return places.shared_city_name_in_text(text)
-    except ValueError:  # text the gazetteer cannot take: no city named
+        return lookup(text)
+    except ValueError:  # text the gazetteer cannot take: nothing named
         return None
