@@ -395,6 +395,8 @@ def current(place: str, title: str, url: str = "https://x.org/e/1") -> tuple[str
         "Rust (Hybrid) Hack & Learn September 2022",
         "(Hybrid - in person & online) August 2023 Rust Melbourne Meetup",
         "Hybrid event with Rust Dortmund!",
+        "Rust last 6 months review (also available on Zoom)",  # issue 351, Seoul
+        "Talks, also streamed on YouTube",
     ],
 )
 def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title: str) -> None:
@@ -409,6 +411,7 @@ def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title
         "Remote debugging of embedded Rust",
         "Let's make a Discord bot!",
         "Writing virtual machines in Rust",
+        "Also: pizza and streams of consciousness",
     ],
 )
 def test_online_words_used_as_technical_terms_in_a_title_are_not_online(title: str) -> None:

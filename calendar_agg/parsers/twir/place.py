@@ -32,7 +32,11 @@ _TECHNICAL = re.compile(
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
 _BOTH_WAYS = re.compile(
-    r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b", re.I
+    r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b"
+    # "(also available on Zoom)", "also streamed": online besides where it meets
+    r"|\balso\b.{0,20}?\b(?:online|zoom|(?:live[- ]?)?stream(?:ed)?|virtual(?:ly)?"
+    r"|remote(?:ly)?)\b",
+    re.I,
 )
 _MARKER_ONLY = re.compile(
     r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s"
