@@ -517,6 +517,28 @@ def test_link_written_without_its_scheme_gets_https(target, url):
     assert link.url == url
 
 
+@pytest.mark.parametrize(
+    ("group_field", "title_item"),
+    [
+        ("Rust Oslo](https://x.org/g)", "    * [**Hack Night**](https://x.org/e/3)"),  # no "["
+        ("[Rust Oslo](https://x.org/g)", "    * **Hack Night**](https://x.org/e/3)"),
+        ("[Rust Oslo](https://x.org/g)", "    * **Hack Night** https://x.org/e/3"),  # no link
+        ("[Rust Oslo](https://x.org/g)", "    * Hack Night: https://x.org/e/3."),
+    ],
+)  # fmt: skip
+def test_links_written_without_their_opening_bracket_or_as_bare_addresses_are_read(
+    group_field: str, title_item: str
+) -> None:
+    event = current_event(f"* 2026-09-14 | Oslo, NO | {group_field}", title_item)
+    assert (event.group, event.group_url, event.title, event.url) == (
+        "Rust Oslo", "https://x.org/g", "Hack Night", "https://x.org/e/3")
+
+
+@pytest.mark.parametrize("text", ["Talk ](not a link)", "x ](y)", "[a](b) and c](d)"])
+def test_a_closing_bracket_in_prose_is_no_link(text: str) -> None:
+    assert [link.text for link in find_links(text)] == (["a"] if text.startswith("[") else [])
+
+
 def test_events_are_built_with_raw_event_fields_in_order() -> None:
     """``fields.build`` passes RawEvent's leading fields by position."""
     names = tuple(field.name for field in dataclasses.fields(RawEvent))

@@ -19,7 +19,7 @@ import functools
 import re
 
 from calendar_agg.parsers.twir.fields import Fields, event_links
-from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
+from calendar_agg.parsers.twir.links import Link, bare_url, clean_text, strip_links
 from calendar_agg.parsers.twir.place import Place, city_from_text, read_place, unknown_code
 
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
@@ -161,11 +161,15 @@ def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
         if not tail.strip(" ).,;:&/"):  # "[**Title**](url))", "[**Title**](url), [Mirror](..)"
             tail = ""
         return first.text + tail.rstrip(" ,;:&/"), first.url
+    bare = bare_url(sub) if not links else None  # "**Title** https://...": written out
+    if bare is not None:
+        sub = sub[: bare.start()] + sub[bare.end() :]
+    url = links[0].url if links else (bare.group() if bare else None)
     bold = _BOLD_TITLE.search(sub)
     if bold is not None:
-        return bold.group(1), links[0].url if links else None
-    text = strip_links(sub).strip()
-    return (text or None), (links[0].url if links else None)
+        return bold.group(1), url
+    text = strip_links(sub).strip(" -–|:")
+    return (text or None), url
 
 
 def read_bracketed_pipes(inner: str, length: int, link: Link, after: str) -> Fields:

@@ -2,8 +2,10 @@
 
 Handles nested brackets in the text (``[Jul 18. Rust Bay Area - [@ Stanford] Macros](url)``),
 a space before or inside the parentheses (``[x] (url)``, ``]( url)``), a doubled
-parenthesis (``[x]((url)``), a missing closing parenthesis at the end of a line and stars
-of emphasis left at the end of a target (``(https://host/path*)``).
+parenthesis (``[x]((url)``), a missing closing parenthesis at the end of a line, a missing
+opening bracket (``| Rust Oslo](https://...)``: the field is the text) and stars of emphasis
+left at the end of a target (``(https://host/path*)``). ``bare_url`` finds an address
+written out, not linked.
 """
 
 from __future__ import annotations
@@ -50,7 +52,47 @@ def find_links(text: str) -> tuple[Link, ...]:
         label, url = match.group(1, 2)
         if url:
             links.append(Link(label, _target(url), match.start(), match.end()))
+    if text.count("](") > len(links):  # one without its "[" ("| Rust Oslo](url)")?
+        links = sorted(links + _unopened(text, links), key=lambda link: link.start)
     return tuple(links)
+
+
+_CLOSE_THEN_OPEN = re.compile(r"\]\(")
+# A link target after "](": what ``_LINK`` takes, with its ")" optional at a space or the end
+_TARGET = re.compile(r"\(\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*(?:\)|(?=\s)|$)")
+
+
+def _unopened(text: str, links: list[Link]) -> list[Link]:
+    """The links whose "[" was left out (``| Rust Oslo](https://...)``): the text back to
+    the field's start ("|", another link or the line's start) is the visible text."""
+    found: list[Link] = []
+    for close in _CLOSE_THEN_OPEN.finditer(text):
+        at = close.start()
+        if any(link.start <= at < link.end for link in links):
+            continue
+        start = max([text.rfind("|", 0, at) + 1,
+                     *(link.end for link in links if link.end <= at)])
+        label = text[start:at]
+        target = _TARGET.match(text, at + 1)
+        if target is None or "[" in label or "]" in label:
+            continue
+        url = _target(target.group(1))
+        if not url.startswith(("https://", "http://")):
+            continue  # prose with a bracket, not a link
+        lead = len(label) - len(label.lstrip(" +,&;/"))
+        if label.strip(" +,&;/*_"):
+            found.append(Link(label[lead:].rstrip(), url, start + lead, target.end()))
+    return found
+
+
+# An address written out, not linked ("**Meetup** https://www.meetup.com/..."): up to a
+# space, a bracket or a bar, without the punctuation that ends its sentence
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]|]+?(?=[.,;:!?*_]*(?:[\s<>()\[\]|]|$))")
+
+
+def bare_url(text: str) -> re.Match[str] | None:
+    """The first web address written out in ``text`` (not as a link), if any."""
+    return _BARE_URL.search(text) if "://" in text else None
 
 
 def _target(url: str) -> str:
