@@ -45,6 +45,9 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         # spellings the sample does not show, read as a human would
         ("Berlin DE", "Berlin", None, "DE", False, False),  # the comma left out
         ("St. Louis MO", "St. Louis", "MO", "US", False, False),  # Missouri, not Macau
+        ("Seattle WA, US", "Seattle", "WA", "US", False, False),  # no comma before the state
+        ("Vancouver BC, CA", "Vancouver", "BC", "CA", False, False),
+        ("Salt Lake City UT, US", "Salt Lake City", "UT", "US", False, False),
         ("Rust Meetup DE", "Rust Meetup DE", None, None, False, False),  # no city: as written
         ("Berlin, DE / Virtual", "Berlin", None, "DE", True, True),
         ("In-person: Berlin, DE", "Berlin", None, "DE", False, False),

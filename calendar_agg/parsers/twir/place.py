@@ -181,6 +181,10 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
     city = _city_name(parts[0])
     last = parts[-1]
     country = places.country_code(last)
+    if len(parts) == 2 and country in _NORTH_AMERICA and " " in parts[0]:
+        stated = _city_with_code(parts[0])  # "Seattle WA, US": no comma before the state
+        if stated is not None and stated[1] is not None and stated[2] == country:
+            return stated
     if len(parts) >= 3:
         subdivision = _subdivision(parts[-2], country)
         return _region_as_city(city, subdivision, _country_of(subdivision, country))
