@@ -21,4 +21,4 @@ fi
 # The gazetteer's tables, built now (a few seconds) rather than by the first run or parse;
 # if they cannot be cached, each run builds what it needs, as it would have.
 .venv/bin/python -m calendar_agg.normalize.prebuild \
-    || echo "could not build the gazetteer tables now; the first run will" >&2
+    || echo "the gazetteer tables are not cached: each run builds what it needs" >&2

@@ -24,9 +24,15 @@ def build_tables() -> None:
 
 
 def main() -> int:
+    """Build the tables; 1 when they could not be written to the cache (each run then
+    builds what it needs, as before)."""
     started = time.perf_counter()
     build_tables()
-    print(f"gazetteer tables ready in {cache_dir()} ({time.perf_counter() - started:.1f} s)",
+    folder = cache_dir()
+    if not any(folder.glob("gazetteer-*.sqlite3")):
+        print(f"could not write the gazetteer tables to {folder}", file=sys.stderr)
+        return 1
+    print(f"gazetteer tables ready in {folder} ({time.perf_counter() - started:.1f} s)",
           file=sys.stderr)
     return 0
 

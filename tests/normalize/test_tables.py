@@ -158,3 +158,15 @@ def test_prebuild_leaves_a_first_parse_nothing_to_build(tmp_path):
     assert parsed.stderr.strip().endswith("[]")
     run("-m", "calendar_agg.normalize.prebuild")
     assert state() == tables_built
+
+
+def test_prebuild_says_so_when_the_tables_cannot_be_cached(tmp_path):
+    """A cache folder that cannot be made (here: under a file) is an exit status of 1 and
+    a message naming it, which scripts/install.sh passes on; nothing raises."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    env = os.environ | {"CALENDAR_AGG_CACHE": str(blocker / "cache")}
+    built = subprocess.run([sys.executable, "-m", "calendar_agg.normalize.prebuild"], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 1
+    assert built.stderr.strip() == f"could not write the gazetteer tables to {blocker / 'cache'}"
