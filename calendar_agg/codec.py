@@ -40,7 +40,8 @@ def to_json(value: object) -> str:
 
 
 def dumps(value: object) -> str:
-    """Plain values (lists, strings, numbers; no dataclasses, dates or NaN) as compact JSON."""
+    """Plain values (lists, strings, numbers; no dataclasses, dates, NaN or integers past 64
+    bits, which ``loads`` would read back as floats) as compact JSON."""
     try:
         return orjson.dumps(value).decode()
     except TypeError:
@@ -53,9 +54,13 @@ def _iso(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def loads(text: str | bytes) -> typing.Any:
-    """JSON text as Python values (orjson's reading; ``json``'s for what orjson refuses,
-    such as the NaN older code could write)."""
+def loads(text: str) -> typing.Any:
+    """JSON text as Python values: orjson's reading, but ``json``'s for what orjson refuses
+    (the NaN older code could write) and for text ``json`` wrote (older code, and
+    ``to_json`` for what orjson refuses), told by its spaced ``": "``: it may hold an
+    integer past 64 bits, which orjson would read as a float."""
+    if '": ' in text:
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -8,6 +8,7 @@ import json
 import types
 import typing
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,6 +154,14 @@ def test_plain_values_are_written_alike_either_way_and_read_back():
     refused = ["a \ud800 b", 2**70, ("x", None)]
     assert dumps(refused) == json.dumps(refused, ensure_ascii=False, separators=(",", ":"))
     assert loads(dumps(refused)) == ["a \ud800 b", 2**70, ["x", None]]
+
+
+@pytest.mark.parametrize("number", [-(2**63) - 1, 2**64, 2**70 + 1, -(2**63), 2**64 - 1])
+def test_an_integer_past_64_bits_reads_back_as_written(number):
+    # orjson reads one as a float, silently: such texts are read by json
+    point = Point(number, 1)
+    assert from_json(Point, to_json(point)) == point
+    assert type(from_json(Point, to_json(point)).x) is int
 
 
 def test_an_offset_of_seconds_is_kept():
