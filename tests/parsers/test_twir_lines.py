@@ -412,6 +412,7 @@ def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title
         "Let's make a Discord bot!",
         "Writing virtual machines in Rust",
         "Also: pizza and streams of consciousness",
+        "Also: virtual machines in Rust",
     ],
 )
 def test_online_words_used_as_technical_terms_in_a_title_are_not_online(title: str) -> None:

@@ -92,8 +92,11 @@ def says_virtual(text: str) -> bool:
 @functools.lru_cache(maxsize=16384)
 def says_hybrid(text: str | None) -> bool:
     """Whether a title says the event is both online and in person (``... - hybrid``,
-    ``(Hybrid - in person & online)``)."""
-    return text is not None and bool(_HYBRID.search(text) or _BOTH_WAYS.search(text))
+    ``(Hybrid - in person & online)``, ``(also available on Zoom)``); the online words as
+    technical terms do not count (``also: virtual machines``)."""
+    if text is None:
+        return False
+    return bool(_HYBRID.search(text) or _BOTH_WAYS.search(_TECHNICAL.sub(" ", text)))
 
 
 @functools.lru_cache(maxsize=8192)
