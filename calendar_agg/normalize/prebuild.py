@@ -14,7 +14,7 @@ import sys
 import time
 
 from calendar_agg.normalize import countries, gazetteer, regions
-from calendar_agg.normalize.tables import cache_dir
+from calendar_agg.normalize.tables import cache_dir, not_cached
 
 
 def build_tables() -> None:
@@ -29,7 +29,7 @@ def main() -> int:
     started = time.perf_counter()
     build_tables()
     folder = cache_dir()
-    if not any(folder.glob("gazetteer-*.sqlite3")):
+    if not_cached():
         print(f"could not write the gazetteer tables to {folder}", file=sys.stderr)
         return 1
     print(f"gazetteer tables ready in {folder} ({time.perf_counter() - started:.1f} s)",

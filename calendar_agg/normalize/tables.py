@@ -75,7 +75,7 @@ def cached_table(name: str, version: str, build: Callable[[], T]) -> T:
         _write_atomically(path, marshal.dumps(table))  # type: ignore[arg-type]  # plain values
         _remove_older(path, name)
     except (OSError, ValueError) as exc:
-        log.debug("cannot cache %s in %s: %s", name, path.parent, exc)
+        _not_cached(name, path.parent, exc)
     return table
 
 
@@ -102,8 +102,21 @@ def cached_table_and_index(name: str, version: str, build: Callable[[], tuple[T,
         _remove_older(table_path, name)
         _remove_older(index_path, name)
     except (OSError, ValueError, sqlite3.Error) as exc:
-        log.debug("cannot cache %s in %s: %s", name, table_path.parent, exc)
+        _not_cached(name, table_path.parent, exc)
     return table, index
+
+
+_NOT_CACHED: set[str] = set()  # tables this process built but could not write
+
+
+def _not_cached(name: str, folder: Path, exc: Exception) -> None:
+    log.debug("cannot cache %s in %s: %s", name, folder, exc)
+    _NOT_CACHED.add(name)
+
+
+def not_cached() -> frozenset[str]:
+    """The tables this process built but could not write to the cache (``prebuild``)."""
+    return frozenset(_NOT_CACHED)
 
 
 class DiskIndex:
