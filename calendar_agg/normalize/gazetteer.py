@@ -50,11 +50,20 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "atl": ("Atlanta", "US"),
     "ldn": ("London", "GB"),
     "akl": ("Auckland", "NZ"),
+    "atx": ("Austin", "US"),
+    "stl": ("St. Louis", "US"),
+    "slc": ("Salt Lake City", "US"),
+    "indy": ("Indianapolis", "US"),
+    "cdmx": ("Mexico City", "MX"),
     # Native names of four letters, too short to be read among alternate names in free
     # text ("Rust Roma", "Rust Wien"): most short alternate names are codes or other words.
     "roma": ("Rome", "IT"),
     "wien": ("Vienna", "AT"),
     "kiev": ("Kyiv", "UA"),
+    # Everyday names that are neither the geonames name nor an exonym of it
+    "den haag": ("The Hague", "NL"),
+    "cracow": ("Kraków", "PL"),
+    "cluj": ("Cluj-Napoca", "RO"),
     # Metropolitan regions named for their main city, as "Bay Area" above.
     "rhein main": ("Frankfurt am Main", "DE"),
     "twin cities": ("Minneapolis", "US"),

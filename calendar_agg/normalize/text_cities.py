@@ -10,7 +10,11 @@ import difflib
 import functools
 import re
 
-from calendar_agg.normalize.countries import countries_with_subdivision, country_named
+from calendar_agg.normalize.countries import (
+    countries_with_subdivision,
+    country_named,
+    country_population,
+)
 from calendar_agg.normalize.gazetteer import (
     BIG_CITY,
     CITY_ALIASES,
@@ -89,12 +93,15 @@ def _text_index_entry(key: str) -> tuple[City, ...]:
 def _text_candidates(key: str) -> tuple[City, ...]:
     """The cities a folded name in free text may mean (checked lazily: few names are seen)."""
     primary = city_names().primary.get(key, ())
+    # another city's alternate name counts only where it is bigger than every city called
+    # so ("Philadelphia" is Amman's ancient name, a smaller city's than Philadelphia's)
+    largest = max((city.population for city in primary), default=0)
     cities = tuple(
         city
         for city in _text_index_entry(key)
         if city in primary
-        or city.population >= _BIG_ALTERNATE_MIN
-        or _exonym(key, fold(city.name))
+        or city.population > largest and (city.population >= _BIG_ALTERNATE_MIN
+                                           or _exonym(key, fold(city.name)))
     )
     country = country_named(key) if cities else None
     if country is not None:  # a country's name: only for its city of that name
@@ -307,11 +314,30 @@ def country_in_text(text: str) -> str | None:
                 continue
             country = country_named(name)
             if country is None and len(name) >= 5:
-                having = countries_with_subdivision(name)
-                country = next(iter(having)) if len(having) == 1 else None
+                country = _subdivision_country(name)
             if country is not None:
                 found.add(country)
     return found.pop() if len(found) == 1 else None
+
+
+# A subdivision's name several countries have means the one this many times as populous
+# as each other ("Florida": the US state; Uruguay has a department of that name).
+_SUBDIVISION_DOMINANCE = 20
+
+
+def _subdivision_country(name: str) -> str | None:
+    """The country a title means by a state or province's name: the one having a
+    subdivision called ``name``; of several, the one ``_SUBDIVISION_DOMINANCE`` times as
+    populous as each other, unless a big city has the name too ("Toledo", "Saint Louis").
+    None otherwise ("Punjab": Pakistan's or India's)."""
+    having = countries_with_subdivision(name)
+    if len(having) < 2:
+        return next(iter(having), None)
+    if _text_candidates(fold(name)):
+        return None
+    first, second = sorted(having, key=country_population, reverse=True)[:2]
+    return first if country_population(first) >= (
+        _SUBDIVISION_DOMINANCE * country_population(second)) else None
 
 
 # "City, Gujarat", "City, France": capitalised words after a comma that may say where.

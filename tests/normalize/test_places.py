@@ -49,6 +49,10 @@ from calendar_agg.normalize.places import (
         ("Vietnam", "VN"),
         ("Türkiye", "TR"),
         ("Turkey", "TR"),
+        ("UAE", "AE"),  # "Dubai, UAE": the usual abbreviation, no ISO code
+        ("U.A.E.", "AE"),
+        ("Kosovo", "XK"),  # geonames' code: ISO 3166 has none yet
+        ("XK", "XK"),
         ("Iran", "IR"),
         ("México", "MX"),
         ("Mexico", "MX"),
@@ -240,6 +244,19 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         # crates and companies
         ("Parsing with Pest", None),
         ("Techceleration at Toyota Connected", None),
+        # a city's own name before another's old name: Amman was Philadelphia, a smaller
+        # city than Philadelphia; Saint-Louis in Senegal is St. Louis too
+        ("Rust Philadelphia", ("Philadelphia", "US")),
+        ("St. Louis Rust Meetup", ("St. Louis", "US")),
+        ("Rust Saint Louis", None),  # Saint-Louis, SN by its own name, nearly as big
+        # names groups go by that are no name geonames has for the city
+        ("Rust ATX", ("Austin", "US")),
+        ("STL Rust", ("St. Louis", "US")),
+        ("Indy Rust", ("Indianapolis", "US")),
+        ("Rust CDMX", ("Mexico City", "MX")),
+        ("Rust Den Haag", ("The Hague", "NL")),
+        ("Rust Cracow", ("Kraków", "PL")),
+        ("Rust Cluj", ("Cluj-Napoca", "RO")),
     ],
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
@@ -279,7 +296,13 @@ def test_city_in_context(text: str, expected: tuple[str, str] | None) -> None:
         ("Rust in the USA", "US"),
         ("Rust Armenia", "AM"),  # a country named, no city (Armenia in Colombia is none)
         ("Rust Meetup in Paraguay", "PY"),
-        ("South Florida Rust: Intro to Rust", None),  # "South" is no Cameroon province
+        # Florida: Uruguay has a department of that name, the US a hundred times the people;
+        # "South" is no Cameroon province
+        ("South Florida Rust: Intro to Rust", "US"),
+        ("Rust Maryland", "US"),  # not Liberia's county
+        ("Rust South Meetup", None),
+        ("Rust Punjab", None),  # Pakistan's or India's: neither dwarfs the other
+        ("Toledo Rust Meetup", None),  # a Spanish province, and big cities in four countries
         ("Rust Georgia", None),  # the US state as often as the country
         ("RustFest UK and USA", None),  # two countries
         ("AI and IT with Rust", None),  # acronyms, not Anguilla and Italy
