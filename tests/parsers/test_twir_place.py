@@ -78,6 +78,14 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Online/Offline", None, None, None, True, True),
         ("Offline + Online (Berlin, DE)", "Berlin", None, "DE", True, True),
         ("Offline (Berlin, DE)", "Berlin", None, "DE", False, False),
+        # either way, or online too: both ways
+        ("Berlin, DE or Virtual", "Berlin", None, "DE", True, True),
+        ("Berlin, DE (and online)", "Berlin", None, "DE", True, True),
+        ("Berlin, DE (also on YouTube)", "Berlin", None, "DE", True, True),
+        ("Virtual or TBD", None, None, None, True, False),  # "or TBD" is no city
+        # a platform in a place field: online
+        ("Discord", None, None, None, True, False),
+        ("YouTube", None, None, None, True, False),
     ],
 )
 def test_read_place(

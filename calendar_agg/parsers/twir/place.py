@@ -29,6 +29,13 @@ _TECHNICAL = re.compile(
     r"|debugg\w*|execution|code|calls?|desktops?|sensing|control)\b",
     re.I,
 )
+# Where a place field names a platform, the event is on it ("Discord", "YouTube"); in a title
+# these are as often a topic ("Writing a Discord bot").
+_PLATFORMS = re.compile(
+    r"\b(?:discord|youtube|twitch|jitsi|(?:ms|microsoft) teams|google meet)\b", re.I)
+# "Berlin, DE (and online)", "(+ Zoom)": online besides the place before it
+_ALSO_ONLINE = re.compile(r"\((?:and|also|plus|\+|&)\s[^()]*\)", re.I)
+_ALSO_WORDS = re.compile(r"\b(?:also|plus|on|via)\b", re.I)
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
 _BOTH_WAYS = re.compile(
@@ -107,9 +114,10 @@ def read_place(text: str) -> Place:
         return NOWHERE
     if "/" in text:
         text = _GLUED_MARKER.sub(_spaced_slash, text)
-    virtual = bool(VIRTUAL_WORDS.search(text))
+    virtual = bool(VIRTUAL_WORDS.search(text) or _PLATFORMS.search(text))
     in_person = bool(_IN_PERSON.search(text))
-    hybrid = bool(_HYBRID.search(text)) or (virtual and (in_person or _has_location(text)))
+    hybrid = bool(_HYBRID.search(text)) or (virtual and (
+        in_person or _has_location(text) or _also_online(text)))
     location = _location_text(text)
     city, subdivision, country = _split_location(location)
     nowhere = bool(_NOWHERE.match(_first_host(location).split(",")[0].strip()))
@@ -143,9 +151,21 @@ def _has_location(text: str) -> bool:
     / Global`` names none). After a dash the marker is how the place's group meets, as the
     2020 issues write it (``Berlin, DE - Remote``: online only)."""
     outside = _PARENS.sub("", text)
-    parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|\band\b", outside)]
+    parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|\band\b|\bor\b", outside)]
     return len(parts) > 1 and any(p and not _MARKER_ONLY.match(p) and not _NOWHERE.match(p)
                                   for p in parts)
+
+
+def _also_online(text: str) -> bool:
+    """``Berlin, DE (and online)``: a place, then in parentheses only that it is online too."""
+    found = _ALSO_ONLINE.search(text)
+    return (found is not None and bool(text[: found.start()].strip())
+            and _marker_only(found.group(0)[1:-1]))
+
+
+def _marker_only(text: str) -> bool:
+    """Whether parenthesised text only says how to attend (``online``, ``also on YouTube``)."""
+    return _MARKER_ONLY.match(_ALSO_WORDS.sub(" ", text)) is not None
 
 
 def _location_text(text: str) -> str:
@@ -158,8 +178,8 @@ def _location_text(text: str) -> str:
                 # first host that is no marker
                 hosts = [h for h in inner.split(" + ") if not _MARKER_ONLY.match(h)]
                 return hosts[0] if hosts else inner
-    text = _PARENS.sub(lambda m: "" if _MARKER_ONLY.match(m.group(1)) else m.group(0), text)
-    parts = [p for p in re.split(r"\s[+&\-–]\s", text) if not _MARKER_ONLY.match(p)]
+    text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) else m.group(0), text)
+    parts = [p for p in re.split(r"\s[+&\-–]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
 
 
