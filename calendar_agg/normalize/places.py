@@ -14,6 +14,7 @@ Nothing is loaded at import time: each table is built on first use and cached.
 from __future__ import annotations
 
 from calendar_agg.normalize.countries import (
+    countries_with_subdivision,
     country_code,
     subdivision_named,
     subdivision_names,
@@ -47,6 +48,7 @@ __all__ = [
     "city_in_text",
     "city_key",
     "city_timezone",
+    "countries_with_subdivision",
     "country_in_text",
     "coordinates",
     "country_code",

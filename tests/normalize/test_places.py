@@ -73,6 +73,14 @@ def test_country_code_known(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "name"),
+    [("DE", "Germany"), ("tw", "Taiwan"), ("XK", "Kosovo"), ("XX", "XX")],
+)
+def test_country_names_for_people(code: str, name: str) -> None:
+    assert countries.country_name(code) == name
+
+
+@pytest.mark.parametrize(
     "text",
     ["", "   ", "XX", "Paris", "Washington", "Rust", "Online", "Virtual", "United", "New"],
 )

@@ -78,6 +78,12 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Online/Offline", None, None, None, True, True),
         ("Offline + Online (Berlin, DE)", "Berlin", None, "DE", True, True),
         ("Offline (Berlin, DE)", "Berlin", None, "DE", False, False),
+        # a state or province written out, without the country
+        ("Portland, Maine", "Portland", "ME", "US", False, False),  # not Oregon's Portland
+        ("Melbourne, Florida", "Melbourne", "FL", "US", False, False),
+        ("Springfield, Illinois", "Springfield", "IL", "US", False, False),
+        ("Pune, Maharashtra", "Pune", "MH", "IN", False, False),
+        ("Toronto, Ontario", "Toronto", "ON", "CA", False, False),
         # either way, or online too: both ways
         ("Berlin, DE or Virtual", "Berlin", None, "DE", True, True),
         ("Berlin, DE (and online)", "Berlin", None, "DE", True, True),

@@ -261,7 +261,8 @@ def _two_parts(city: str | None, last: str, country: str | None) -> Located:
             return city, code, found[2]
         if code and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
             return city, code, "US" if places.subdivision_valid("US", code) else "CA"
-        return city, None, None
+        named = _state_named(city, last) if code is None else None
+        return (city, *named) if named is not None else (city, None, None)
     if code and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
         if places.locate_city(city, None, country) is None:  # "Boulder, CO": Colorado
             found = places.locate_city(city, code, None)
@@ -275,6 +276,17 @@ def _two_parts(city: str | None, last: str, country: str | None) -> Located:
         if found is not None and found[2] == "ZA":  # "Johannesburg, SA": South Africa
             return city, None, "ZA"
     return city, None, country
+
+
+def _state_named(city: str, name: str) -> tuple[str, str] | None:
+    """(code, country) of the state or province ``name`` written out (``Portland, Oregon``),
+    of the one country that has both a subdivision of that name and the city."""
+    found = set()
+    for country in places.countries_with_subdivision(name):
+        code = places.subdivision_named(name, country)
+        if code is not None and places.locate_city(city, code, country) is not None:
+            found.add((code, country))
+    return found.pop() if len(found) == 1 else None
 
 
 def _state_then_country(part: str) -> tuple[str, str] | None:
