@@ -212,14 +212,14 @@ def _subdivisions_by_country() -> dict[str, list[tuple[str, str]]]:
     return found
 
 
+_NAMES_BEYOND_ISO = {"XK": "Kosovo"}  # codes geonames uses that ISO 3166 lacks
+
+
 def country_name(code: str) -> str:
     """A country's everyday English name ("Germany", "Taiwan") for its alpha-2 code; the
     code itself when it is none."""
     code = code.upper()
     return _country_names().get(code) or _NAMES_BEYOND_ISO.get(code, code)
-
-
-_NAMES_BEYOND_ISO = {"XK": "Kosovo"}  # codes geonames uses that ISO 3166 lacks
 
 
 @functools.cache
