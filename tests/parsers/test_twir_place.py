@@ -89,6 +89,10 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Berlin, DE (and online)", "Berlin", None, "DE", True, True),
         ("Berlin, DE (also on YouTube)", "Berlin", None, "DE", True, True),
         ("Virtual or TBD", None, None, None, True, False),  # "or TBD" is no city
+        # how to attend, in parentheses after a marker: no city, and online only
+        ("Virtual (on Zoom)", None, None, None, True, False),
+        ("Virtual (via Jitsi)", None, None, None, True, False),
+        ("Online (also on YouTube)", None, None, None, True, False),
         # a platform in a place field: online
         ("Discord", None, None, None, True, False),
         ("YouTube", None, None, None, True, False),

@@ -157,26 +157,28 @@ def _has_location(text: str) -> bool:
 
 
 def _also_online(text: str) -> bool:
-    """``Berlin, DE (and online)``: a place, then in parentheses only that it is online too."""
+    """``Berlin, DE (and online)``: a place, then in parentheses only that it is online too
+    (``Online (also on YouTube)`` names no place)."""
     found = _ALSO_ONLINE.search(text)
-    return (found is not None and bool(text[: found.start()].strip())
+    return (found is not None and not _MARKER_ONLY.match(text[: found.start()])
             and _marker_only(found.group(0)[1:-1]))
 
 
 def _marker_only(text: str) -> bool:
-    """Whether parenthesised text only says how to attend (``online``, ``also on YouTube``)."""
+    """Whether parenthesised text only says how to attend (``online``, ``also on YouTube``,
+    ``via Jitsi``)."""
     return _MARKER_ONLY.match(_ALSO_WORDS.sub(" ", text)) is not None
 
 
 def _location_text(text: str) -> str:
     """The geographic part of a place field, markers dropped."""
     for inner in _PARENS.findall(text):
-        if not _MARKER_ONLY.match(inner) and not _NOWHERE.match(inner.strip()):
+        if not _marker_only(inner) and not _NOWHERE.match(inner.strip()):
             before = text[: text.find(f"({inner})")]
             if _MARKER_ONLY.match(before) or not before.strip():
                 # "(Online + Berlin, DE)", "(Seattle, WA, US + New York, NY, US)": the
                 # first host that is no marker
-                hosts = [h for h in inner.split(" + ") if not _MARKER_ONLY.match(h)]
+                hosts = [h for h in inner.split(" + ") if not _marker_only(h)]
                 return hosts[0] if hosts else inner
     text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) else m.group(0), text)
     parts = [p for p in re.split(r"\s[+&\-–]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
