@@ -14,7 +14,7 @@ folder source reads); the default is ../shared/corpus/twir-sample. Printed:
 * the same per detected format, with documents, events and problems.
 
 ``--copies N`` parses an archive-sized stand-in built from the folder: the folder's issues
-and N-1 copies of them, every year of copy k moved back by 13 k, each copy with new texts
+and N-1 copies of them, copy k the issue k weeks earlier, with new texts
 for about as many entries as the real archive has (``benchmarks/standin.py`` says how, and
 writes the same stand-in to a folder).
 
