@@ -258,6 +258,11 @@ class _LineWriter:
         elif tag == "hr":
             self.start_block(self.continuation() + "---", line, keep=False)
             self.flush(blank=True)
+        elif tag == "a" and self.in_heading and element.get("href", "").startswith("#"):
+            # a heading's link to itself (python-markdown's toc): "Europe¶" is "Europe"
+            if not any(character.isalnum() for character in "".join(element.itertext())):
+                self.skipping += 1  # the permalink sign, dropped
+                return
         else:
             self.open_inline(tag, element)
         if element.text:

@@ -64,13 +64,21 @@ def issue_date(header: dict[str, str]) -> dt.date:
     return dt.date(int(year), int(month), int(day))
 
 
-def render_page(path: Path) -> str:
+# python-markdown as a Pelican site may configure it: headings get ids and a permalink
+# sign (``<h3 id="europe">Europe<a class="headerlink" href="#europe">¶</a></h3>``)
+SITE_EXTENSIONS = {
+    "extensions": ["extra", "toc", "codehilite"],
+    "extension_configs": {"toc": {"permalink": True}, "codehilite": {"css_class": "highlight"}},
+}
+
+
+def render_page(path: Path, extensions: dict[str, Any] | None = None) -> str:
     """A corpus issue rendered the way the site does: python-markdown in the page template."""
     header, body = split_issue(path.read_text(encoding="utf-8"))
     return PAGE.format(
         title=header.get("title", ""),
         date=issue_date(header).isoformat(),
-        body=markdown.markdown(body),
+        body=markdown.markdown(body, **(extensions or {})),
     )
 
 
@@ -198,14 +206,15 @@ def test_sample_events(sample: Path) -> None:
 
 
 # -- the corpus: markdown and rendered HTML give the same events --------------------------
+@pytest.mark.parametrize("extensions", [None, SITE_EXTENSIONS], ids=["plain", "site"])
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
-def test_corpus_html_events_equal_markdown_events(path: Path) -> None:
+def test_corpus_html_events_equal_markdown_events(path: Path, extensions) -> None:
     markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
     from_markdown = markdown_module.MarkdownParser().parse(
         Document("twir", path.name, path.read_text(encoding="utf-8"))
     )
     # the same issue under the same name, so that even ``issue`` must agree
-    from_html = PARSER.parse(Document("twir", path.name, render_page(path)))
+    from_html = PARSER.parse(Document("twir", path.name, render_page(path, extensions)))
     assert event_dicts(from_html, "line") == event_dicts(from_markdown, "line")
     assert [i.date for i in from_html.issues] == [i.date for i in from_markdown.issues]
 
@@ -224,7 +233,8 @@ TAG_SOUP = st.lists(
         st.sampled_from(
             ["Upcoming Events", "* 2025-06-04 | Virtual | ", '<a href="https://x.org/e">',
              '<time datetime="2025-13-45">', '<link rel=canonical href="/blog/2025/02/30/x/">',
-             "Rusty Events between 2025-06-04 - 2025-07-02", "\n"]  # fmt: skip
+             "Rusty Events between 2025-06-04 - 2025-07-02", "\n",
+             '<h3 id="europe">Europe<a class="headerlink" href="#europe">¶']  # fmt: skip
         ),
         st.text(max_size=10),
     ),
@@ -244,3 +254,32 @@ def test_deep_nesting_gives_a_problem_not_a_recursion_error() -> None:
     text = "<h2>Upcoming Events</h2>" + "<b><ul><li>" * 10_000 + "2025-06-04 | Virtual | x"
     result = PARSER.parse(Document("s", "deep.html", text))
     assert any("nested" in problem.message for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        '<h3 id="europe">Europe<a class="headerlink" href="#europe" title="Permanent link">'
+        "&para;</a></h3>",  # python-markdown's toc, permalink
+        '<h3 id="europe"><a class="toclink" href="#europe">Europe</a></h3>',  # anchorlink
+        '<h3 id="europe">Europe <a href="#europe" aria-hidden="true">#</a></h3>',
+        '<h3 id="europe"><a href="#europe"><span>🔗</span></a> Europe</h3>',
+    ],
+)
+def test_a_region_headings_link_to_itself_is_no_part_of_its_name(heading: str) -> None:
+    """Rendered headings may carry a link to themselves: the region is still "Europe" (an
+    event with no place, such as a conference whose line leaves the place empty, takes it
+    from the heading alone)."""
+    body = (
+        '<h2 id="upcoming-events">Upcoming Events<a class="headerlink" href="#upcoming-events">'
+        "¶</a></h2>\n" + heading + "\n<ul>\n<li>2026-03-19 - 2026-03-20 | | "
+        '<a href="https://www.rustikon.dev/">Rustikon</a><ul>\n<li><a href="https://www.rustikon'
+        '.dev/"><strong>Rustikon Conference</strong></a></li></ul></li>\n'
+        '<li>2026-03-24 | Aarhus, DK | <a href="https://www.meetup.com/rust-aarhus/events/">Rust '
+        "Aarhus</a></li>\n</ul>\n<h2>Jobs</h2>"
+    )
+    page = PAGE.format(title="This Week in Rust 640", date="2026-02-25", body=body)
+    result = PARSER.parse(Document("twir", "2026-02-25-this-week-in-rust.html", page))
+    assert [(event.group, event.region, event.country) for event in result.events] == [
+        ("Rustikon", "Europe", None), ("Rust Aarhus", "Europe", "DK")]
+    assert not result.problems
