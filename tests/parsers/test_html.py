@@ -283,3 +283,21 @@ def test_a_region_headings_link_to_itself_is_no_part_of_its_name(heading: str) -
     assert [(event.group, event.region, event.country) for event in result.events] == [
         ("Rustikon", "Europe", None), ("Rust Aarhus", "Europe", "DK")]
     assert not result.problems
+
+
+def test_a_page_set_by_a_typography_tool_reads_as_its_plain_rendering() -> None:
+    """Typogrify-like output: ``&nbsp;`` before a block's last word, capitals in
+    ``<span class="caps">``, ``&`` in ``<span class="amp">``."""
+    body = (
+        "<h2>Upcoming&nbsp;Events</h2>\n<h3>North&nbsp;America</h3>\n<ul>\n"
+        '<li>2022-04-05 | Denver, <span class="caps">CO</span>, <span class="caps">US</span> | '
+        '<a href="https://x.org/denver">Rust&nbsp;Denver</a><ul>\n<li><a href="https://x.org/1">'
+        "<strong>Audio <span class=\"amp\">&amp;</span> Rust - with live&nbsp;stream</strong>"
+        "</a></li></ul></li>\n</ul>\n<h2>Jobs</h2>"
+    )
+    page = PAGE.format(title="This Week in Rust 436", date="2022-03-30", body=body)
+    result = PARSER.parse(Document("twir", "2022-03-30-this-week-in-rust.html", page))
+    assert [(e.region, e.city, e.subdivision, e.country, e.virtual, e.group, e.title)
+            for e in result.events] == [
+        ("North America", "Denver", "CO", "US", True, "Rust Denver",
+         "Audio & Rust - with live stream")]

@@ -190,6 +190,26 @@ def current_event(*entry: str) -> RawEvent:
     return event
 
 
+def test_a_no_break_or_thin_space_reads_as_a_space() -> None:
+    """A page's ``&nbsp;`` (typography tools put one between a heading's or a title's last
+    two words) and other spaces are spaces: of a region heading, a place, a title."""
+    found = events_of(
+        "## Upcoming\u00a0Events",
+        "### North\u00a0America",
+        "* 2022-04-05 | Denver,\u00a0CO,\u202fUS | [Rust\u00a0Denver](https://x.org/denver)",
+        "    * [**Audio from Rust - with live\u00a0stream**](https://x.org/1)",
+        "### Virtual",
+        "* 2022-04-06 |\u2009Virtual (Berlin,\u00a0DE) | [Rust Berlin](https://x.org/berlin)",
+        CLOSING,
+    )
+    assert [(e.region, e.city, e.subdivision, e.country, e.virtual, e.group, e.title)
+            for e in found] == [
+        ("North America", "Denver", "CO", "US", True, "Rust Denver",
+         "Audio from Rust - with live stream"),
+        ("Virtual", "Berlin", None, "DE", True, "Rust Berlin", None),
+    ]
+
+
 def test_non_region_heading_before_the_closing_line_is_part_of_the_section() -> None:
     found = events_of(
         "# Upcoming Events",

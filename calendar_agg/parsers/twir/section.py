@@ -32,6 +32,9 @@ _STARTS_DATED = re.compile(
     r"^[\s*_$]*\[?\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}\b|[A-Za-z]{2,10}\.?\s*\d{1,2}\b)"
 )
 _CURRENT_HEAD = re.compile(r"^[\s$]*\d{4}-\d{1,2}-\d{1,2}[^|\[]{0,40}\|")
+# Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
+# title's last words or in "North&nbsp;America"; thin and wide spaces): read as spaces
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # The sections of an issue that follow its events (by their titles over the years)
 _OTHER_SECTION = re.compile(
     r"(?:rust\s+)?jobs\b|fn work\b|quote of the week|call for (?:participation|testing|papers)"
@@ -231,6 +234,8 @@ class _Cutter:
     def feed(self, number: int, text: str, index: int = 0) -> bool:
         """Take one line (``lines[index]``); False when the section has ended."""
         self.index = index
+        if not text.isascii():
+            text = _ODD_SPACES.sub(" ", text)
         line = _classify(text)
         entries = self.section.entries
         last = entries[-1] if entries else None
