@@ -256,6 +256,12 @@ def test_deep_nesting_gives_a_problem_not_a_recursion_error() -> None:
     assert any("nested" in problem.message for problem in result.problems)
 
 
+def parse_page(body: str, number: int, date: dt.date) -> ParseResult:
+    """The issue page of ``body``, parsed."""
+    page = PAGE.format(title=f"This Week in Rust {number}", date=date.isoformat(), body=body)
+    return PARSER.parse(Document("twir", f"{date}-this-week-in-rust.html", page))
+
+
 @pytest.mark.parametrize(
     "heading",
     [
@@ -278,8 +284,7 @@ def test_a_region_headings_link_to_itself_is_no_part_of_its_name(heading: str) -
         '<li>2026-03-24 | Aarhus, DK | <a href="https://www.meetup.com/rust-aarhus/events/">Rust '
         "Aarhus</a></li>\n</ul>\n<h2>Jobs</h2>"
     )
-    page = PAGE.format(title="This Week in Rust 640", date="2026-02-25", body=body)
-    result = PARSER.parse(Document("twir", "2026-02-25-this-week-in-rust.html", page))
+    result = parse_page(body, 640, dt.date(2026, 2, 25))
     assert [(event.group, event.region, event.country) for event in result.events] == [
         ("Rustikon", "Europe", None), ("Rust Aarhus", "Europe", "DK")]
     assert not result.problems
@@ -295,8 +300,7 @@ def test_a_page_set_by_a_typography_tool_reads_as_its_plain_rendering() -> None:
         "<strong>Audio <span class=\"amp\">&amp;</span> Rust - with live&nbsp;stream</strong>"
         "</a></li></ul></li>\n</ul>\n<h2>Jobs</h2>"
     )
-    page = PAGE.format(title="This Week in Rust 436", date="2022-03-30", body=body)
-    result = PARSER.parse(Document("twir", "2022-03-30-this-week-in-rust.html", page))
+    result = parse_page(body, 436, dt.date(2022, 3, 30))
     assert [(e.region, e.city, e.subdivision, e.country, e.virtual, e.group, e.title)
             for e in result.events] == [
         ("North America", "Denver", "CO", "US", True, "Rust Denver",
