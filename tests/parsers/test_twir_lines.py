@@ -226,6 +226,21 @@ def test_non_region_heading_before_the_closing_line_is_part_of_the_section() -> 
     assert found[1].end == dt.date(2019, 6, 29)
 
 
+def test_a_closing_line_with_a_no_break_space_is_found_ahead_as_when_read() -> None:
+    """The look-ahead for the closing line reads spaces as the lines themselves are read:
+    a heading that names no region before it stays part of the section."""
+    found = events_of(
+        "# Upcoming Events",
+        "### Europe",
+        "* [Jun  6. Wroclaw, PL - Rust Wroclaw Meetup](https://x.org/1).",
+        "# Conferences",
+        "* [Jun 28-29. Firenze, IT - RustLab](https://www.rustlab.it/).",
+        CLOSING.replace("If you", "If\u00a0you"),
+        date=dt.date(2019, 6, 5),
+    )
+    assert [(e.city, e.region) for e in found] == [("Wroclaw", "Europe"), ("Firenze", None)]
+
+
 def test_deeper_non_region_heading_continues_a_section_without_closing_line() -> None:
     found = events_of(
         "## Upcoming Events",

@@ -156,7 +156,13 @@ _WINDOW_FIRST = frozenset("*rR")
 
 def _closes(text: str) -> bool:
     """Whether ``text`` is the section's closing boilerplate."""
+    text = _plain_spaces(text)
     return text.lstrip()[:1] in _CLOSING_FIRST and _BOILERPLATE.match(text) is not None
+
+
+def _plain_spaces(text: str) -> str:
+    """``text`` with its no-break, thin and wide spaces made plain ones (``_ODD_SPACES``)."""
+    return text if text.isascii() else _ODD_SPACES.sub(" ", text)
 
 
 class _Line(NamedTuple):
@@ -234,8 +240,7 @@ class _Cutter:
     def feed(self, number: int, text: str, index: int = 0) -> bool:
         """Take one line (``lines[index]``); False when the section has ended."""
         self.index = index
-        if not text.isascii():
-            text = _ODD_SPACES.sub(" ", text)
+        text = _plain_spaces(text)
         line = _classify(text)
         entries = self.section.entries
         last = entries[-1] if entries else None
