@@ -539,6 +539,21 @@ def test_current_line_with_a_slashed_date_is_read_in_full() -> None:
     assert (event.start, event.city, event.url) == (dt.date(2025, 6, 12), "Berlin", "https://x.org/e/3")
 
 
+@pytest.mark.parametrize("date", ["2025-06-12", "2025/06/12", "2025.06.12"])
+@pytest.mark.parametrize(("place", "title_item"), [
+    ("| Berlin, DE |", "* [**Hack and Learn**](https://x.org/e/3)"),  # the title not indented
+    ("| Berlin, DE |", "* **[Hack and Learn](https://x.org/e/3)**"),  # ... and bold outside
+    ("Berlin, DE", "    * [**Hack and Learn**](https://x.org/e/3)"),  # no bars
+])  # fmt: skip
+def test_year_first_date_of_any_spelling_is_the_current_form(
+    date: str, place: str, title_item: str
+) -> None:
+    entry = f"* {date} {place} [Rust Berlin](https://x.org/g)"
+    (event,) = events_of("# Upcoming Events", entry, title_item)
+    assert (event.start, event.city, event.group, event.title, event.url) == (
+        dt.date(2025, 6, 12), "Berlin", "Rust Berlin", "Hack and Learn", "https://x.org/e/3")
+
+
 @pytest.mark.parametrize("target, url", [
     ("www.meetup.com/San-Diego-Rust/events/220153428/",
      "https://www.meetup.com/San-Diego-Rust/events/220153428/"),

@@ -96,6 +96,9 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         # a platform in a place field: online
         ("Discord", None, None, None, True, False),
         ("YouTube", None, None, None, True, False),
+        # a colon after the marker
+        ("Hybrid: (Barcelona, ES)", "Barcelona", None, "ES", True, True),
+        ("Virtual: (Berlin, DE)", "Berlin", None, "DE", True, False),
     ],
 )
 def test_read_place(

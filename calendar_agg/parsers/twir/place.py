@@ -46,7 +46,7 @@ _BOTH_WAYS = re.compile(
     re.I,
 )
 _MARKER_ONLY = re.compile(
-    r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|,|\s"
+    r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|,|:|\s"
     r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet)*$", re.I
 )
 # "Virtual/Berlin, DE", "Berlin, DE/Online", "Online/Offline": a marker glued to a place (or

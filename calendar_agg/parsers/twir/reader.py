@@ -27,11 +27,11 @@ from calendar_agg.parsers.twir.dates import (
 from calendar_agg.parsers.twir.fields import Context, Fields, build, event_links
 from calendar_agg.parsers.twir.legacy import read_dash_form, read_free_text
 from calendar_agg.parsers.twir.links import Link, find_links
-from calendar_agg.parsers.twir.section import Entry
+from calendar_agg.parsers.twir.section import ISO_DATE, Entry
 
 _OPENING = re.compile(r"^[\s*_$]*")
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
-_ISO_HEAD = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_ISO_HEAD = re.compile(ISO_DATE)
 _PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
 # A weekday or a time between the dates and the "|" of the current form: skipped
 _WEEKDAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"

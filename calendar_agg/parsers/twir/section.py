@@ -28,10 +28,12 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _WINDOW = re.compile(r"^\s*\**\s*rusty events between\b(.*)$", re.I)
+# A year-first date as the date scanner reads it: "2024-07-17", "2024/07/17", "2024.07.17"
+ISO_DATE = r"\d{4}(?P<iso_sep>[-/.])\d{1,2}(?P=iso_sep)\d{1,2}"
 _STARTS_DATED = re.compile(
-    r"^[\s*_$]*\[?\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}\b|[A-Za-z]{2,10}\.?\s*\d{1,2}\b)"
+    rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b|[A-Za-z]{{2,10}}\.?\s*\d{{1,2}}\b)"
 )
-_CURRENT_HEAD = re.compile(r"^[\s$]*\d{4}-\d{1,2}-\d{1,2}[^|\[]{0,40}\|")
+_CURRENT_HEAD = re.compile(rf"^[\s$]*{ISO_DATE}[^|\[]{{0,40}}\|")
 # Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
 # title's last words or in "North&nbsp;America"; thin and wide spaces): read as spaces
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -327,7 +329,7 @@ def _stray_title(last: Entry, body: str) -> bool:
         not last.subs
         and not last.closed
         and bool(_CURRENT_HEAD.match(last.head))
-        and body.lstrip("$ ").startswith("[")
+        and body.lstrip("$*_ ").startswith("[")
         and not _STARTS_DATED.match(body)
     )
 
