@@ -331,6 +331,51 @@ def test_free_text_title_keeps_its_closing_parenthesis() -> None:
     assert (event.title, event.city) == ("Rust Hack Night (Portland, OR)", "Portland")
 
 
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("* [October 13, 2021 - betterCode Rust](https://x.org)", "betterCode Rust"),
+        ("* [October 13, 2021 — betterCode Rust](https://x.org)", "betterCode Rust"),
+        ("* [Oct 13. rust-lang meetup](https://x.org)", "rust-lang meetup"),
+        ("* 10/13. npm and Rust at the office.", "npm and Rust at the office"),
+    ],
+)  # fmt: skip
+def test_a_title_starting_in_lower_case_keeps_its_first_words(line: str, title: str) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2021, 10, 6))
+    assert event.title == title
+
+
+@pytest.mark.parametrize(
+    ("line", "city", "subdivision", "country", "hybrid", "title"),
+    [
+        ("* [Oct 17. Virtual (Vancouver, BC, CA) - Rust Study](https://x.org)",
+         "Vancouver", "BC", "CA", False, "Rust Study"),
+        ("* [Oct 17. Virtual and In-person (Vancouver, BC, CA) - Rust Study](https://x.org)",
+         "Vancouver", "BC", "CA", True, "Rust Study"),
+        # a dash glued to one side after a code still separates
+        ("* [Oct 17. Durham, NC -Welcome to Rust](https://x.org)",
+         "Durham", "NC", "US", False, "Welcome to Rust"),
+        ("* [Oct 17. Cambridge, UK- Rust Meetup](https://x.org)",
+         "Cambridge", None, "GB", False, "Rust Meetup"),
+    ],
+)  # fmt: skip
+def test_dash_line_places_written_as_later_issues_write_them(
+    line: str, city: str, subdivision: str | None, country: str, hybrid: bool, title: str
+) -> None:
+    (event,) = events_of("# Upcoming Events", line, date=dt.date(2020, 10, 6))
+    assert (event.city, event.subdivision, event.country) == (city, subdivision, country)
+    assert (event.virtual, event.hybrid) == ("Virtual" in line, hybrid)
+    assert event.title == title
+
+
+def test_current_line_with_an_em_dash_in_its_place_reads_the_place() -> None:
+    event = current_event(
+        "* 2024-07-17 | Hybrid — Virtual and In-person (Vancouver, BC, CA) | [Vancouver Rust]"
+        "(https://x.org/g)", "    * [**Rust Study/Hack/Hang-out**](https://x.org/e/1)")
+    assert (event.city, event.subdivision, event.country) == ("Vancouver", "BC", "CA")
+    assert (event.virtual, event.hybrid) == (True, True)
+
+
 def test_dash_line_with_a_place_beside_a_marker_reads_it_as_the_place() -> None:
     (event,) = events_of(
         "# Upcoming Events",

@@ -168,7 +168,7 @@ def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
     bold = _BOLD_TITLE.search(sub)
     if bold is not None:
         return bold.group(1), url
-    text = strip_links(sub).strip(" -–|:")
+    text = strip_links(sub).strip(" -–—|:")
     return (text or None), url
 
 
@@ -191,6 +191,6 @@ def _title_and_group(parts: list[str]) -> tuple[str | None, str | None]:
         bold = _BOLD_TITLE.search(parts[0])
         if bold is None:
             return parts[0], None
-        group = parts[0][bold.end() :].strip(" -–|")
+        group = parts[0][bold.end() :].strip(" -–—|")
         return bold.group(1), group or None
     return " | ".join(parts[:-1]), parts[-1]

@@ -29,7 +29,11 @@ from calendar_agg.parsers.twir.place import (
     says_virtual,
 )
 
-_SEGMENTS = re.compile(r"\s+[-–—]\s+|\s+-(?=\s*$)")
+_SEGMENTS = re.compile(
+    r"\s+[-–—]\s+|\s+-(?=\s*$)"
+    # glued to one side after a code: "Durham, NC -Welcome", "Cambridge, UK- Rust Meetup"
+    r"|(?<=\b[A-Z]{2})(?:\s+[-–—](?=\w)|[-–—]\s+)"
+)
 _MARKER_SEGMENT = re.compile(r"^\(?(?:remote|online|virtual|hybrid)\)?$", re.I)
 # A segment that is only a time ("19:00", "7pm", "18:30 CET", "6:30-9pm"): when, not who or
 # what (a time is not kept from these lines, as from no TWiR line: its zone is not written)
@@ -42,7 +46,7 @@ _NOT_A_CITY = re.compile(
     re.I,
 )
 _MAX_SEGMENTS = 6  # a place is among the first few " - " parts of a line
-_LEADING_PUNCT = re.compile(r"^[\s.:,;)\]-–—]+")
+_LEADING_PUNCT = re.compile(r"^[\s.:,;)\]\-–—]+")
 
 
 def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fields:
@@ -117,7 +121,7 @@ def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
         parts = segment.split(", ")
         for cut in range(1, len(parts) - 1):
             head = ", ".join(parts[: cut + 1])
-            if index == 0 and is_place(head):
+            if index == 0 and head.count("(") == head.count(")") and is_place(head):
                 rest = ", ".join(parts[cut + 1 :])
                 return _checked(head), [rest, *segments[1:]]
     first = segments[0] if segments else ""

@@ -46,7 +46,7 @@ _BOTH_WAYS = re.compile(
     re.I,
 )
 _MARKER_ONLY = re.compile(
-    r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|,|:|\s"
+    r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|—|,|:|\s"
     r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet)*$", re.I
 )
 # "Virtual/Berlin, DE", "Berlin, DE/Online", "Online/Offline": a marker glued to a place (or
@@ -64,7 +64,7 @@ _NOWHERE = re.compile(
     re.I,
 )
 _LEADING_MARKERS = re.compile(
-    r"^(?:(?:hybrid|virtual|online|offline|remote|in[- ]?person|on[- ]?site)\b[\s:+/-]*)+",
+    r"^(?:(?:hybrid|virtual|online|offline|remote|in[- ]?person|on[- ]?site)\b[\s:+/\-–—]*)+",
     re.I)
 _MAX_PLACE = 200  # longer place fields are cut (no real one comes near)
 _MARKER_JOIN = re.compile(r"\s(?:\+|&|/)\s")  # "Berlin, DE + Online", "Virtual / Berlin, DE"
@@ -181,7 +181,7 @@ def _location_text(text: str) -> str:
                 hosts = [h for h in inner.split(" + ") if not _marker_only(h)]
                 return hosts[0] if hosts else inner
     text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) else m.group(0), text)
-    parts = [p for p in re.split(r"\s[+&\-–]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
+    parts = [p for p in re.split(r"\s[+&\-–—]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
 
 
@@ -366,7 +366,10 @@ def is_place(text: str) -> bool:
     hosts = [host for host in _MARKER_JOIN.split(text) if not _MARKER_ONLY.match(host)]
     if len(hosts) == 1:  # "Berlin, DE + Online": the place beside the marker
         text = hosts[0]
-    parts = [p.strip() for p in _PARENS.sub("", text).split(",") if p.strip()]
+    outside = _PARENS.sub("", text)
+    if "(" in text and _MARKER_ONLY.match(outside):  # "Virtual (Vancouver, BC, CA)"
+        return any(is_place(inner) for inner in _PARENS.findall(text))
+    parts = [p.strip() for p in outside.split(",") if p.strip()]
     if not parts:
         return False
     last = parts[-1]
