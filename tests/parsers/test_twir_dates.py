@@ -144,6 +144,13 @@ def test_far_future_with_its_year_is_kept() -> None:
     assert span is not None and span.start == D(2026, 5, 18) and span.doubtful is None
 
 
+@pytest.mark.parametrize("text", ["2023-02-29 | Berlin", "2042-02-29 | Berlin"])
+def test_a_leap_day_written_with_a_slip_in_its_year_is_the_issue_years(text: str) -> None:
+    """No such day in the year written: the one in the issue's coming weeks was meant."""
+    span = read_dates(text, D(2024, 2, 21))
+    assert span is not None and span.start == D(2024, 2, 29)
+
+
 def test_impossible_dates_raise_value_error() -> None:
     with pytest.raises(ValueError):
         read_dates("2024-02-30 | Berlin", ISSUE)

@@ -306,7 +306,14 @@ def _dated(
         if inferred is not None and _typo(year, inferred.year):
             return inferred, None
         raise ValueError(f"year {year} is out of range")
-    date = dt.date(year, month, day)
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:  # no such day in the year written: "2023-02-29" in a 2024 issue
+        inferred = infer_year(month, day, issue_date)
+        if (inferred is not None and issue_date is not None and _typo(year, inferred.year)
+                and inferred <= issue_date + _NEW_YEAR_SPAN):
+            return inferred, None
+        raise
     if plausible(date, issue_date) or (prev is not None and prev <= date <= prev + FUTURE_LIMIT):
         return date, None
     inferred = infer_year(month, day, issue_date)
@@ -382,11 +389,15 @@ def resolve_dates(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
     pieces = found.pieces
     piece = pieces[0] if len(pieces) == 1 else None  # one day, its year written: most entries
     if (piece is not None and piece.month is not None and piece.year is not None
-            and piece.year <= dt.MAXYEAR and piece.month <= 12):
+            and piece.year <= dt.MAXYEAR and piece.month <= 12
+            and piece.day <= _SHORTEST_MONTH):
         date = dt.date(piece.year, piece.month, piece.day)
         if not piece.corrected and plausible(date, issue_date):
             return DateSpan(date, None, found.length)
     return _resolved_span(found, issue_date)
+
+
+_SHORTEST_MONTH = 28  # a later day may be in no month of the year written ("2023-02-29")
 
 
 def _resolved_span(found: ScannedDates, issue_date: dt.date | None) -> DateSpan:
