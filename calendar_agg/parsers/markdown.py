@@ -48,8 +48,11 @@ class MarkdownParser(Parser):
         lines = text.splitlines()
         header = read_header(lines)
         date = _issue_date(header.get("date"), document.name)
+        first = _section_start(text)
+        if "<!--" in text:
+            _drop_comments(lines, first)
         return parse_lines(
-            _InlinedLines(lines, first=_section_start(text)),
+            _InlinedLines(lines, first=first),
             source=document.source,
             issue=issue_name(date, header.get("title"), header.get("slug")) or document.name,
             issue_date=date,
@@ -62,6 +65,32 @@ def _section_start(text: str) -> int:
     """Index of the line of the Upcoming Events heading (0 when not found that way)."""
     start = sniff.events_heading(text, _HEADING_LIKE)
     return 0 if start is None else text.count("\n", 0, start)
+
+
+def _drop_comments(lines: list[str], first: int) -> None:
+    """Take the HTML comments (``<!-- ... -->``, over several lines too) out of the lines
+    from index ``first`` on, in place; a line all inside one is left empty. A page does not
+    show them: an entry an editor commented out is no event."""
+    inside = False
+    for index in range(first, len(lines)):
+        line = lines[index]
+        if not inside and "<!--" not in line:
+            continue
+        kept, pos = [], 0
+        while pos <= len(line):
+            if inside:
+                end = line.find("-->", pos)
+                if end < 0:
+                    break
+                inside, pos = False, end + 3
+            else:
+                start = line.find("<!--", pos)
+                if start < 0:
+                    kept.append(line[pos:])
+                    break
+                kept.append(line[pos:start])
+                inside, pos = True, start + 4
+        lines[index] = "".join(kept)
 
 
 def read_header(lines: list[str]) -> dict[str, str]:

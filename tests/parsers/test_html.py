@@ -305,3 +305,38 @@ def test_a_page_set_by_a_typography_tool_reads_as_its_plain_rendering() -> None:
             for e in result.events] == [
         ("North America", "Denver", "CO", "US", True, "Rust Denver",
          "Audio & Rust - with live stream")]
+
+
+COMMENTED_OUT = """\
+## Upcoming Events
+
+### Europe
+* 2024-02-28 | Berlin, DE | [Rust Berlin](https://x.org/berlin)
+    * [**Hack and Learn**](https://x.org/berlin/1)
+<!--
+* 2024-02-29 | Paris, FR | [Rust Paris](https://x.org/paris)
+    * [**Rust Paris meetup**](https://x.org/paris/2)
+-->
+
+<!-- * 2024-03-01 | Oslo, NO | [Rust Oslo](https://x.org/oslo) -->
+
+* 2024-03-02 | Lyon, FR | [Rust Lyon](https://x.org/lyon)<!-- moved from 03-01 -->
+    * [**Rust Lyon**](https://x.org/lyon/3)
+
+## Jobs
+"""
+
+
+def test_entries_an_editor_commented_out_are_no_events_in_markdown_or_on_the_page() -> None:
+    """A page does not show an HTML comment; its markdown gives the same events."""
+    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
+    text = f"Title: This Week in Rust 539\nDate: 2024-02-21\n\n{COMMENTED_OUT}"
+    from_markdown = markdown_module.MarkdownParser().parse(
+        Document("twir", "2024-02-21-this-week-in-rust.md", text))
+    from_html = parse_page(markdown.markdown(COMMENTED_OUT), 539, dt.date(2024, 2, 21))
+    for result in (from_markdown, from_html):
+        assert [(e.start, e.city, e.title, e.url) for e in result.events] == [
+            (dt.date(2024, 2, 28), "Berlin", "Hack and Learn", "https://x.org/berlin/1"),
+            (dt.date(2024, 3, 2), "Lyon", "Rust Lyon", "https://x.org/lyon/3"),
+        ]
+        assert not result.problems
