@@ -666,6 +666,10 @@ def test_current_form_with_dates_the_sample_does_not_spell(date: str) -> None:
          "Rust and Tell", ("https://m.example/1",)),
         ("[**Rust and Tell**](https://e.example/1) | [**Mirror**](https://m.example/1)",
          "Rust and Tell", ("https://m.example/1",)),
+        ("[**Rust and Tell**](https://e.example/1) ([mirror](https://m.example/1))",
+         "Rust and Tell", ("https://m.example/1",)),
+        ("[**Rust and Tell**](https://e.example/1) (also online: [stream](https://m.example/1))",
+         "Rust and Tell (also online)", ("https://m.example/1",)),
     ],
 )
 def test_title_sub_item_keeps_its_words_not_its_mirrors(sub: str, title: str, extra) -> None:
@@ -743,6 +747,8 @@ def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: st
         "2025-06-12 | | Berlin, DE | [Rust Berlin](https://g.example/)",  # an empty field
         "2025-06-12 (Thu) | Berlin, DE | [Rust Berlin](https://g.example/)",  # a weekday
         "2025-06-12 18:30 CEST | Berlin, DE | [Rust Berlin](https://g.example/)",  # a time
+        "2025-06-12 @ 18:30 | Berlin, DE | [Rust Berlin](https://g.example/)",  # "at" a time
+        "2025-06-12 at 6:30pm | Berlin, DE | [Rust Berlin](https://g.example/)",
         "**2025-06-12** | Berlin, DE | [Rust Berlin](https://g.example/)",  # a bold date
     ],
 )

@@ -158,6 +158,10 @@ def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:
         first = links[0]
         after = sub[first.end : links[1].start if len(links) > 1 else len(sub)]
         tail = after if after.lstrip()[:1] not in ("|", "-", "[", "") else ""
+        if tail.count("(") > tail.count(")"):  # the next link inside parentheses:
+            opened = tail.rfind("(")  # "([mirror](url2))" is no part of the title, words are
+            words = tail[opened + 1 :].strip(" ,;:&/")  # "(also online: [stream](url2))"
+            tail = f"{tail[:opened]}({words})" if words else tail[:opened]
         if not tail.strip(" ).,;:&/"):  # "[**Title**](url))", "[**Title**](url), [Mirror](..)"
             tail = ""
         return first.text + tail.rstrip(" ,;:&/"), first.url

@@ -37,7 +37,7 @@ _PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
 _WEEKDAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
 _ASIDE_THEN_PIPE = re.compile(
     rf"(\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY},?"
-    r"|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?))\s*(?=\|)"
+    r"|(?:(?:@|at)\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?))\s*(?=\|)"
 )
 
 
