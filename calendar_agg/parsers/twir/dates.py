@@ -56,6 +56,9 @@ _ORD = r"(?:st|nd|rd|th)?"
 # A year of five digits is a slip with one digit too many ("20224-01-20"), mended in
 # ``_dated`` when the issue date tells which year was meant.
 _ISO = re.compile(r"(?P<y>\d{4,5})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
+# The same shape, without the groups the scanner reads: for patterns that only ask whether a
+# text holds such a date where they look (``section``, ``reader``)
+ISO_DATE = r"\d{4,5}(?P<iso_sep>[-/.])\d{1,2}(?P=iso_sep)\d{1,2}"
 _NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
 _NAMED = re.compile(
     rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from calendar_agg.models import RawEvent
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
 from calendar_agg.parsers.twir.dates import (
+    ISO_DATE,
     DateSpan,
     ScannedDates,
     first_resolved,
@@ -27,7 +28,7 @@ from calendar_agg.parsers.twir.dates import (
 from calendar_agg.parsers.twir.fields import Context, Fields, build, event_links
 from calendar_agg.parsers.twir.legacy import read_dash_form, read_free_text
 from calendar_agg.parsers.twir.links import Link, find_links
-from calendar_agg.parsers.twir.section import ISO_DATE, Entry
+from calendar_agg.parsers.twir.section import Entry
 
 _OPENING = re.compile(r"^[\s*_$]*")
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from calendar_agg.parsers.twir.dates import ISO_DATE
+
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
 _EVENTS_TITLE = re.compile(r"\bupcoming\s+(?:rust\s+)?events\b", re.I)
@@ -28,8 +30,6 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _WINDOW = re.compile(r"^\s*\**\s*rusty events between\b(.*)$", re.I)
-# A year-first date as the date scanner reads it: "2024-07-17", "2024/07/17", "2024.07.17"
-ISO_DATE = r"\d{4}(?P<iso_sep>[-/.])\d{1,2}(?P=iso_sep)\d{1,2}"
 _STARTS_DATED = re.compile(
     rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b|[A-Za-z]{{2,10}}\.?\s*\d{{1,2}}\b)"
 )
