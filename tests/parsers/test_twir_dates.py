@@ -214,9 +214,13 @@ def test_reading_dates_never_fails_other_than_value_error(text: str, issue: dt.d
         ("2024-10-09/10 | Berlin, DE", D(2024, 10, 9), D(2024, 10, 10)),
         ("2024-10-09/2024-10-10 | Berlin", D(2024, 10, 9), D(2024, 10, 10)),
         ("2024-10-09..11 | Berlin, DE", D(2024, 10, 9), D(2024, 10, 11)),
+        # dotted with the year last: day first, as most of Europe writes it
+        ("09.10.2024 | Berlin, DE", D(2024, 10, 9), None),
+        ("9.10.24 | Berlin, DE", D(2024, 10, 9), None),
+        ("09.10.2024 - 10.10.2024 | Berlin", D(2024, 10, 9), D(2024, 10, 10)),
     ],
 )
-def test_iso_dates_with_slashes_dots_or_a_slash_list_are_read(
+def test_iso_dates_with_slashes_dots_or_a_slash_list_and_dotted_dates_are_read(
     text: str, start: dt.date, end: dt.date | None
 ) -> None:
     span = read_dates(text, D(2024, 9, 25))
@@ -273,7 +277,8 @@ def test_resolving_one_dated_day_directly_agrees_with_the_long_way(
 
 @pytest.mark.parametrize(
     "text",
-    ["3-4 people met in Berlin", "10-20 talks, Berlin", "13-05 | Berlin", "Sunnyvale 5 | x"],
+    ["3-4 people met in Berlin", "10-20 talks, Berlin", "13-05 | Berlin", "Sunnyvale 5 | x",
+     "1.12.0 is out", "18.30 | Berlin"],
 )
 def test_what_only_looks_like_a_date_is_none(text: str) -> None:
     """A month-day without a year is a date only before its line's ``|`` or beside

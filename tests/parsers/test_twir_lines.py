@@ -584,7 +584,7 @@ def test_current_line_with_a_slashed_date_is_read_in_full() -> None:
     assert (event.start, event.city, event.url) == (dt.date(2025, 6, 12), "Berlin", "https://x.org/e/3")
 
 
-@pytest.mark.parametrize("date", ["2025-06-12", "2025/06/12", "2025.06.12"])
+@pytest.mark.parametrize("date", ["2025-06-12", "2025/06/12", "2025.06.12", "12.06.2025"])
 @pytest.mark.parametrize(("place", "title_item"), [
     ("| Berlin, DE |", "* [**Hack and Learn**](https://x.org/e/3)"),  # the title not indented
     ("| Berlin, DE |", "* **[Hack and Learn](https://x.org/e/3)**"),  # ... and bold outside
@@ -749,6 +749,16 @@ def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: st
         "2025-06-12 18:30 CEST | Berlin, DE | [Rust Berlin](https://g.example/)",  # a time
         "2025-06-12 @ 18:30 | Berlin, DE | [Rust Berlin](https://g.example/)",  # "at" a time
         "2025-06-12 at 6:30pm | Berlin, DE | [Rust Berlin](https://g.example/)",
+        # other times: glued, a range, an hour alone, after a comma, dash or weekday
+        "2025-06-12T18:30 | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 18:30-21:00 | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 6pm | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12, 18:30 | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 - 18:30 | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 (Thu) 6:30 PM PDT | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "12.06.2025 | Berlin, DE | [Rust Berlin](https://g.example/)",  # day first, dotted
+        "June 12 6pm | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 Berlin, DE | [Rust Berlin](https://g.example/)",  # the first bar left out
         "**2025-06-12** | Berlin, DE | [Rust Berlin](https://g.example/)",  # a bold date
     ],
 )
@@ -764,6 +774,20 @@ def test_current_form_with_slips_around_its_bars(head: str) -> None:
     assert (event.start, event.city, event.country, event.group, event.title, event.url) == (
         dt.date(2025, 6, 12), "Berlin", "DE", "Rust Berlin", "Rust and Tell", "https://e.example/1")
     assert result.problems == ()
+
+
+def test_place_before_a_left_out_bar_is_read_as_the_place() -> None:
+    event = current_event(
+        "* 2025-06-12 Hybrid (Berlin, DE) | [Rust Berlin](https://g.example/) | "
+        "[**Rust and Tell**](https://e.example/1)",
+    )
+    assert (event.city, event.country, event.hybrid, event.group, event.title, event.url) == (
+        "Berlin", "DE", True, "Rust Berlin", "Rust and Tell", "https://e.example/1")
+    event = current_event("* 2025-06-12 Oslo, NO | [Rust Oslo](https://g.example/)")
+    assert (event.city, event.country, event.group) == ("Oslo", "NO", "Rust Oslo")
+    # a place that starts like a weekday is no weekday
+    event = current_event("* 2025-06-12 Monterrey, MX | [Rust MTY](https://g.example/)")
+    assert (event.city, event.country, event.group) == ("Monterrey", "MX", "Rust MTY")
 
 
 def test_title_beside_the_group_on_the_entry_line() -> None:

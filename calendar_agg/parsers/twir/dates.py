@@ -60,6 +60,10 @@ _ISO = re.compile(r"(?P<y>\d{4,5})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1
 # text holds such a date where they look (``section``, ``reader``)
 ISO_DATE = r"\d{4,5}(?P<iso_sep>[-/.])\d{1,2}(?P=iso_sep)\d{1,2}"
 _NUM = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])")
+# 08.05.2024 and 8.5.24: dotted with the year last is day first (as written in most of Europe)
+_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.:])")
+# The same shape, for patterns that only ask whether a text holds one (as ``ISO_DATE``)
+DOTTED_DATE = r"\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.:])"
 _NAMED = re.compile(
     rf"(?P<mon>[A-Za-z]{{2,10}})\.?\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
     r"(?:(?:,\s*|\s+)(?P<y>\d{4})(?!\d))?"
@@ -179,10 +183,12 @@ def _year(text: str | None) -> int | None:
     return year + 2000 if year is not None and year < 100 else year
 
 
-_FIRST = (("iso", _ISO), ("num", _NUM), ("named", _NAMED), ("dayfirst", _DAYFIRST))
+_FIRST = (("iso", _ISO), ("num", _NUM), ("dotted", _DOTTED), ("named", _NAMED),
+          ("dayfirst", _DAYFIRST))
 _NEXT = {
     "iso": (("iso", _ISO), ("mmdd", _MMDD), ("day", _DAY)),
     "num": (("num", _NUM), ("named", _NAMED), ("day", _DAY)),
+    "dotted": (("dotted", _DOTTED),),
     "named": (("named", _NAMED), ("dayfirst", _DAYFIRST), ("day", _DAY)),
     "dayfirst": (("dayfirst", _DAYFIRST), ("named", _NAMED), ("day", _DAY)),
     "mmdd": (("mmdd", _MMDD), ("day", _DAY)),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from calendar_agg.models import RawEvent
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
 from calendar_agg.parsers.twir.dates import (
+    DOTTED_DATE,
     ISO_DATE,
     DateSpan,
     ScannedDates,
@@ -32,13 +33,17 @@ from calendar_agg.parsers.twir.section import Entry
 
 _OPENING = re.compile(r"^[\s*_$]*")
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
-_ISO_HEAD = re.compile(ISO_DATE)
+_FULL_DATE_HEAD = re.compile(f"{ISO_DATE}|{DOTTED_DATE}")  # the year written: today's forms
 _PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
-# A weekday or a time between the dates and the "|" of the current form: skipped
-_WEEKDAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
-_ASIDE_THEN_PIPE = re.compile(
-    rf"(\s*(?:\(\s*{_WEEKDAY}\s*\)|{_WEEKDAY},?"
-    r"|(?:(?:@|at)\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?))\s*(?=\|)"
+# What may stand between the dates and the first "|" of the current form: a weekday or a
+# time ("2026-12-03 (Thu) |", "2024-05-08T18:30 |", "2024-05-08 6pm |", "2024-05-08 (Wed)
+# 18:30-21:00 CEST |"), skipped; else the place, its bar left out ("2024-05-08 Berlin, DE |")
+_BEFORE_BAR = re.compile(r"[^|\[\]\n]{1,40}(?=\|)")
+_WEEKDAY = (r"(?<![a-z])(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?\.?"
+            r"(?![a-z])")
+_TIME_WORDS = re.compile(
+    rf"{_WEEKDAY}|(?<![a-z])(?:[ap]\.?m\.?|h|at|uhr|(?-i:[A-Z]{{2,5}})|T(?=\d))(?![a-z])",
+    re.I,
 )
 
 
@@ -103,14 +108,25 @@ def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     if dates is None:
         return _read_undated(head)
     length = dates.length
-    aside = _ASIDE_THEN_PIPE.match(head, length)  # "2026-12-03 (Thu) |", "2026-12-04 18:30 |"
-    if aside is not None:
-        length = aside.end(1)
     if _PIPE_NEXT.match(head, length) or (
-        _ISO_HEAD.match(head, pos) and _PLACE_THEN_LINK.match(head, length)
+        _FULL_DATE_HEAD.match(head, pos) and _PLACE_THEN_LINK.match(head, length)
     ):
         return TextReading(read_current(head, length, subs), dates)
+    before_bar = _BEFORE_BAR.match(head, length)
+    if before_bar is not None:
+        if _only_time(before_bar[0]):
+            return TextReading(read_current(head, before_bar.end(), subs), dates)
+        if _FULL_DATE_HEAD.match(head, pos) or head.count("|", length) >= 2:
+            return TextReading(read_current(head, length, subs), dates)
     return TextReading(read_free_text(head[pos:], length - pos), dates)
+
+
+def _only_time(text: str) -> bool:
+    """Whether a text says a weekday or a time and nothing else (``(Thu) 18:30-21:00 CEST``;
+    not "NYC")."""
+    if not any(c.isdigit() for c in text) and not re.search(_WEEKDAY, text):
+        return False
+    return not any(c.isalpha() for c in _TIME_WORDS.sub("", text))
 
 
 def _read_bracketed(head: str, pos: int) -> TextReading | None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from calendar_agg.parsers.twir.dates import ISO_DATE
+from calendar_agg.parsers.twir.dates import DOTTED_DATE, ISO_DATE
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
@@ -33,7 +33,7 @@ _WINDOW = re.compile(r"^\s*\**\s*rusty events between\b(.*)$", re.I)
 _STARTS_DATED = re.compile(
     rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b|[A-Za-z]{{2,10}}\.?\s*\d{{1,2}}\b)"
 )
-_CURRENT_HEAD = re.compile(rf"^[\s$]*{ISO_DATE}[^|\[]{{0,40}}\|")
+_CURRENT_HEAD = re.compile(rf"^[\s$]*(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
 # Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
 # title's last words or in "North&nbsp;America"; thin and wide spaces): read as spaces
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
