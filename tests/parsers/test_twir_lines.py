@@ -790,6 +790,14 @@ def test_place_before_a_left_out_bar_is_read_as_the_place() -> None:
     assert (event.city, event.country, event.group) == ("Monterrey", "MX", "Rust MTY")
 
 
+def test_marks_escaped_with_a_backslash_are_shown_as_written() -> None:
+    event = current_event(
+        "* 2025-06-12 | Berlin, DE | [Rust\\_Berlin](https://g.example/)",
+        "    * [**Hack \\*and\\* Learn \\#3**](https://e.example/1)",
+    )
+    assert (event.group, event.title) == ("Rust_Berlin", "Hack *and* Learn #3")
+
+
 def test_title_beside_the_group_on_the_entry_line() -> None:
     event = current_event(
         "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://g.example/) | "

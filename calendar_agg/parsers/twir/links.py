@@ -14,7 +14,10 @@ import functools
 import re
 from typing import NamedTuple
 
-_BOLD = re.compile(r"\*\*\*?|__|(?<![\w])_(?=\S)|(?<=\S)_(?![\w])|`")
+_BOLD = re.compile(r"(?<!\\)(?:\*\*\*?|__|(?<![\w])_(?=\S)|(?<=\S)_(?![\w]))|`")
+# A mark written as itself ("Rust\_Berlin", "\*nix"): markdown's backslash escapes (not of
+# a backtick: in code, as "`(lang|script)\`", a backslash is itself)
+_ESCAPED = re.compile(r"\\([\\*_{}\[\]()#+.!|<>~-])")
 _TRAILING = re.compile(r"[\s.,;:!?|*_-]+$")
 _LEADING = re.compile(r"^[\s.,;:!?|*_$-]+")
 
@@ -121,6 +124,8 @@ def clean_text(text: str) -> str:
     """Visible text without markdown emphasis, outer punctuation and doubled spaces."""
     text = _BOLD.sub("", text)
     text = _LEADING.sub("", _TRAILING.sub("", text))
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text)
     return " ".join(text.split())
 
 
