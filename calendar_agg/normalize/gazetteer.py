@@ -26,7 +26,7 @@ from typing import Any
 
 from calendar_agg.normalize import place_names
 from calendar_agg.normalize.countries import country_code, subdivision_valid
-from calendar_agg.normalize.place_names import fold
+from calendar_agg.normalize.place_names import fold, reads_as_exonym
 from calendar_agg.normalize.tables import DiskIndex, Index, items_under
 
 Place = tuple[str, str | None, str | None]  # (city, subdivision code or None, ISO country)
@@ -81,6 +81,10 @@ _ISO_ADMIN1 = frozenset({"US"})
 
 _DOMINANCE = 5  # how many times more populous the top candidate must be than the next
 BIG_CITY = 100_000  # population from which a city may be found by alternate name alone
+# A place with this many people keeps its name where no country is given: another city's
+# alternate name only counts over it as an exonym ("Zaragoza" is also an old name of
+# Tijuana, "Waterloo" of Austin; "Cologne" is Köln)
+PRIMARY_TOWN = 50_000
 
 # Names in Latin script (up to Latin Extended-B): the only ones a listing will use.
 _LATIN = re.compile(r"[\x00-\u024f\u1e00-\u1eff’]+")
@@ -269,12 +273,13 @@ def _candidates(key: str, subdivision: str | None, country: str | None) -> list[
     was given or it is big, and then only if it dwarfs every city with that primary name."""
     gazetteer = city_names()
     found = [c for c in gazetteer.primary.get(key, ()) if _consistent(c, subdivision, country)]
-    floor = _DOMINANCE * max((c.population for c in found), default=0)
-    floor = max(floor, 0 if country else BIG_CITY)
+    largest = max((c.population for c in found), default=0)
+    floor = max(_DOMINANCE * largest, 0 if country else BIG_CITY)
     found += [
         c
         for c in gazetteer.alternate.get(key, ())
         if c.population >= floor and c not in found and _consistent(c, subdivision, country)
+        and (country or largest < PRIMARY_TOWN or reads_as_exonym(key, fold(c.name)))
     ]
     return found
 

@@ -7,6 +7,7 @@ Folding drops accents, case, dots, apostrophes and punctuation and collapses spa
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -30,3 +31,22 @@ def fold(text: str) -> str:
 def city_key(name: str) -> str:
     """A city name folded for comparison: ``"Nürnberg"`` and ``"nurnberg"`` are equal."""
     return fold(name)
+
+
+_EXONYM_SIMILARITY = 0.6
+
+
+def reads_as_exonym(alternate: str, primary: str) -> bool:
+    """Whether a city's alternate name (folded) reads as another spelling of its primary one:
+    "frankfurt" of "frankfurt am main", "torino" of "turin"; not a surname or an old name
+    ("ivanov" of "ivanovo", "waterloo" of "austin")."""
+    if primary.startswith(alternate + " "):  # "Frankfurt" for "Frankfurt am Main"
+        return True
+    if alternate[0] != primary[0] or primary.startswith(alternate) or alternate.startswith(primary):
+        return False  # surnames and demonyms: "Ivanov" (Ivanovo), "Kermani" (Kerman)
+    matcher = difflib.SequenceMatcher(None, alternate, primary, autojunk=False)
+    return (  # the cheap upper bounds first: this runs on every alternate name of big cities
+        matcher.real_quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.quick_ratio() >= _EXONYM_SIMILARITY
+        and matcher.ratio() >= _EXONYM_SIMILARITY
+    )

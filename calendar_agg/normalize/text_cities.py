@@ -6,7 +6,6 @@ Conservative by design: only big cities (by their own name, their exonyms, or th
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 
@@ -18,6 +17,7 @@ from calendar_agg.normalize.countries import (
 from calendar_agg.normalize.gazetteer import (
     BIG_CITY,
     CITY_ALIASES,
+    PRIMARY_TOWN,
     REGION_ALIASES,
     City,
     city_names,
@@ -25,7 +25,7 @@ from calendar_agg.normalize.gazetteer import (
     find_city,
     resolve_city,
 )
-from calendar_agg.normalize.place_names import fold
+from calendar_agg.normalize.place_names import fold, reads_as_exonym
 
 # Names of big cities that are also everyday English words, first names or Rust project names:
 # never read as a city in free text ("Reading Group", "Tokio Talks", "Miri", "Surprise!").
@@ -51,30 +51,15 @@ _GLUED_RUST = re.compile(r"(?<=[A-Za-z])(?=Rust(?![a-z]))|(?<=Rust)(?=[A-Z])")
 # starts like the primary name and resembles it.
 _BIG_ALTERNATE_MIN = 1_000_000
 _TEXT_ALTERNATE_MIN = 250_000
-_EXONYM_SIMILARITY = 0.6
 # A name several cities share is read as the most populous when it is at least this many
 # times bigger than the next: a meetup's "Columbus" or "Barcelona" is the big one.
 _TEXT_DOMINANCE = 2
 
 
-def _exonym(alternate: str, primary: str) -> bool:
-    """Whether an alternate name reads as another spelling of the primary one."""
-    if primary.startswith(alternate + " "):  # "Frankfurt" for "Frankfurt am Main"
-        return True
-    if alternate[0] != primary[0] or primary.startswith(alternate) or alternate.startswith(primary):
-        return False  # surnames and demonyms: "Ivanov" (Ivanovo), "Kermani" (Kerman)
-    matcher = difflib.SequenceMatcher(None, alternate, primary, autojunk=False)
-    return (  # the cheap upper bounds first: this runs on every alternate name of big cities
-        matcher.real_quick_ratio() >= _EXONYM_SIMILARITY
-        and matcher.quick_ratio() >= _EXONYM_SIMILARITY
-        and matcher.ratio() >= _EXONYM_SIMILARITY
-    )
-
-
 def _text_index_entry(key: str) -> tuple[City, ...]:
     """The cities a folded name may mean in free text: by primary name when one of them is
     big, by alternate name those big enough (alternate names of big, not the largest, cities
-    still to be checked by ``_exonym``); none for common words."""
+    still to be checked by ``reads_as_exonym``); none for common words."""
     if key in _COMMON_WORDS:
         return ()
     gazetteer = city_names()
@@ -94,14 +79,16 @@ def _text_candidates(key: str) -> tuple[City, ...]:
     """The cities a folded name in free text may mean (checked lazily: few names are seen)."""
     primary = city_names().primary.get(key, ())
     # another city's alternate name counts only where it is bigger than every city called
-    # so ("Philadelphia" is Amman's ancient name, a smaller city's than Philadelphia's)
+    # so ("Philadelphia" is Amman's ancient name, a smaller city's than Philadelphia's), and
+    # over a town of some size only as an exonym (``gazetteer.PRIMARY_TOWN``)
     largest = max((city.population for city in primary), default=0)
     cities = tuple(
         city
         for city in _text_index_entry(key)
         if city in primary
-        or city.population > largest and (city.population >= _BIG_ALTERNATE_MIN
-                                           or _exonym(key, fold(city.name)))
+        or city.population > largest and (
+            city.population >= _BIG_ALTERNATE_MIN and largest < PRIMARY_TOWN
+            or reads_as_exonym(key, fold(city.name)))
     )
     country = country_named(key) if cities else None
     if country is not None:  # a country's name: only for its city of that name
@@ -116,7 +103,7 @@ def _named_after(city: City, country_key: str, country: str) -> bool:
     an old alternate of ("Paraguay" for Asunción)."""
     name = fold(display_name(city))
     return city.country == country and (name.startswith(country_key)
-                                        or _exonym(country_key, name))
+                                        or reads_as_exonym(country_key, name))
 
 
 def _text_city(key: str) -> City | None:

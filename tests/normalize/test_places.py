@@ -138,6 +138,11 @@ def test_country_code_unknown_or_ambiguous(text: str) -> None:
         (("SF",), ("San Francisco", "CA", "US")),
         (("Bay Area", "CA", "US"), ("San Francisco", "CA", "US")),
         (("Washington, D.C.",), ("Washington", "DC", "US")),
+        # a city's own name before a bigger one's old name, which is no other spelling of it
+        (("Zaragoza",), ("Zaragoza", None, "ES")),  # Tijuana's too
+        (("Petropolis",), ("Petrópolis", None, "BR")),  # Saint Petersburg's
+        (("Islamabad",), ("Islamabad", None, "PK")),  # Chattogram's
+        (("Milano",), ("Milan", None, "IT")),  # ... an other spelling counts
     ],
 )
 def test_locate_city(args: tuple[str | None, ...], expected: tuple[str | None, ...]) -> None:
@@ -157,6 +162,7 @@ def test_locate_city(args: tuple[str | None, ...], expected: tuple[str | None, .
         ("",),
         ("Cologne/Paris",),  # the parts of a slash name disagree
         ("Nowhere-on-Sea",),
+        ("Waterloo",),  # in CA, US and BE; Austin's old name does not make it Austin
     ],
 )
 def test_locate_city_unknown_or_ambiguous(args: tuple[str | None, ...]) -> None:
@@ -257,6 +263,8 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Rust Philadelphia", ("Philadelphia", "US")),
         ("St. Louis Rust Meetup", ("St. Louis", "US")),
         ("Rust Saint Louis", None),  # Saint-Louis, SN by its own name, nearly as big
+        ("Rust Zaragoza", ("Zaragoza", "ES")),  # an old name of Tijuana, a bigger city
+        ("Rust Waterloo", None),  # ... of Austin; Waterloo in CA, US and BE
         # names groups go by that are no name geonames has for the city
         ("Rust ATX", ("Austin", "US")),
         ("STL Rust", ("St. Louis", "US")),
