@@ -37,6 +37,8 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         ("Toronto, CA", "Toronto", None, "CA", False, False),
         ("Johannesburg, SA", "Johannesburg", None, "ZA", False, False),
         ("Vancouver, BC, US", "Vancouver", "BC", "CA", False, False),
+        ("Vancouver, British Columbia, US", "Vancouver", "BC", "CA", False, False),  # named
+        ("Portland, Oregon, CA", "Portland", "OR", "US", False, False),
         ("São Paulo, SP", "São Paulo", "SP", "BR", False, False),
         ("Köln/Cologne, DE", "Köln", None, "DE", False, False),
         ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),

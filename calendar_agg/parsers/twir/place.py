@@ -217,10 +217,16 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
 
 
 def _subdivision(text: str, country: str | None) -> str | None:
-    """``WA`` as written; ``Utah`` (a name) as its code when the country has it."""
+    """``WA`` as written; ``Utah`` (a name) as its code when the country has it, or when the
+    other North American country has it (``British Columbia, US``: ``_country_of``)."""
     if len(text) <= 3:
         return text.upper()
-    return places.subdivision_named(text, country) if country else None
+    if not country:
+        return None
+    code = places.subdivision_named(text, country)
+    if code is None and country in _NORTH_AMERICA:
+        code = places.subdivision_named(text, "CA" if country == "US" else "US")
+    return code
 
 
 def _region_as_city(city: str | None, subdivision: str | None, country: str | None) -> Located:
