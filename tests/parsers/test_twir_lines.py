@@ -484,6 +484,18 @@ def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title
     assert (event.city, event.virtual, event.hybrid) == ("Munich", True, True)
 
 
+def test_a_dash_line_saying_hybrid_in_the_part_read_as_its_group_is_hybrid() -> None:
+    """``[Aug 18, City, CC - A - B]`` is read as title A and group B, as the 2020-21 lines
+    without a year write it; the 2019 lines of this shape put the title last."""
+    (event,) = events_of(
+        "# Upcoming Events",
+        "* [Aug 18, Seoul, KR - Rust Seoul - Monthly meetup (also available on Zoom)]"
+        "(https://x.org/e/1)",
+        date=dt.date(2019, 8, 10),
+    )
+    assert (event.city, event.country, event.virtual, event.hybrid) == ("Seoul", "KR", True, True)
+
+
 @pytest.mark.parametrize(
     "title",
     [

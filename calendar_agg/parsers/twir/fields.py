@@ -118,7 +118,10 @@ def meets_in_chat(url: str | None) -> bool:
 def event_values(fields: Fields, region: str | None) -> EventValues:
     """The values of the event of ``fields`` listed under ``region``."""
     place = fields.place
-    hybrid = place.hybrid or says_hybrid(fields.title)  # "Rust Munich 2024 / 1 - hybrid"
+    hybrid = (place.hybrid or says_hybrid(fields.title)  # "Rust Munich 2024 / 1 - hybrid"
+              # what a dash line's last part says, read as its group: "... - Monthly
+              # meetup (also available on Zoom)"
+              or place.city is not None and says_hybrid(fields.group))
     virtual = (
         place.virtual
         or hybrid
