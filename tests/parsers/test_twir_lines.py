@@ -477,6 +477,8 @@ def current(place: str, title: str, url: str = "https://x.org/e/1") -> tuple[str
         "Hybrid event with Rust Dortmund!",
         "Rust last 6 months review (also available on Zoom)",  # issue 351, Seoul
         "Talks, also streamed on YouTube",
+        "Wrapping a USB API - with live stream",  # issue 436, Denver
+        "Talk night, live-streamed",
     ],
 )
 def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title: str) -> None:
@@ -505,6 +507,7 @@ def test_a_dash_line_saying_hybrid_in_the_part_read_as_its_group_is_hybrid() -> 
         "Writing virtual machines in Rust",
         "Also: pizza and streams of consciousness",
         "Also: virtual machines in Rust",
+        "Streaming parsers in Rust",
     ],
 )
 def test_online_words_used_as_technical_terms_in_a_title_are_not_online(title: str) -> None:

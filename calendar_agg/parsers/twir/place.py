@@ -42,7 +42,10 @@ _BOTH_WAYS = re.compile(
     r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b"
     # "(also available on Zoom)", "also streamed": online besides where it meets
     r"|\balso\b.{0,20}?\b(?:online|zoom|(?:live[- ]?)?stream(?:ed)?|virtual(?:ly)?"
-    r"|remote(?:ly)?)\b",
+    r"|remote(?:ly)?)\b"
+    # "- with live stream", "live-streamed": a stream of where it meets ("streaming" alone
+    # is as often a topic)
+    r"|\bwith\b.{0,10}?\blive[- ]?stream(?:ed|ing)?\b|\blive[- ]?streamed\b",
     re.I,
 )
 _MARKER_ONLY = re.compile(
