@@ -55,6 +55,10 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "slc": ("Salt Lake City", "US"),
     "indy": ("Indianapolis", "US"),
     "cdmx": ("Mexico City", "MX"),
+    "sthlm": ("Stockholm", "SE"),  # "Rust Sthlm", meetup.com/ruststhlm
+    "mtl": ("Montréal", "CA"),
+    "yvr": ("Vancouver", "CA"),
+    "bcn": ("Barcelona", "ES"),
     # Native names of four letters, too short to be read among alternate names in free
     # text ("Rust Roma", "Rust Wien"): most short alternate names are codes or other words.
     "roma": ("Rome", "IT"),

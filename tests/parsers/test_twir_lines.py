@@ -448,6 +448,8 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* [5/20. Intro](https://www.eventbrite.com/e/mozilla-rust-seattle-meetup-tickets-15031)",
          "Seattle", "US"),
         ("* [5/20. Intro](https://www.meetup.com/de-DE/rust-berlin/events/1/)", "Berlin", "DE"),
+        ("* [5/20. Intro](https://www.meetup.com/ruststhlm/events/1/)", "Stockholm", "SE"),
+        ("* [5/20. Rust Sthlm - Intro](http://x.org)", "Stockholm", "SE"),  # its short name
         ("* [5/20. Intro](https://example.org/rust-berlin/events/1/)", None, None),  # elsewhere
         ("* [5/20. Intro](http://[www.meetup.com/rust-berlin)", None, None),  # no address
         ("* [5/20. Intro - Online](https://www.meetup.com/rust-berlin/events/1/)", None, None),

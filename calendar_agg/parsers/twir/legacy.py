@@ -214,6 +214,10 @@ def _address_name(url: str) -> str:
         named = segments[1:2]
     else:
         return ""
-    words = re.split(r"[-_.+]+", " ".join(named))
+    words = _GLUED_RUST_SLUG.sub(" ", " ".join(named))  # "ruststhlm", "pdxrust"
     return " ".join(word.capitalize() if word.islower() else word
-                    for word in words if word and not word.isdigit())
+                    for word in re.split(r"[-_.+\s]+", words) if word and not word.isdigit())
+
+
+# "rust" glued to a name of three letters or more in a group's address
+_GLUED_RUST_SLUG = re.compile(r"(?<=^rust)(?=[a-z]{3})|(?<=[a-z]{3})(?=rust$)", re.I)
