@@ -196,6 +196,8 @@ def _with_city_of_address(fields: Fields) -> Fields:
 
 
 _LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2})?$")  # meetup.com/de-DE/...
+# "rust" glued to a name of three letters or more in a group's address
+_GLUED_RUST_SLUG = re.compile(r"(?<=^rust)(?=[a-z]{3})|(?<=[a-z]{3})(?=rust$)", re.I)
 
 
 def _address_name(url: str) -> str:
@@ -217,7 +219,3 @@ def _address_name(url: str) -> str:
     words = _GLUED_RUST_SLUG.sub(" ", " ".join(named))  # "ruststhlm", "pdxrust"
     return " ".join(word.capitalize() if word.islower() else word
                     for word in re.split(r"[-_.+\s]+", words) if word and not word.isdigit())
-
-
-# "rust" glued to a name of three letters or more in a group's address
-_GLUED_RUST_SLUG = re.compile(r"(?<=^rust)(?=[a-z]{3})|(?<=[a-z]{3})(?=rust$)", re.I)

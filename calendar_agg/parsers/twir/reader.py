@@ -41,6 +41,7 @@ _PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
 _BEFORE_BAR = re.compile(r"[^|\[\]\n]{1,40}(?=\|)")
 _WEEKDAY = (r"(?<![a-z])(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?\.?"
             r"(?![a-z])")
+_A_WEEKDAY = re.compile(_WEEKDAY)
 _TIME_WORDS = re.compile(
     rf"{_WEEKDAY}|(?<![a-z])(?:[ap]\.?m\.?|h|at|uhr|(?-i:[A-Z]{{2,5}})|T(?=\d))(?![a-z])",
     re.I,
@@ -124,7 +125,7 @@ def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
 def _only_time(text: str) -> bool:
     """Whether a text says a weekday or a time and nothing else (``(Thu) 18:30-21:00 CEST``;
     not "NYC")."""
-    if not any(c.isdigit() for c in text) and not re.search(_WEEKDAY, text):
+    if not any(c.isdigit() for c in text) and not _A_WEEKDAY.search(text):
         return False
     return not any(c.isalpha() for c in _TIME_WORDS.sub("", text))
 
