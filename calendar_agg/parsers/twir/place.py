@@ -228,7 +228,7 @@ def _subdivision(text: str, country: str | None) -> str | None:
         return None
     code = places.subdivision_named(text, country)
     if code is None and country in _NORTH_AMERICA:
-        code = places.subdivision_named(text, "CA" if country == "US" else "US")
+        code = places.subdivision_named(text, _other_north_american(country))
     return code
 
 
@@ -251,8 +251,13 @@ def _country_of(subdivision: str | None, country: str | None) -> str | None:
         return country
     if places.subdivision_valid(country, subdivision):
         return country
-    other = "CA" if country == "US" else "US"
+    other = _other_north_american(country)
     return other if places.subdivision_valid(other, subdivision) else country
+
+
+def _other_north_american(country: str) -> str:
+    """CA for US, US for CA: where a state or province written after the wrong one is."""
+    return "CA" if country == "US" else "US"
 
 
 Located = tuple[str | None, str | None, str | None]  # (city, subdivision, country)
