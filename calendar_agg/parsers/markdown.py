@@ -11,6 +11,7 @@ inlined, their definitions blanked, and the lines handed to the shared TWiR read
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,12 @@ _DEFINITION = re.compile(
     re.I,
 )
 _REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\s?\[([^\[\]]*)\]")
+# A character reference ("&amp;", "&ndash;", "&#8211;"): python-markdown passes it to the
+# page, which shows its character; outside code only, and with its ";" ("R&D", "&notes" are
+# text). ``_CODE_SPAN``: code, where the page shows it as written.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_CODE_SPAN = re.compile(r"(`+)[^`].*?\1")
 # A heading or a bold line: up to three spaces (not a line break), then "#", "**" or "__".
 _HEADING_LIKE = r"[^\S\n]{0,3}(?:#|\*\*|__)"
 
@@ -165,11 +172,13 @@ class _InlinedLines(Sequence[tuple[int, str]]):
         inlined = self._inlined
         for number, line in enumerate(itertools.islice(self._lines, self._first, None),
                                       self._first + 1):
-            # only a definition or a reference changes a line
-            changed = "]:" in line or "][" in line or "] [" in line
+            # only a definition, a reference or a character reference changes a line
+            changed = "]:" in line or "][" in line or "] [" in line or "&" in line
             yield number, inlined(line) if changed else line
 
     def _inlined(self, line: str) -> str:
+        if "&" in line:
+            line = characters_shown(line)
         if "]:" in line and _DEFINITION.match(line):
             return ""
         if "][" in line or "] [" in line:
@@ -187,8 +196,25 @@ def _definitions(lines: list[str]) -> dict[str, str]:
     for line in [line for line in lines if "]:" in line]:
         match = _DEFINITION.match(line)
         if match:
-            definitions.setdefault(_key(match.group(1)), match.group(2))
+            definitions.setdefault(_key(match.group(1)), characters_shown(match.group(2)))
     return definitions
+
+
+def characters_shown(text: str) -> str:
+    """``text`` with its character references (``&amp;``, ``&#8211;``) as the characters a
+    page shows for them, in text and link targets alike, not in code (``_CODE_SPAN``)."""
+    if "&" not in text or ";" not in text:
+        return text
+    out, pos = [], 0
+    for code in _CODE_SPAN.finditer(text) if "`" in text else ():
+        out += [_CHARACTER_REFERENCE.sub(_character, text[pos : code.start()]), code.group()]
+        pos = code.end()
+    out.append(_CHARACTER_REFERENCE.sub(_character, text[pos:]))
+    return "".join(out)
+
+
+def _character(reference: re.Match[str]) -> str:
+    return html.unescape(reference.group())
 
 
 def _key(label: str) -> str:

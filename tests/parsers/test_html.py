@@ -340,3 +340,33 @@ def test_entries_an_editor_commented_out_are_no_events_in_markdown_or_on_the_pag
             (dt.date(2024, 3, 2), "Lyon", "Rust Lyon", "https://x.org/lyon/3"),
         ]
         assert not result.problems
+
+
+CHARACTER_REFERENCES = """\
+## Upcoming Events
+
+### Europe
+* 2023-05-10 | Berlin, DE | [Rust &amp; Tell Berlin](https://x.org/berlin?a=1&amp;b=2)
+    * [**Rust &amp; Tell &#8211; `&amp;`, R&D &notes**](https://x.org/berlin/1)
+* 2023-05-11 | Zürich, CH | [Rust Zürich](https://x.org/zurich)
+    * [**Traits &ndash; `Vec<T>` &lt;3**](https://x.org/zurich/2)
+
+## Jobs
+"""
+
+
+def test_character_references_read_as_the_page_shows_them() -> None:
+    """``&amp;``, ``&ndash;``, ``&#8211;`` in markdown are the characters the page shows,
+    in a link's text and target alike; in code, and without a ``;``, as written."""
+    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
+    text = f"Title: This Week in Rust 494\nDate: 2023-05-03\n\n{CHARACTER_REFERENCES}"
+    from_markdown = markdown_module.MarkdownParser().parse(
+        Document("twir", "2023-05-03-this-week-in-rust.md", text))
+    from_html = parse_page(markdown.markdown(CHARACTER_REFERENCES), 494, dt.date(2023, 5, 3))
+    for result in (from_markdown, from_html):
+        assert [(e.group, e.group_url, e.title) for e in result.events] == [
+            ("Rust & Tell Berlin", "https://x.org/berlin?a=1&b=2",
+             "Rust & Tell \u2013 &amp;, R&D &notes"),
+            ("Rust Zürich", "https://x.org/zurich", "Traits \u2013 Vec<T> <3"),
+        ]
+        assert not result.problems
