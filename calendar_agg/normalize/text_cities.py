@@ -43,8 +43,10 @@ _COMMON_WORDS = frozenset(
 _MIN_TEXT_NAME = 4  # shorter names ("Ufa", "Ulm", "Man") only through CITY_ALIASES
 _MAX_WORDS = 4  # longest city name matched in free text ("Frankfurt am Main")
 _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
-# "RustBerlin", "PDXRust", "RustDC": group names glued to "Rust" are read as two words.
-_GLUED_RUST = re.compile(r"(?<=[A-Za-z])(?=Rust(?![a-z]))|(?<=Rust)(?=[A-Z])")
+# "RustBerlin", "PDXRust", "RustDC", "Rust.Tokyo", "Berlin.rs": group names glued to "Rust"
+# (or ".rs") are read as two words.
+_GLUED_RUST = re.compile(
+    r"(?<=[A-Za-z])(?=Rust(?![a-z]))|(?<=Rust)(?=[A-Z])|(?<=Rust)\.(?=[A-Z])|\.(?=rs\b)")
 # Alternate names are full of codes, nicknames, surnames and old names ("Google" was Topeka
 # for a month). In free text they count for the largest cities ("Cologne", "Milano"), and
 # for big ones when they read as an exonym ("Frankfurt", "Torino"): an alternate name that

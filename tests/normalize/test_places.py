@@ -219,6 +219,10 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("RustBerlin Hack and Learn", ("Berlin", "DE")),
         ("PDXRust", ("Portland", "US")),
         ("Trustworthy Builds", None),
+        # and to "Rust." or ".rs"
+        ("Rust.Tokyo 2019", ("Tokyo", "JP")),
+        ("Berlin.rs: Rust and Tell", ("Berlin", "DE")),
+        ("zmq.rs", None),
         # a name several cities share: the clearly biggest one
         ("Columbus Rust Society", ("Columbus", "US")),
         ("Hyderabad", ("Hyderabad", "IN")),
