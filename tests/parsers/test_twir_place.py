@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calendar_agg.parsers.twir.place import Place, is_place, read_place
+from calendar_agg.parsers.twir.place import Place, is_place, read_place, unknown_code
 
 
 @pytest.mark.parametrize(
@@ -69,6 +69,14 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place
         # a time zone is no place; "The" before a country's name is no state code
         ("Virtual (UTC+2)", None, None, None, True, False),
         ("Virtual (CET)", None, None, None, True, False),
+        ("Virtual (UTC)", None, None, None, True, False),  # not Utrecht's code
+        ("Virtual (IST)", None, None, None, True, False),
+        ("Virtual (EU timezone)", None, None, None, True, False),
+        # the country's continent after it
+        ("Berlin, DE, EU", "Berlin", None, "DE", False, False),
+        ("Virtual (Paris, FR, Europe)", "Paris", None, "FR", True, False),
+        # a marker after the hosts' ";": online too
+        ("Seattle, WA, US; Virtual", "Seattle", "WA", "US", True, True),
         ("Amsterdam, The Netherlands", "Amsterdam", None, "NL", False, False),
         # after a dash (or an en dash) a marker says how the place's group meets, as the
         # 2020 issues write "Berlin, DE - Remote": online only
@@ -122,6 +130,14 @@ def test_empty_and_unknown_places() -> None:
     assert not read_place("").found
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("Berlin, DE, EU", None), ("Paris, FR, EMEA", None), ("Atlantis, XX", "XX"),
+    ("Berlin, EU", "EU"),  # no country before it
+])
+def test_unknown_code(text: str, code: str | None) -> None:
+    assert unknown_code(text, read_place(text)) == code
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -132,6 +148,7 @@ def test_empty_and_unknown_places() -> None:
         ("Online", True),
         ("Berlin, DE + Online", True),  # a place beside a marker
         ("Virtual / Berlin, DE", True),
+        ("Berlin, DE, EU", True),
         ("Rust Berlin + Online", False),
         ("Rust Paris", False),
         ("Rust Meetup Linz", False),

@@ -63,7 +63,8 @@ _NOWHERE = re.compile(
     r"latin america|oceania|asia[- ]pacific|europe\s*/\s*africa|various\s*-\s*\w+|"
     # a time zone ("Virtual (CET)", "Virtual (UTC+2)")
     r"(?:utc|gmt|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|aest|aedt|awst|nzst|nzdt|pst|pdt"
-    r"|mst|mdt|cst|cdt|est|edt|hst)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?)$",
+    r"|mst|mdt|cst|cdt|est|edt|hst)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?"
+    r"|[\w\s]{0,20}\btime\s?zones?)$",  # "Virtual (EU timezone)"
     re.I,
 )
 _LEADING_MARKERS = re.compile(
@@ -132,6 +133,8 @@ def unknown_code(text: str, place: Place) -> str | None:
     """The code a place field ends with (``Atlantis, XX``) when it is neither a country nor
     a state or province of the place's country: the place was read around it."""
     last = _PARENS.sub(lambda m: m.group(1), text).replace(";", ",").split(",")[-1].strip(" )")
+    if place.country and _continent(last):
+        return None  # "Berlin, DE, EU"
     if not (2 <= len(last) <= 3 and last.isalpha() and last.isupper()) or _NOWHERE.match(last):
         return None
     if last == place.country or places.country_code(last) is not None:
@@ -154,7 +157,7 @@ def _has_location(text: str) -> bool:
     / Global`` names none). After a dash the marker is how the place's group meets, as the
     2020 issues write it (``Berlin, DE - Remote``: online only)."""
     outside = _PARENS.sub("", text)
-    parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|\band\b|\bor\b", outside)]
+    parts = [p.strip() for p in re.split(r"\s\+\s|\s&\s|\s/\s|;|\band\b|\bor\b", outside)]
     return len(parts) > 1 and any(p and not _MARKER_ONLY.match(p) and not _NOWHERE.match(p)
                                   for p in parts)
 
@@ -183,7 +186,8 @@ def _location_text(text: str) -> str:
                 # first host that is no marker
                 hosts = [h for h in inner.split(" + ") if not _marker_only(h)]
                 return hosts[0] if hosts else inner
-    text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) else m.group(0), text)
+    text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) or _NOWHERE.match(
+        m.group(1).strip()) else m.group(0), text)  # "Virtual (UTC)": no place
     parts = [p for p in re.split(r"\s[+&\-–—]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
 
@@ -202,6 +206,8 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
     if not host or _NOWHERE.match(host):
         return None, None, None
     parts = [p.strip() for p in host.split(",") if p.strip()]
+    while len(parts) > 2 and _continent(parts[-1]):
+        parts.pop()  # "Berlin, DE, EU": the country's continent
     if not parts:
         return None, None, None
     if len(parts) == 1:
@@ -217,6 +223,13 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
         subdivision = _subdivision(parts[-2], country)
         return _region_as_city(city, subdivision, _country_of(subdivision, country))
     return _region_as_city(*_two_parts(city, last, country))
+
+
+def _continent(part: str) -> bool:
+    """Whether a last part of a place names a continent or a union (``EU``, ``Europe``)."""
+    if part.isupper():  # not a time zone's code
+        return part in ("EU", "EMEA", "APAC", "LATAM")
+    return _NOWHERE.match(part) is not None
 
 
 def _subdivision(text: str, country: str | None) -> str | None:
@@ -384,6 +397,8 @@ def is_place(text: str) -> bool:
     if "(" in text and _MARKER_ONLY.match(outside):  # "Virtual (Vancouver, BC, CA)"
         return any(is_place(inner) for inner in _PARENS.findall(text))
     parts = [p.strip() for p in outside.split(",") if p.strip()]
+    while len(parts) > 2 and _continent(parts[-1]):
+        parts.pop()
     if not parts:
         return False
     last = parts[-1]
