@@ -777,6 +777,10 @@ def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: st
         "June 12 6pm | Berlin, DE | [Rust Berlin](https://g.example/)",
         "2025-06-12 Berlin, DE | [Rust Berlin](https://g.example/)",  # the first bar left out
         "**2025-06-12** | Berlin, DE | [Rust Berlin](https://g.example/)",  # a bold date
+        # a range left unfinished, a dash instead of the first bar
+        "2025-06-12 - | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 – | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 - Berlin, DE | [Rust Berlin](https://g.example/)",
     ],
 )
 def test_current_form_with_slips_around_its_bars(head: str) -> None:

@@ -84,8 +84,12 @@ _DAYS_THEN_MONTH = re.compile(
 _DAY = re.compile(
     rf"(?P<d>\d{{1,2}})(?!\d){_ORD}(?![\d/:.]\d)(?![A-Za-z])(?!\s+[a-z])(?!\s*[-/]\s*\d)"
 )
+# a weekday in parentheses after a day, before the next ("2024-08-15 (Thu) - 2024-08-17")
+_PAREN_WEEKDAY = (
+    r"(?:\s*\((?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?\))?")
 _SEP = re.compile(
-    r"\s*(?:-|–|—|~|→|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b|&|\band\b|\+|,|/)\s*"
+    _PAREN_WEEKDAY
+    + r"\s*(?:-|–|—|~|→|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b|&|\band\b|\+|,|/)\s*"
     + _WEEKDAY, re.I
 )
 # Before the dates: brackets and emphasis, and a weekday
