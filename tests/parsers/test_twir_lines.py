@@ -488,6 +488,29 @@ def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title
     assert (event.city, event.virtual, event.hybrid) == ("Munich", True, True)
 
 
+@pytest.mark.parametrize(
+    ("item", "online", "hybrid", "title"),
+    [
+        ("[**Rust and Tell**](https://e.example/1) - hybrid", True, True, "Rust and Tell"),
+        ("Hybrid: [**Rust and Tell**](https://e.example/1)", True, True, "Rust and Tell"),
+        ("[**Rust and Tell**](https://e.example/1) (Online)", True, False,
+         "Rust and Tell (Online)"),
+        ("[**Rust and Tell**](https://e.example/1) | [**Stream**](https://e.example/2) "
+         "(in German)", False, False, "Rust and Tell"),
+        ("~~[**Rust and Tell**](https://e.example/1)~~", False, False, "Rust and Tell"),
+    ],
+)
+def test_the_title_items_words_beside_its_links_say_how_to_attend(
+    item: str, online: bool, hybrid: bool, title: str
+) -> None:
+    """What the title's item says outside its link counts as the title's own words do; a
+    strikethrough (python-markdown shows its marks) is no part of the title."""
+    event = current_event("* 2025-06-12 | Berlin, DE | [Rust Berlin](https://g.example/)",
+                          f"    * {item}")
+    assert (event.city, event.virtual, event.hybrid, event.title, event.url) == (
+        "Berlin", online, hybrid, title, "https://e.example/1")
+
+
 def test_a_dash_line_saying_hybrid_in_the_part_read_as_its_group_is_hybrid() -> None:
     """``[Aug 18, City, CC - A - B]`` is read as title A and group B, as the 2020-21 lines
     without a year write it; the 2019 lines of this shape put the title last."""

@@ -51,6 +51,7 @@ class Fields:
     url: str | None = None
     links: tuple[str, ...] = ()  # every other link of the entry
     remote_hint: bool = False  # the line itself says "Remote" / "Online" outside the title
+    hybrid_hint: bool = False  # the title's item says "hybrid" outside the title
     notes: tuple[str, ...] = ()  # what could not be read
     # (region, EventValues) last derived from these fields: one attribute, set at once
     _last: tuple[str | None, EventValues] | None = field(
@@ -118,7 +119,8 @@ def meets_in_chat(url: str | None) -> bool:
 def event_values(fields: Fields, region: str | None) -> EventValues:
     """The values of the event of ``fields`` listed under ``region``."""
     place = fields.place
-    hybrid = (place.hybrid or says_hybrid(fields.title)  # "Rust Munich 2024 / 1 - hybrid"
+    hybrid = (place.hybrid or fields.hybrid_hint
+              or says_hybrid(fields.title)  # "Rust Munich 2024 / 1 - hybrid"
               # what a dash line's last part says, read as its group: "... - Monthly
               # meetup (also available on Zoom)"
               or place.city is not None and says_hybrid(fields.group))

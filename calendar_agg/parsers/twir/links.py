@@ -14,7 +14,7 @@ import functools
 import re
 from typing import NamedTuple
 
-_BOLD = re.compile(r"(?<!\\)(?:\*\*\*?|__|(?<![\w])_(?=\S)|(?<=\S)_(?![\w]))|`")
+_BOLD = re.compile(r"(?<!\\)(?:\*\*\*?|__|~~|(?<![\w])_(?=\S)|(?<=\S)_(?![\w]))|`")
 # A mark written as itself ("Rust\_Berlin", "\*nix"): markdown's backslash escapes (not of
 # a backtick: in code, as "`(lang|script)\`", a backslash is itself)
 _ESCAPED = re.compile(r"\\([\\*_{}\[\]()#+.!|<>~-])")
