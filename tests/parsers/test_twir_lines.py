@@ -511,6 +511,27 @@ def test_the_title_items_words_beside_its_links_say_how_to_attend(
         "Berlin", online, hybrid, title, "https://e.example/1")
 
 
+@pytest.mark.parametrize(
+    ("line", "city", "country", "hybrid", "title"),
+    [
+        # a colon after the place instead of a dash
+        ("[Feb 15. Cambridge, UK: Rust Meetup](https://e.example/1).", "Cambridge", "GB",
+         False, "Rust Meetup"),
+        ("[Feb 15. Rust Cologne: Ruby meets Rust](https://e.example/1).", "Köln", "DE",
+         False, "Rust Cologne: Ruby meets Rust"),  # a group's name before it: no place
+        # how to attend, after the link
+        ("[Feb 15. Cambridge, UK - Rust Meetup](https://e.example/1) (hybrid).", "Cambridge",
+         "GB", True, "Rust Meetup"),
+        ("[Feb 15. Berlin, DE - Hack and Learn](https://e.example/1) - also online.", "Berlin",
+         "DE", True, "Hack and Learn"),
+    ],
+)
+def test_dash_form_slips(line: str, city: str, country: str, hybrid: bool, title: str) -> None:
+    (event,) = events_of("# Upcoming Events", f"* {line}", date=dt.date(2019, 2, 12))
+    assert (event.city, event.country, event.virtual, event.hybrid, event.title, event.url) == (
+        city, country, hybrid, hybrid, title, "https://e.example/1")
+
+
 def test_a_dash_line_saying_hybrid_in_the_part_read_as_its_group_is_hybrid() -> None:
     """``[Aug 18, City, CC - A - B]`` is read as title A and group B, as the 2020-21 lines
     without a year write it; the 2019 lines of this shape put the title last."""

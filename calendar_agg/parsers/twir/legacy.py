@@ -26,6 +26,7 @@ from calendar_agg.parsers.twir.place import (
     is_place,
     known_city,
     read_place,
+    says_hybrid,
     says_virtual,
 )
 
@@ -68,6 +69,10 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
         fields.title = _first_sentence(strip_links(after))
     fields.url = link.url if link else None
     fields.links += tuple(other.url for other in event_links(after))
+    if not title_after:  # "[Feb 15. Cambridge, UK - Rust Meetup](url) (hybrid)"
+        beside = strip_links(after)
+        fields.hybrid_hint = says_hybrid(beside)
+        fields.remote_hint = fields.remote_hint or says_virtual(beside)
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " - ".join(segments))
     if not fields.place.city and title_after:
@@ -116,6 +121,9 @@ def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
         title, at, where = segment.rpartition(" @ ")  # "Dive into Rust @ Guna, MP India"
         if at and is_place(where):
             return _checked(where), [*segments[:index], title, *segments[index + 1 :]]
+        where, colon, title = segment.partition(": ")  # "Cambridge, UK: Rust Meetup"
+        if colon and index == 0 and is_place(where):
+            return _checked(where), [title, *segments[1:]]
         if is_place(segment):
             return _checked(segment), segments[:index] + segments[index + 1 :]
         parts = segment.split(", ")
