@@ -751,6 +751,18 @@ def test_pipe_form_with_title_and_group_in_one_link() -> None:
         "Last Friday", "Dallas Rust", "https://www.meetup.com/dallasrust/events/5/", None)
 
 
+@pytest.mark.parametrize("fields", ["**Rust and Tell** | Rust Berlin",
+                                    "Rust Berlin | **Rust and Tell**"])
+def test_bracketed_pipe_form_the_bold_part_is_the_title(fields: str) -> None:
+    """``[DATE | PLACE | **Title** | Group](url)``, the 2021 form, the title bold wherever
+    it stands."""
+    (event,) = events_of(
+        "# Upcoming Events", f"* [December 21, 2021 | Berlin, DE | {fields}](https://e.example/1)",
+        date=dt.date(2021, 12, 15))
+    assert (event.city, event.title, event.group, event.url) == (
+        "Berlin", "Rust and Tell", "Rust Berlin", "https://e.example/1")
+
+
 def test_entry_nested_under_the_one_before_is_still_an_entry() -> None:
     """A page nests an entry under the one before when python-markdown took the list for a
     loose one; a dated ``DATE | PLACE |`` item is never a title or a mirror."""

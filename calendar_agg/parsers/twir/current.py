@@ -218,4 +218,6 @@ def _title_and_group(parts: list[str]) -> tuple[str | None, str | None]:
             return parts[0], None
         group = parts[0][bold.end() :].strip(" -–—|")
         return bold.group(1), group or None
+    if len(parts) == 2 and parts[1].startswith("**") and not parts[0].startswith("**"):
+        return parts[1], parts[0]  # "Rust Berlin | **Rust and Tell**": the bold one is the title
     return " | ".join(parts[:-1]), parts[-1]
