@@ -668,6 +668,9 @@ def test_year_first_date_of_any_spelling_is_the_current_form(
     ("irc://irc.mozilla.org/rust-community", "irc://irc.mozilla.org/rust-community"),
     ("eurorust", "eurorust"),  # not an address: kept as written
     ("schedule.md", "schedule.md"),
+    # a slash or the colon of the scheme left out
+    ("https:/www.meetup.com/rust-berlin/", "https://www.meetup.com/rust-berlin/"),
+    ("http//www.meetup.com/rust-berlin/", "http://www.meetup.com/rust-berlin/"),
 ])
 def test_link_written_without_its_scheme_gets_https(target, url):
     (link,) = find_links(f"[Rust Meetup]({target})")
@@ -681,14 +684,18 @@ def test_link_written_without_its_scheme_gets_https(target, url):
         ("[Rust Oslo](https://x.org/g)", "    * **Hack Night**](https://x.org/e/3)"),
         ("[Rust Oslo](https://x.org/g)", "    * **Hack Night** https://x.org/e/3"),  # no link
         ("[Rust Oslo](https://x.org/g)", "    * Hack Night: https://x.org/e/3."),
+        ("[Rust Oslo(https://x.org/g)", "    * [**Hack Night**](https://x.org/e/3)"),  # no "]"
+        ("[Rust Oslo (https://x.org/g)", "    * [**Hack Night**(https://x.org/e/3)"),
+        ("[**Hack Night**](https://x.org/e/3)", ""),  # the title where the group goes
     ],
 )  # fmt: skip
-def test_links_written_without_their_opening_bracket_or_as_bare_addresses_are_read(
+def test_links_written_without_a_bracket_or_as_bare_addresses_are_read(
     group_field: str, title_item: str
 ) -> None:
-    event = current_event(f"* 2026-09-14 | Oslo, NO | {group_field}", title_item)
+    event = current_event(f"* 2026-09-14 | Oslo, NO | {group_field}", *filter(None, [title_item]))
+    group = ("Rust Oslo", "https://x.org/g") if title_item else (None, None)
     assert (event.group, event.group_url, event.title, event.url) == (
-        "Rust Oslo", "https://x.org/g", "Hack Night", "https://x.org/e/3")
+        *group, "Hack Night", "https://x.org/e/3")
 
 
 @pytest.mark.parametrize("text", ["Talk ](not a link)", "x ](y)", "[a](b) and c](d)"])

@@ -106,6 +106,9 @@ def _read_undated(rest: str, subs: tuple[str, ...]) -> Fields:
     fields = Fields(place=place, notes=note)
     _read_groups(fields, group_part)
     _read_subs(fields, subs)
+    if fields.title is None and _BOLD_TITLE.fullmatch(fields.group or ""):
+        # "DATE | PLACE | [**Title**](url)": the event's own link, no group's
+        fields.title, fields.group, fields.group_url = fields.group, None, None
     place = fields.place
     if place.country and not place.city and not place.virtual:  # "Poland, PL" + "... Kraków"
         fields.place = city_from_text(fields.place, fields.title or "")

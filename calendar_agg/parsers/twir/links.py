@@ -49,7 +49,7 @@ def find_links(text: str) -> tuple[Link, ...]:
     A link whose ")" is missing ends at the first space or at the end of the line.
     """
     if "](" not in text and "] (" not in text:
-        return ()
+        return _unclosed(text, []) if "[" in text and "(http" in text else ()
     links = []
     for match in _LINK.finditer(text):
         label, url = match.group(1, 2)
@@ -57,7 +57,21 @@ def find_links(text: str) -> tuple[Link, ...]:
             links.append(Link(label, _target(url), match.start(), match.end()))
     if text.count("](") > len(links):  # one without its "[" ("| Rust Oslo](url)")?
         links = sorted(links + _unopened(text, links), key=lambda link: link.start)
+    if text.count("(http") > len(links):  # one without its "]" ("[Rust Oslo(url)")?
+        return _unclosed(text, links)
     return tuple(links)
+
+
+# "[text(https://...)": a link whose "]" was left out
+_UNCLOSED = re.compile(r"\[([^\[\]()\n]{1,100}?)\s?\((https?://[^()\s]+)\)")
+
+
+def _unclosed(text: str, links: list[Link]) -> tuple[Link, ...]:
+    """``links`` and the links of ``text`` whose "]" was left out, in order."""
+    found = [Link(match[1].rstrip(), match[2], match.start(), match.end())
+             for match in _UNCLOSED.finditer(text)
+             if not any(link.start <= match.start() < link.end for link in links)]
+    return tuple(sorted(links + found, key=lambda link: link.start))
 
 
 _CLOSE_THEN_OPEN = re.compile(r"\]\(")
@@ -110,7 +124,14 @@ def _target(url: str) -> str:
 def _mended_target(url: str) -> str:
     """``_target`` the long way, for any target."""
     url = url.strip("<>").rstrip("*")
+    slip = _SCHEME_SLIP.match(url)
+    if slip is not None:  # "https:/host", "http//host"
+        return f"{slip[1].lower()}://{url[slip.end():]}"
     return f"https://{url}" if _SCHEMELESS.match(url) else url
+
+
+# A web address's scheme written with a slash or the colon left out
+_SCHEME_SLIP = re.compile(r"(https?)(?::/(?!/)|//)(?=\w)", re.I)
 
 
 # "www.host/..." or "meetup.com/...": a host name (with a dot, no scheme) starting the target
