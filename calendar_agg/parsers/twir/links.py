@@ -3,7 +3,8 @@
 Handles nested brackets in the text (``[Jul 18. Rust Bay Area - [@ Stanford] Macros](url)``),
 a space before or inside the parentheses (``[x] (url)``, ``]( url)``), a doubled
 parenthesis (``[x]((url)``), a missing closing parenthesis at the end of a line, a missing
-opening bracket (``| Rust Oslo](https://...)``: the field is the text) and stars of emphasis
+opening bracket (``| Rust Oslo](https://...)``: the field is the text) or closing one
+(``[Rust Oslo(https://...)``), a slip in the scheme (``https:/host``) and stars of emphasis
 left at the end of a target (``(https://host/path*)``). ``bare_url`` finds an address
 written out, not linked.
 """
