@@ -72,6 +72,15 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place, unknown
         ("Virtual (UTC)", None, None, None, True, False),  # not Utrecht's code
         ("Virtual (IST)", None, None, None, True, False),
         ("Virtual (EU timezone)", None, None, None, True, False),
+        ("Virtual (US Eastern)", None, None, None, True, False),
+        ("Virtual (Eastern Time)", None, None, None, True, False),
+        ("Central, HK", "Central", None, "HK", False, False),  # a district, not a time zone
+        # words that only say how it is held are no city
+        ("Online event", None, None, None, True, False),
+        ("Virtual (YouTube Live)", None, None, None, True, False),
+        ("Livestream", None, None, None, True, False),
+        # a place streamed: both ways
+        ("Berlin, DE (livestream)", "Berlin", None, "DE", True, True),
         # the country's continent after it
         ("Berlin, DE, EU", "Berlin", None, "DE", False, False),
         ("Virtual (Paris, FR, Europe)", "Paris", None, "FR", True, False),

@@ -38,6 +38,7 @@ _ALSO_ONLINE = re.compile(r"\((?:and|also|plus|\+|&)\s[^()]*\)", re.I)
 _ALSO_WORDS = re.compile(r"\b(?:also|plus|on|via)\b", re.I)
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
+_STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
 _BOTH_WAYS = re.compile(
     r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b"
     # "(also available on Zoom)", "also streamed": online besides where it meets
@@ -50,7 +51,8 @@ _BOTH_WAYS = re.compile(
 )
 _MARKER_ONLY = re.compile(
     r"^(?:hybrid|virtual|online|offline|remote|in[- ]?person|and|or|\+|&|/|-|–|—|,|:|\s"
-    r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet)*$", re.I
+    r"|zoom|discord|youtube|twitch|jitsi|(?:ms |microsoft )?teams|google meet"
+    r"|events?|live|live[- ]?stream(?:ed|ing)?|livestream(?:ed|ing)?)*$", re.I
 )
 # "Virtual/Berlin, DE", "Berlin, DE/Online", "Online/Offline": a marker glued to a place (or
 # to another marker) by a slash, which otherwise joins two names of one city ("München/Munich")
@@ -64,7 +66,8 @@ _NOWHERE = re.compile(
     # a time zone ("Virtual (CET)", "Virtual (UTC+2)")
     r"(?:utc|gmt|cet|cest|eet|eest|wet|west|bst|ist|jst|kst|aest|aedt|awst|nzst|nzdt|pst|pdt"
     r"|mst|mdt|cst|cdt|est|edt|hst)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?"
-    r"|[\w\s]{0,20}\btime\s?zones?)$",  # "Virtual (EU timezone)"
+    r"|[\w\s]{0,20}\btime(?:\s?zones?)?"  # "Virtual (EU timezone)", "(Eastern Time)"
+    r"|us\s+(?:eastern|central|mountain|pacific))$",  # "Virtual (US Eastern)"
     re.I,
 )
 _LEADING_MARKERS = re.compile(
@@ -124,6 +127,8 @@ def read_place(text: str) -> Place:
         in_person or _has_location(text) or _also_online(text)))
     location = _location_text(text)
     city, subdivision, country = _split_location(location)
+    if virtual and not hybrid and (city or country) and _STREAMED.search(text):
+        hybrid = True  # "Berlin, DE (livestream)": a stream of where it meets
     nowhere = bool(_NOWHERE.match(_first_host(location).split(",")[0].strip()))
     found = bool(city or country or virtual or hybrid or nowhere)
     return Place(city, subdivision, country, virtual or hybrid, hybrid, found)
