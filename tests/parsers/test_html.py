@@ -327,14 +327,18 @@ COMMENTED_OUT = """\
 """
 
 
+def markdown_and_page(section: str, number: int, date: dt.date) -> tuple[ParseResult, ...]:
+    """An issue holding ``section`` parsed from its markdown, and from its page."""
+    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
+    text = f"Title: This Week in Rust {number}\nDate: {date}\n\n{section}"
+    from_markdown = markdown_module.MarkdownParser().parse(
+        Document("twir", f"{date}-this-week-in-rust.md", text))
+    return from_markdown, parse_page(markdown.markdown(section), number, date)
+
+
 def test_entries_an_editor_commented_out_are_no_events_in_markdown_or_on_the_page() -> None:
     """A page does not show an HTML comment; its markdown gives the same events."""
-    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
-    text = f"Title: This Week in Rust 539\nDate: 2024-02-21\n\n{COMMENTED_OUT}"
-    from_markdown = markdown_module.MarkdownParser().parse(
-        Document("twir", "2024-02-21-this-week-in-rust.md", text))
-    from_html = parse_page(markdown.markdown(COMMENTED_OUT), 539, dt.date(2024, 2, 21))
-    for result in (from_markdown, from_html):
+    for result in markdown_and_page(COMMENTED_OUT, 539, dt.date(2024, 2, 21)):
         assert [(e.start, e.city, e.title, e.url) for e in result.events] == [
             (dt.date(2024, 2, 28), "Berlin", "Hack and Learn", "https://x.org/berlin/1"),
             (dt.date(2024, 3, 2), "Lyon", "Rust Lyon", "https://x.org/lyon/3"),
@@ -358,12 +362,7 @@ CHARACTER_REFERENCES = """\
 def test_character_references_read_as_the_page_shows_them() -> None:
     """``&amp;``, ``&ndash;``, ``&#8211;`` in markdown are the characters the page shows,
     in a link's text and target alike; in code, and without a ``;``, as written."""
-    markdown_module = pytest.importorskip("calendar_agg.parsers.markdown")
-    text = f"Title: This Week in Rust 494\nDate: 2023-05-03\n\n{CHARACTER_REFERENCES}"
-    from_markdown = markdown_module.MarkdownParser().parse(
-        Document("twir", "2023-05-03-this-week-in-rust.md", text))
-    from_html = parse_page(markdown.markdown(CHARACTER_REFERENCES), 494, dt.date(2023, 5, 3))
-    for result in (from_markdown, from_html):
+    for result in markdown_and_page(CHARACTER_REFERENCES, 494, dt.date(2023, 5, 3)):
         assert [(e.group, e.group_url, e.title) for e in result.events] == [
             ("Rust & Tell Berlin", "https://x.org/berlin?a=1&b=2",
              "Rust & Tell \u2013 &amp;, R&D &notes"),
