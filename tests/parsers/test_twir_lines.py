@@ -498,6 +498,9 @@ def test_title_saying_hybrid_makes_an_in_person_listing_hybrid_and_virtual(title
         ("[**Rust and Tell**](https://e.example/1) | [**Stream**](https://e.example/2) "
          "(in German)", False, False, "Rust and Tell"),
         ("~~[**Rust and Tell**](https://e.example/1)~~", False, False, "Rust and Tell"),
+        # another link's words are its own (issue 498's Kuala Lumpur workshop)
+        ("[**Rust and Tell**](https://e.example/1) | [Event group chat](https://t.me/x)",
+         False, False, "Rust and Tell"),
     ],
 )
 def test_the_title_items_words_beside_its_links_say_how_to_attend(

@@ -18,15 +18,9 @@ from __future__ import annotations
 import functools
 import re
 
-from calendar_agg.parsers.twir.fields import Fields, event_links, says_online
+from calendar_agg.parsers.twir.fields import Fields, event_links, note_how_to_attend
 from calendar_agg.parsers.twir.links import Link, bare_url, clean_text, strip_links
-from calendar_agg.parsers.twir.place import (
-    Place,
-    city_from_text,
-    read_place,
-    says_hybrid,
-    unknown_code,
-)
+from calendar_agg.parsers.twir.place import Place, city_from_text, read_place, unknown_code
 
 _BOLD_TITLE = re.compile(r"\*\*(.+?)\*\*")
 # Bold runs and links are skipped whole: a "|" inside them does not separate fields.
@@ -154,26 +148,14 @@ def _read_subs(fields: Fields, subs: tuple[str, ...]) -> None:
         links = event_links(sub)
         if fields.title is None:
             fields.title, url = _sub_title(sub, links)
-            _hints_beside(fields, sub, links)
+            # "[**Title**](url) - hybrid"; not what a mirror's link says ("[Group chat](url)")
+            note_how_to_attend(fields, strip_links(sub, keep_text=False))
             if url is not None:
                 fields.url = url
                 links = links[1:]
         fields.links += tuple(link.url for link in links)
     if fields.url is None:
         fields.url = fields.group_url
-
-
-def _hints_beside(fields: Fields, sub: str, links: list[Link]) -> None:
-    """What the title's item says outside its links about how to attend: ``[**Title**](url)
-    - hybrid`` is both ways, ``... (online)`` online."""
-    if not links:
-        return
-    edges = [0, *(at for link in links for at in (link.start, link.end)), len(sub)]
-    beside = " ".join(sub[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True))
-    if says_hybrid(beside):
-        fields.hybrid_hint = True
-    elif says_online(beside):
-        fields.remote_hint = True
 
 
 def _sub_title(sub: str, links: list[Link]) -> tuple[str | None, str | None]:

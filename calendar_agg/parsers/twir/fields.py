@@ -111,6 +111,15 @@ def says_online(text: str | None) -> bool:
     return says_virtual(text) or bool(_CHAT.search(text))
 
 
+def note_how_to_attend(fields: Fields, text: str) -> None:
+    """What an entry says beside its title about how to attend (``[**Title**](url) -
+    hybrid``, ``[Feb 15. City, CC - Title](url) (online)``): both ways, or online."""
+    if says_hybrid(text):
+        fields.hybrid_hint = True
+    elif says_online(text):
+        fields.remote_hint = True
+
+
 def meets_in_chat(url: str | None) -> bool:
     """Whether an event's own link is a chat room or a video call (``t.me/...``, ``irc://``)."""
     return url is not None and bool(_CHAT_URL.match(url))

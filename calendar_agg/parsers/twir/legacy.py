@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from calendar_agg.parsers.twir.fields import Fields, event_links
+from calendar_agg.parsers.twir.fields import Fields, event_links, note_how_to_attend
 from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
 from calendar_agg.parsers.twir.place import (
     NOWHERE,
@@ -26,7 +26,6 @@ from calendar_agg.parsers.twir.place import (
     is_place,
     known_city,
     read_place,
-    says_hybrid,
     says_virtual,
 )
 
@@ -70,9 +69,7 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
     fields.url = link.url if link else None
     fields.links += tuple(other.url for other in event_links(after))
     if not title_after:  # "[Feb 15. Cambridge, UK - Rust Meetup](url) (hybrid)"
-        beside = strip_links(after)
-        fields.hybrid_hint = says_hybrid(beside)
-        fields.remote_hint = fields.remote_hint or says_virtual(beside)
+        note_how_to_attend(fields, strip_links(after, keep_text=False))
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " - ".join(segments))
     if not fields.place.city and title_after:

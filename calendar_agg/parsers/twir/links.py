@@ -151,12 +151,12 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def strip_links(text: str) -> str:
-    """``text`` with every link replaced by its visible text."""
+def strip_links(text: str, keep_text: bool = True) -> str:
+    """``text`` with every link replaced by its visible text (or left out)."""
     out, last = [], 0
     for link in find_links(text):
         out.append(text[last : link.start])
-        out.append(link.text)
+        out.append(link.text if keep_text else " ")
         last = link.end
     out.append(text[last:])
     return "".join(out)

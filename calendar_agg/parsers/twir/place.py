@@ -181,18 +181,23 @@ def _marker_only(text: str) -> bool:
     return _MARKER_ONLY.match(_ALSO_WORDS.sub(" ", text)) is not None
 
 
+def _names_no_place(text: str) -> bool:
+    """Whether parenthesised text names no place: how to attend, or a time zone, a
+    continent, "TBD" (``_NOWHERE``)."""
+    return _marker_only(text) or _NOWHERE.match(text.strip()) is not None
+
+
 def _location_text(text: str) -> str:
     """The geographic part of a place field, markers dropped."""
     for inner in _PARENS.findall(text):
-        if not _marker_only(inner) and not _NOWHERE.match(inner.strip()):
+        if not _names_no_place(inner):
             before = text[: text.find(f"({inner})")]
             if _MARKER_ONLY.match(before) or not before.strip():
                 # "(Online + Berlin, DE)", "(Seattle, WA, US + New York, NY, US)": the
                 # first host that is no marker
                 hosts = [h for h in inner.split(" + ") if not _marker_only(h)]
                 return hosts[0] if hosts else inner
-    text = _PARENS.sub(lambda m: "" if _marker_only(m.group(1)) or _NOWHERE.match(
-        m.group(1).strip()) else m.group(0), text)  # "Virtual (UTC)": no place
+    text = _PARENS.sub(lambda m: "" if _names_no_place(m.group(1)) else m.group(0), text)
     parts = [p for p in re.split(r"\s[+&\-–—]\s|\sor\s", text) if not _MARKER_ONLY.match(p)]
     return _LEADING_MARKERS.sub("", parts[0]).strip() if parts else ""
 
