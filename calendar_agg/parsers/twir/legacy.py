@@ -118,9 +118,10 @@ def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
         title, at, where = segment.rpartition(" @ ")  # "Dive into Rust @ Guna, MP India"
         if at and is_place(where):
             return _checked(where), [*segments[:index], title, *segments[index + 1 :]]
-        where, colon, title = segment.partition(": ")  # "Cambridge, UK: Rust Meetup"
-        if colon and index == 0 and is_place(where):
-            return _checked(where), [title, *segments[1:]]
+        if index == 0 and ": " in segment:  # "Cambridge, UK: Rust Meetup"
+            where, _, title = segment.partition(": ")
+            if is_place(where):
+                return _checked(where), [title, *segments[1:]]
         if is_place(segment):
             return _checked(segment), segments[:index] + segments[index + 1 :]
         parts = segment.split(", ")

@@ -124,9 +124,7 @@ def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
 
 def _only_time(text: str) -> bool:
     """Whether a text says a weekday or a time and nothing else (``(Thu) 18:30-21:00 CEST``;
-    not "NYC"), or nothing at all (the dash of a range left unfinished: ``2024-08-15 - |``)."""
-    if not any(c.isalnum() for c in text):
-        return True
+    not "NYC")."""
     if not any(c.isdigit() for c in text) and not _A_WEEKDAY.search(text):
         return False
     return not any(c.isalpha() for c in _TIME_WORDS.sub("", text))
