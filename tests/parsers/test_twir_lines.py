@@ -535,6 +535,49 @@ def test_dash_form_slips(line: str, city: str, country: str, hybrid: bool, title
         city, country, hybrid, hybrid, title, "https://e.example/1")
 
 
+@pytest.mark.parametrize(
+    ("title", "start", "end"),
+    [
+        ("RustFi Hackathon 30 Sept - 2 Oct", "2025-09-30", "2025-10-02"),  # issue 461
+        ("RustLab Conference 2022 (Oct 2-4)", "2025-10-02", "2025-10-04"),
+        ("Hack days 30 Dec - 2 Jan", "2025-12-30", "2026-01-02"),  # into the next year
+        ("RustLab 2022, October 2nd to 4th", "2025-10-02", "2025-10-04"),
+        # no span of days that starts on the entry's date: no end
+        ("RustLab Conference 2022 (Oct 3-4)", "2025-10-02", None),
+        ("Meetup #5, 2-4 people per table", "2025-10-02", None),
+        ("Workshop Oct 2, conference Oct 9", "2025-10-02", None),
+    ],
+)
+def test_a_title_writing_the_days_of_the_event_gives_its_end(
+    title: str, start: str, end: str | None
+) -> None:
+    """The current form gives one date per entry: a conference's title often says its days."""
+    (event,) = events_of("# Upcoming Events", "### Europe",
+                         f"* {start} | Florence, IT | [RustLab](https://rustlab.it/)",
+                         f"    * [**{title}**](https://rustlab.it/schedule/)",
+                         date=dt.date(2025, 9, 24))
+    assert (event.start.isoformat(), event.end and event.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("line", "virtual"),
+    [
+        # 2016-18: the release team's meeting, listed with a link to its proposal
+        ("[Nov 16. Rust release triage](https://internals.rust-lang.org/t/3544).", True),
+        ("[Nov 19. Rust India Community Monthly Call](https://reps.mozilla.org/e/1/).", True),
+        ("[Nov 19. Rust Docs Team Meeting](https://x.org/e/1).", True),
+        # a place makes it an evening out; a call for papers is no call
+        ("[Nov 19. Berlin, DE - Bug triage night](https://x.org/e/1).", False),
+        ("[Nov 19. Community call for speakers](https://x.org/e/1).", False),
+    ],
+)
+def test_a_meeting_of_the_project_listed_without_a_place_is_online(
+    line: str, virtual: bool
+) -> None:
+    (event,) = events_of("# Upcoming Events", f"* {line}", date=dt.date(2017, 11, 14))
+    assert event.virtual is virtual
+
+
 def test_a_dash_line_saying_hybrid_in_the_part_read_as_its_group_is_hybrid() -> None:
     """``[Aug 18, City, CC - A - B]`` is read as title A and group B, as the 2020-21 lines
     without a year write it; the 2019 lines of this shape put the title last."""

@@ -437,6 +437,41 @@ def find_dates(text: str, issue_date: dt.date | None) -> DateSpan | None:
     return first_resolved(scan_anywhere(text), issue_date)
 
 
+# A day written before its month where a span may start in free text ("30 Sept - 2 Oct",
+# "2-4 Oct"); ``_ANYWHERE`` finds the spans that start with the month ("Oct 2-4")
+_DAY_THEN_MONTH = re.compile(
+    r"(?<![\w/#.:-])\d{1,2}(?:st|nd|rd|th)?\s*(?=(?:[-–&]\s*\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"[A-Za-z]{3,9}\b)"
+)
+_LONGEST_SPAN = dt.timedelta(days=31)  # a conference, a hackathon: not a season
+
+
+def end_in_title(title: str, start: dt.date) -> dt.date | None:
+    """The last day of a span of days a title writes from ``start`` on ("RustFi Hackathon
+    30 Sept - 2 Oct", "RustLab Conference 2022 (Oct 2-4)"), when the entry's date gives the
+    first day only; None when the title writes no such span."""
+    for scanned in _spans_in(title):
+        try:
+            found = resolve_dates(scanned, start)
+        except (ValueError, OverflowError):
+            continue
+        if found.start == start and found.end is not None and (
+                start < found.end <= start + _LONGEST_SPAN):
+            return found.end
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _spans_in(text: str) -> tuple[ScannedDates, ...]:
+    """The dates of several days written anywhere in a text, in text order."""
+    if not any(c.isdigit() for c in text):
+        return ()
+    starts = sorted({m.start() for m in _ANYWHERE.finditer(text)}
+                    | {m.start() for m in _DAY_THEN_MONTH.finditer(text)})
+    found = (scan_dates(text, start) for start in starts)
+    return tuple(s for s in found if s is not None and len(s.pieces) > 1)
+
+
 def scan_anywhere(text: str) -> tuple[ScannedDates, ...]:
     """The dates ``find_dates`` may pick, in text order, before years are inferred."""
     found = (scan_dates(text, match.start()) for match in _ANYWHERE.finditer(text))

@@ -25,6 +25,13 @@ _CHAT_URL = re.compile(
     r"|chat\.mibbit\.com|(?:[\w-]+\.)?zoom\.us/|meet\.jit\.si/|meet\.google\.com/))",
     re.I,
 )
+# The Rust project's own meetings, held online, whose listings name no place ("Rust release
+# triage", "Rust India Community Monthly Call"); a call for papers is none.
+_PROJECT_MEETING = re.compile(
+    r"\btriage\b|\bteam\s+meeting\b"
+    r"|\b(?:community|monthly|weekly|team|video|conference)\s+call\b(?!\s+for\b)",
+    re.I,
+)
 # Links that point at the calendar itself, not at one event.
 _CALENDAR = re.compile(r"google\.com/calendar/embed|calendar\.google\.com/calendar/embed", re.I)
 
@@ -120,6 +127,11 @@ def note_how_to_attend(fields: Fields, text: str) -> None:
         fields.remote_hint = True
 
 
+def _meets_online(title: str | None) -> bool:
+    """Whether a title names a meeting of the Rust project (held online)."""
+    return title is not None and bool(_PROJECT_MEETING.search(title))
+
+
 def meets_in_chat(url: str | None) -> bool:
     """Whether an event's own link is a chat room or a video call (``t.me/...``, ``irc://``)."""
     return url is not None and bool(_CHAT_URL.match(url))
@@ -139,7 +151,8 @@ def event_values(fields: Fields, region: str | None) -> EventValues:
         or region == "Virtual"
         or fields.remote_hint
         or says_online(fields.title)
-        or (place.city is None and (says_online(fields.group) or meets_in_chat(fields.url)))
+        or (place.city is None and (says_online(fields.group) or meets_in_chat(fields.url)
+                                    or _meets_online(fields.title)))
     )
     extra: list[str] = []
     for url in fields.links:

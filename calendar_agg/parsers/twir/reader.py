@@ -21,6 +21,7 @@ from calendar_agg.parsers.twir.dates import (
     ISO_DATE,
     DateSpan,
     ScannedDates,
+    end_in_title,
     first_resolved,
     resolve_dates,
     scan_anywhere,
@@ -77,7 +78,10 @@ def read_entry(entry: Entry, context: Context) -> tuple[RawEvent, tuple[str, ...
     span = _span(reading, entry.bullet, context.issue_date)
     if span is None:
         return None
-    event = build(fields.values(entry.region), span.start, span.end, entry.line, context)
+    end = span.end
+    if end is None and fields.title:  # "2022-10-02 | ... | **RustLab 2022 (Oct 2-4)**"
+        end = end_in_title(fields.title, span.start)
+    event = build(fields.values(entry.region), span.start, end, entry.line, context)
     if span.doubtful:
         return event, (f"doubtful date: {span.doubtful}", *fields.notes)
     return event, fields.notes
