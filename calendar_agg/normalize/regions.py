@@ -3,7 +3,8 @@
 The continent comes from geonames' country data, as geonames assigns it: Russia is Europe,
 Turkey, Cyprus and the Middle East are Asia, Central America and the Caribbean are North
 America; Antarctica is no region. The editor's heading is only a fallback for a place whose
-country is unknown - a Tokyo meetup filed under "Europe" by mistake still lands in Asia.
+country is unknown - a Tokyo meetup filed under "Europe" by mistake still lands in Asia - or
+whose country lies on two continents: an Istanbul meetup listed under "Europe" is in Europe.
 
 ``event_regions`` rules:
 
@@ -15,7 +16,8 @@ hybrid                        ``(continent, "Virtual")``; ``("Virtual",)`` if no
 in person                     ``(continent,)``; ``()`` if no continent
 ============================  ============================================================
 
-"continent" is the country's continent, else the heading when it names a continent (a
+"continent" is the country's continent (the heading's, for a country on two continents that
+the heading names), else the heading when it names a continent (a
 "Virtual" heading says nothing about where an in-person event is). An in-person event with
 neither gets ``()``: unknown, for the caller to report, rather than a guess.
 """
@@ -27,6 +29,11 @@ import functools
 from calendar_agg.models import REGIONS
 
 VIRTUAL = "Virtual"
+# Countries on two continents, and those continents: the editor's heading says which side
+_TWO_CONTINENTS = {
+    "TR": {"Europe", "Asia"}, "RU": {"Europe", "Asia"}, "KZ": {"Europe", "Asia"},
+    "AZ": {"Europe", "Asia"}, "GE": {"Europe", "Asia"}, "EG": {"Africa", "Asia"},
+}
 
 
 @functools.cache
@@ -66,6 +73,8 @@ def continent_region(country: str | None) -> str | None:
 
 def _place_region(country: str | None, heading_region: str | None) -> str | None:
     """Where an event physically is: its country's continent, else a continent heading."""
+    if country and heading_region in _TWO_CONTINENTS.get(country.upper(), ()):
+        return heading_region
     continent = continent_region(country)
     if continent:
         return continent

@@ -59,6 +59,12 @@ def test_every_continent_is_a_region() -> None:
         (None, False, False, None, ()),
         (None, False, False, "Atlantis", ()),
         ("AQ", False, False, "Oceania", ("Oceania",)),
+        # a country on two continents: the heading says which (issue 593's Istanbul)
+        ("TR", False, False, "Europe", ("Europe",)),
+        ("TR", False, False, "Asia", ("Asia",)),
+        ("TR", False, False, None, ("Asia",)),
+        ("TR", False, False, "Oceania", ("Asia",)),  # not one of its continents
+        ("RU", False, True, "Asia", ("Asia", "Virtual")),
         # virtual only
         ("DE", True, False, "Europe", ("Virtual",)),
         (None, True, False, None, ("Virtual",)),
