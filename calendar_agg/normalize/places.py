@@ -38,6 +38,7 @@ from calendar_agg.normalize.text_cities import (
     city_in_text,
     country_in_text,
     shared_city_name_in_text,
+    written_city_in_text,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "locate_city",
     "nearest_city",
     "shared_city_name_in_text",
+    "written_city_in_text",
     "subdivision_named",
     "subdivision_names",
     "subdivision_valid",

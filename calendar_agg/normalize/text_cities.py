@@ -13,6 +13,7 @@ from calendar_agg.normalize.countries import (
     countries_with_subdivision,
     country_named,
     country_population,
+    subdivision_named,
 )
 from calendar_agg.normalize.gazetteer import (
     BIG_CITY,
@@ -166,11 +167,19 @@ def _city_names_in(text: str) -> tuple[str, ...]:
     """The folded names of the cities a free text names, in text order: runs of capitalised
     words, longest runs first, none overlapping, regions only when no city is named. Read
     once per text (``city_in_text`` and ``shared_city_name_in_text`` both ask)."""
-    words = _WORD.findall(_GLUED_RUST.sub(" ", text))
+    return tuple(key for key, _ in _city_runs_in(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _city_runs_in(text: str) -> tuple[tuple[str, str], ...]:
+    """``_city_names_in``, each with the run of words as the text writes it."""
+    glued = _GLUED_RUST.sub(" ", text)
+    spans = [match.span() for match in _WORD.finditer(glued)]
+    words = [glued[start:end] for start, end in spans]
     # where a name may start: a capitalised word, or alone, a short alias in capitals
     capitalised = [word[0].isupper() for word in words]
     taken = [False] * len(words)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str]] = []
     for size in range(_MAX_WORDS, 0, -1):
         for start in range(len(words) - size + 1):
             if not capitalised[start] and not (size == 1 and words[start].isupper()):
@@ -180,12 +189,12 @@ def _city_names_in(text: str) -> tuple[str, ...]:
             key = _names_city(words, start, size)
             if key is None or (size == 1 and _first_name(words, start, key)):
                 continue
-            found.append((start, key))
+            found.append((start, key, glued[spans[start][0] : spans[start + size - 1][1]]))
             taken[start : start + size] = [True] * size
-    keys = [key for _, key in sorted(found)]
-    if any(key not in REGION_ALIASES for key in keys):
-        keys = [key for key in keys if key not in REGION_ALIASES]
-    return tuple(keys)
+    runs = [(key, written) for _, key, written in sorted(found)]
+    if any(key not in REGION_ALIASES for key, _ in runs):
+        runs = [(key, written) for key, written in runs if key not in REGION_ALIASES]
+    return tuple(runs)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -198,7 +207,33 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     A country or state named after a comma must be the city's (``Camp Patan, Gujarat`` is
     not Pātan in Nepal).
     """
-    found = [_text_city(key) for key in _city_names_in(text)]  # None: an ambiguous name
+    found = _city_named_in(text)
+    return (display_name(found[0]), found[0].country) if found is not None else None
+
+
+def written_city_in_text(text: str) -> tuple[str, str] | None:
+    """``city_in_text``, the city spelt as the text writes it (``Rust Cologne`` ->
+    ``("Cologne", "DE")``, where ``city_in_text`` gives Köln), when that spelling names the
+    same city in its country, where the store's canonical spelling of it is the city's
+    (``merge.check_place``); an abbreviation (``Rust NYC``), the country's name (``Rust
+    Mexico``), a province's (``Rust Milano``: the store keeps a province's name as written)
+    or two names (``Frankfurt/Main``) give the canonical name."""
+    found = _city_named_in(text)
+    if found is None:
+        return None
+    city, key, written = found
+    if (key not in CITY_ALIASES and "/" not in written and not country_named(written)
+            and subdivision_named(written, city.country) is None
+            and resolve_city(written, None, city.country) == city):
+        return written, city.country
+    return display_name(city), city.country
+
+
+@functools.lru_cache(maxsize=16384)
+def _city_named_in(text: str) -> tuple[City, str, str] | None:
+    """``city_in_text``'s city, with its folded name and its run of words as written."""
+    runs = _city_runs_in(text)
+    found = [_text_city(key) for key, _ in runs]  # None: an ambiguous name
     if not found or None in found:
         return None
     first = found[0]
@@ -207,7 +242,7 @@ def city_in_text(text: str) -> tuple[str, str] | None:
     qualified = _qualifier_countries(text, first)
     if qualified and first.country not in qualified:
         return None
-    return display_name(first), first.country
+    return first, *runs[0]
 
 
 @functools.lru_cache(maxsize=16384)

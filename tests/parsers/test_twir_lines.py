@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from calendar_agg.models import Issue, RawEvent
+from calendar_agg.normalize.merge import resolve
 from calendar_agg.parsers.twir import NO_SECTION, parse_lines
 from calendar_agg.parsers.twir.current import (
     _read_undated,
@@ -442,6 +443,18 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* 5/30. RustBerlin Hack and Learn.", "Berlin", "DE"),
         ("* [5/12. Rust Boulder/Denver Monthly Meeting](http://x.org)", "Boulder", "US"),
         ("* [5/16. Rust Reading Group](http://x.org)", None, None),
+        # the city as the title spells it (the store's is its canonical: ``test_...canonical``);
+        # an abbreviation or the country's name gives the city's own
+        ("* [1/18. Rust Cologne: Ruby meets Rust](http://x.org)", "Cologne", "DE"),
+        ("* [6/24. Rust Workshop Bangalore - Rain of Rust](http://x.org)", "Bangalore", "IN"),
+        ("* [6/24. Rust Camp Rajkot, Gujarat](http://x.org)", "Rajkot", "IN"),
+        ("* [5/10. Rust NYC: Systems Programming](http://x.org)", "New York", "US"),
+        ("* [9/30. Rust Mexico #8: Taller Introductorio](http://x.org)", "Mexico City", "MX"),
+        # a town named with its state or country, as a place field writes it
+        ("* [6/27. RainOfRust Camp Patan, Gujarat](http://x.org)", "Patan", "IN"),  # not NP's
+        ("* [6/27. Rust Workshop Salem, Oregon](http://x.org)", "Salem", "US"),
+        ("* [6/27. Hack Night, Texas](http://x.org)", None, "US"),  # no town "Night"
+        ("* [6/27. Intro to Rust, Part 2](http://x.org)", None, None),
         # the text names no city, the name of the Meetup group or Eventbrite event does
         ("* [7/20. Lessons learned integrating Rust with Ruby](https://www.meetup.com/RustDC/"
          "events/241110467/).", "Washington", "US"),
@@ -461,6 +474,21 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
 def test_group_only_lines_get_the_city_they_name(line: str, city: str, country: str) -> None:
     (event,) = events_of("# Upcoming Events", line, date=dt.date(2016, 5, 9))
     assert (event.city, event.country) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("title", "written", "canonical"),
+    [("Rust Cologne: Ruby meets Rust", "Cologne", "Köln"),
+     ("Rust Workshop Bangalore", "Bangalore", "Bengaluru"),
+     ("Embedded Rust Workshop Frankfurt", "Frankfurt", "Frankfurt am Main")],
+)  # fmt: skip
+def test_a_city_a_title_spells_its_own_way_is_stored_canonical(
+    title: str, written: str, canonical: str
+) -> None:
+    """``parse`` gives the city as the issue writes it; the store, the one spelling of it."""
+    (event,) = events_of("# Upcoming Events", f"* [1/18. {title}](http://x.org)",
+                         date=dt.date(2017, 1, 10))
+    assert (event.city, resolve(event).city) == (written, canonical)
 
 
 # -- found by the audit of every sample event ------------------------------------------------
@@ -520,7 +548,7 @@ def test_the_title_items_words_beside_its_links_say_how_to_attend(
         # a colon after the place instead of a dash
         ("[Feb 15. Cambridge, UK: Rust Meetup](https://e.example/1).", "Cambridge", "GB",
          False, "Rust Meetup"),
-        ("[Feb 15. Rust Cologne: Ruby meets Rust](https://e.example/1).", "Köln", "DE",
+        ("[Feb 15. Rust Cologne: Ruby meets Rust](https://e.example/1).", "Cologne", "DE",
          False, "Rust Cologne: Ruby meets Rust"),  # a group's name before it: no place
         # how to attend, after the link
         ("[Feb 15. Cambridge, UK - Rust Meetup](https://e.example/1) (hybrid).", "Cambridge",

@@ -453,10 +453,14 @@ def known_city(place: Place) -> bool:
 def city_from_text(place: Place, text: str) -> Place:
     """Fill a missing city (and country) from a city named in the text, when unambiguous;
     else a missing country from the one country the text names (``Rust Indonesia``)."""
-    found = _named(places.city_in_text, text)
+    found = _named(places.written_city_in_text, text)
     if found is None:
         if place.city:
             return place
+        qualified = _town_with_its_state(text)  # "RainOfRust Camp Patan, Gujarat"
+        if qualified is not None and place.country in (None, qualified.country):
+            return Place(qualified.city, qualified.subdivision, qualified.country,
+                         place.virtual, place.hybrid, True)
         shared = _named(places.shared_city_name_in_text, text)
         if shared is not None and (place.country is None or place.country in shared[1]):
             # a city of that name in the place's country, or in the one country they are all
@@ -476,6 +480,32 @@ def city_from_text(place: Place, text: str) -> Place:
     if place.country and country != place.country:
         return place
     return Place(city, place.subdivision, country, place.virtual, place.hybrid, True)
+
+
+# A town named with its state or country after a comma ("Camp Patan, Gujarat", "Workshop
+# Salem, Oregon"): up to three capitalised words, then the state or country
+_TOWN_THEN_WHERE = re.compile(
+    r"((?:[^\W\d_][\w'’.-]*\s+){0,2}[^\W\d_][\w'’.-]*),[ \t]+"
+    r"([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _town_with_its_state(text: str) -> Place | None:
+    """The town a free text names as a place field would write it, ``Town, State`` or
+    ``Town, Country``, when the gazetteer knows that town there (whatever its size: the
+    state or country says which of its namesakes it is), else None."""
+    if "," not in text:
+        return None
+    for match in _TOWN_THEN_WHERE.finditer(text):
+        words = match.group(1).split()
+        for start in range(len(words)):  # "Camp Patan": the town's name is the last words
+            if not words[start][0].isupper():
+                continue
+            found = read_place(f"{' '.join(words[start:])}, {match.group(2)}")
+            if found.city and found.country and known_city(found):
+                return found
+    return None
 
 
 def _named(lookup: Callable[[str], T | None], text: str) -> T | None:
