@@ -453,6 +453,8 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         # a town named with its state or country, as a place field writes it
         ("* [6/27. RainOfRust Camp Patan, Gujarat](http://x.org)", "Patan", "IN"),  # not NP's
         ("* [6/27. Rust Workshop Salem, Oregon](http://x.org)", "Salem", "US"),
+        ("* [6/27. Rust Meetup, Salem, Oregon](http://x.org)", "Salem", "US"),
+        ("* [6/27. Workshop in Salem, Oregon Rust Meetup](http://x.org)", "Salem", "US"),
         ("* [6/27. Hack Night, Texas](http://x.org)", None, "US"),  # no town "Night"
         ("* [6/27. Intro to Rust, Part 2](http://x.org)", None, None),
         # the text names no city, the name of the Meetup group or Eventbrite event does

@@ -8,6 +8,7 @@ several hosts (``;`` or `` / ``) the first is the event's place.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -453,14 +454,15 @@ def known_city(place: Place) -> bool:
 def city_from_text(place: Place, text: str) -> Place:
     """Fill a missing city (and country) from a city named in the text, when unambiguous;
     else a missing country from the one country the text names (``Rust Indonesia``)."""
-    found = _named(places.written_city_in_text, text)
-    if found is None:
-        if place.city:
-            return place
+    if not place.city:
         qualified = _town_with_its_state(text)  # "RainOfRust Camp Patan, Gujarat"
         if qualified is not None and place.country in (None, qualified.country):
             return Place(qualified.city, qualified.subdivision, qualified.country,
                          place.virtual, place.hybrid, True)
+    found = _named(places.written_city_in_text, text)
+    if found is None:
+        if place.city:
+            return place
         shared = _named(places.shared_city_name_in_text, text)
         if shared is not None and (place.country is None or place.country in shared[1]):
             # a city of that name in the place's country, or in the one country they are all
@@ -483,11 +485,9 @@ def city_from_text(place: Place, text: str) -> Place:
 
 
 # A town named with its state or country after a comma ("Camp Patan, Gujarat", "Workshop
-# Salem, Oregon"): up to three capitalised words, then the state or country
-_TOWN_THEN_WHERE = re.compile(
-    r"((?:[^\W\d_][\w'’.-]*\s+){0,2}[^\W\d_][\w'’.-]*),[ \t]+"
-    r"([^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})"
-)
+# Salem, Oregon"): up to three words before the comma, and up to three after it
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_TOWN_WORDS = 3
 
 
 @functools.lru_cache(maxsize=4096)
@@ -495,16 +495,17 @@ def _town_with_its_state(text: str) -> Place | None:
     """The town a free text names as a place field would write it, ``Town, State`` or
     ``Town, Country``, when the gazetteer knows that town there (whatever its size: the
     state or country says which of its namesakes it is), else None."""
-    if "," not in text:
-        return None
-    for match in _TOWN_THEN_WHERE.finditer(text):
-        words = match.group(1).split()
+    parts = text.split(",")
+    for before, after in itertools.pairwise(parts):
+        words = _NAME_WORD.findall(before)[-_TOWN_WORDS:]
+        where = _NAME_WORD.findall(after.split(" - ")[0])[:_TOWN_WORDS]
         for start in range(len(words)):  # "Camp Patan": the town's name is the last words
             if not words[start][0].isupper():
                 continue
-            found = read_place(f"{' '.join(words[start:])}, {match.group(2)}")
-            if found.city and found.country and known_city(found):
-                return found
+            for stop in range(len(where), 0, -1):  # "Gujarat India", "Oregon Rust Meetup"
+                found = read_place(f"{' '.join(words[start:])}, {' '.join(where[:stop])}")
+                if found.city and found.country and known_city(found):
+                    return found
     return None
 
 
