@@ -163,16 +163,11 @@ def _folded_word(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _city_names_in(text: str) -> tuple[str, ...]:
-    """The folded names of the cities a free text names, in text order: runs of capitalised
-    words, longest runs first, none overlapping, regions only when no city is named. Read
-    once per text (``city_in_text`` and ``shared_city_name_in_text`` both ask)."""
-    return tuple(key for key, _ in _city_runs_in(text))
-
-
-@functools.lru_cache(maxsize=16384)
 def _city_runs_in(text: str) -> tuple[tuple[str, str], ...]:
-    """``_city_names_in``, each with the run of words as the text writes it."""
+    """The cities a free text names, in text order, each as (its folded name, the run of
+    words as the text writes it): runs of capitalised words, longest runs first, none
+    overlapping, regions only when no city is named. Read once per text (``city_in_text``
+    and ``shared_city_name_in_text`` both ask)."""
     glued = _GLUED_RUST.sub(" ", text)
     spans = [match.span() for match in _WORD.finditer(glued)]
     words = [glued[start:end] for start, end in spans]
@@ -250,7 +245,7 @@ def shared_city_name_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     """The name a free-text title gives its city when several big cities share it and none
     dominates (``Cambridge Rust Meetup``: England's or Massachusetts'; ``Springfield``), with
     their countries; None when the title names no such city, or other cities too."""
-    keys = _city_names_in(text)
+    keys = [key for key, _ in _city_runs_in(text)]
     if len(keys) != 1 or keys[0] in CITY_ALIASES or _text_city(keys[0]) is not None:
         return None
     candidates = sorted(_text_candidates(keys[0]), key=lambda c: c.population, reverse=True)
