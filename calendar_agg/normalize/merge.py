@@ -218,12 +218,14 @@ def _subdivision_code(written: str, country: str, city: str | None) -> str | Non
 
 
 def _city(name: str, subdivision: str | None, country: str | None) -> str:
-    """The canonical city; a name that is a subdivision of the country ("Selangor") is not
-    read as a city that merely has it as an alternate name; a misspelt sizeable city of the
-    country is that city ("Darmstadr, DE", see ``spelling``)."""
+    """The canonical city; a name that is a subdivision of the country ("Selangor", "Milano")
+    is not read as a city that merely has it as an alternate name, only as one it names in
+    another spelling ("Zurich" is Zürich); a misspelt sizeable city of the country is that
+    city ("Darmstadr, DE", see ``spelling``)."""
     cleaned = " ".join(name.split())
     if country and _is_subdivision_name(cleaned, country):
-        return cleaned
+        canonical = places.canonical_city(cleaned, country)
+        return canonical if places.city_key(canonical) == places.city_key(cleaned) else cleaned
     return spelling.corrected_city(cleaned, subdivision, country) or places.canonical_city(
         cleaned, country
     )

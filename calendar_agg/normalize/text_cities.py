@@ -13,7 +13,6 @@ from calendar_agg.normalize.countries import (
     countries_with_subdivision,
     country_named,
     country_population,
-    subdivision_named,
 )
 from calendar_agg.normalize.gazetteer import (
     BIG_CITY,
@@ -209,16 +208,14 @@ def city_in_text(text: str) -> tuple[str, str] | None:
 def written_city_in_text(text: str) -> tuple[str, str] | None:
     """``city_in_text``, the city spelt as the text writes it (``Rust Cologne`` ->
     ``("Cologne", "DE")``, where ``city_in_text`` gives Köln), when that spelling names the
-    same city in its country, where the store's canonical spelling of it is the city's
-    (``merge.check_place``); an abbreviation (``Rust NYC``), the country's name (``Rust
-    Mexico``), a province's (``Rust Milano``: the store keeps a province's name as written)
-    or two names (``Frankfurt/Main``) give the canonical name."""
+    same city in its country (``Rust Zurich``, ``Rust Milano``); an abbreviation (``Rust
+    NYC``), the country's name (``Rust Mexico``) or two names (``Frankfurt/Main``) give the
+    canonical name."""
     found = _city_named_in(text)
     if found is None:
         return None
     city, key, written = found
     if (key not in CITY_ALIASES and "/" not in written and not country_named(written)
-            and subdivision_named(written, city.country) is None
             and resolve_city(written, None, city.country) == city):
         return written, city.country
     return display_name(city), city.country

@@ -29,6 +29,8 @@ def raw(**fields):
     (dict(city="Boulder", subdivision="XX", country="US"), ("Boulder", "CO", "US")),  # context
     (dict(city="Seattle"), ("Seattle", "WA", "US")),  # the city alone is unambiguous
     (dict(city="Selangor", country="MY"), ("Selangor", None, "MY")),  # a state, not a city
+    (dict(city="Milano", country="IT"), ("Milano", None, "IT")),  # the province's name too
+    (dict(city="Zurich", country="CH"), ("Zürich", None, "CH")),  # the canton's, and the city's
     (dict(city="Mexico City", subdivision="DF", country="MX"),  # renamed CMX in 2016
      ("Mexico City", "CMX", "MX")),
 ])

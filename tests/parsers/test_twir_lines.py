@@ -450,6 +450,9 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* [6/24. Rust Camp Rajkot, Gujarat](http://x.org)", "Rajkot", "IN"),
         ("* [5/10. Rust NYC: Systems Programming](http://x.org)", "New York", "US"),
         ("* [9/30. Rust Mexico #8: Taller Introductorio](http://x.org)", "Mexico City", "MX"),
+        # also where a province has the name: Zurich the canton, Milano the città metropolitana
+        ("* [Jun 27. Rust Zurich - June Meetup](http://x.org)", "Zurich", "CH"),
+        ("* [Nov 16. Rust Milano - Live coding](http://x.org)", "Milano", "IT"),
         # a town named with its state or country, as a place field writes it
         ("* [6/27. RainOfRust Camp Patan, Gujarat](http://x.org)", "Patan", "IN"),  # not NP's
         ("* [6/27. Rust Workshop Salem, Oregon](http://x.org)", "Salem", "US"),
@@ -468,6 +471,11 @@ def test_dash_line_with_its_link_only_on_the_title_reads_the_place_apart() -> No
         ("* [5/20. Intro](https://example.org/rust-berlin/events/1/)", None, None),  # elsewhere
         ("* [5/20. Intro](http://[www.meetup.com/rust-berlin)", None, None),  # no address
         ("* [5/20. Intro - Online](https://www.meetup.com/rust-berlin/events/1/)", None, None),
+        # an online event is not where its organiser's group is
+        ("* [September 9. Rust East Coast Virtual Talks + Q&A](https://www.meetup.com/Rust-NYC/"
+         "events/272982073/)", None, None),
+        ("* [September 9. East Coast, US - Rust East Coast Virtual Talks + Q&A](https://"
+         "www.meetup.com/Rust-NYC/events/272982073/)", None, "US"),
         # the link names the country, the title after it the city
         ("* [5/27. Lithuania](http://x.org). Functional Vilnius #4: Rust & Monoids.",
          "Vilnius", "LT"),
@@ -481,6 +489,7 @@ def test_group_only_lines_get_the_city_they_name(line: str, city: str, country: 
 @pytest.mark.parametrize(
     ("title", "written", "canonical"),
     [("Rust Cologne: Ruby meets Rust", "Cologne", "Köln"),
+     ("Rust Zurich - June Meetup", "Zurich", "Zürich"),
      ("Rust Workshop Bangalore", "Bangalore", "Bengaluru"),
      ("Embedded Rust Workshop Frankfurt", "Frankfurt", "Frankfurt am Main")],
 )  # fmt: skip

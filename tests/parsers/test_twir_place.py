@@ -181,6 +181,9 @@ def test_is_place(text: str, expected: bool) -> None:
         ("Singapore, SG", "Singapore", None, "SG"),  # a city-state is a city
         ("Luxembourg, LU", "Luxembourg", None, "LU"),
         ("New York, US", "New York", None, "US"),  # a state and a city: the city
+        ("East Coast, US", None, None, "US"),  # a part of the country
+        ("Pacific Northwest, US", None, None, "US"),
+        ("Gold Coast, AU", "Gold Coast", None, "AU"),  # a city of that name
     ],
 )
 def test_country_or_state_written_where_the_city_goes_is_no_city(

@@ -191,9 +191,12 @@ def read_free_text(text: str, length: int | None) -> Fields:
 
 def _with_city_of_address(fields: Fields) -> Fields:
     """``[Lessons learned integrating Rust with Ruby](https://www.meetup.com/RustDC/...)``:
-    an in-person event whose text names no city takes the one its link's address names."""
+    an in-person event whose text names no city takes the one its link's address names
+    (not an online one: ``East Coast, US - Rust East Coast Virtual Talks`` on Rust-NYC)."""
     place = fields.place
     if place.city or place.virtual or fields.remote_hint or not fields.url:
+        return fields
+    if fields.title and says_virtual(fields.title):
         return fields
     named = _address_name(fields.url)
     if named:

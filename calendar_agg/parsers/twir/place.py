@@ -257,16 +257,26 @@ def _subdivision(text: str, country: str | None) -> str | None:
 
 
 def _region_as_city(city: str | None, subdivision: str | None, country: str | None) -> Located:
-    """``Malaysia, MY``, ``Utah, US``: a country or a state written where the city goes
-    names no city, unless the gazetteer knows a city by that name there (``Singapore``)."""
+    """``Malaysia, MY``, ``Utah, US``, ``East Coast, US``: a country, a state or a part of
+    the country written where the city goes names no city, unless the gazetteer knows a
+    city by that name there (``Singapore``)."""
     if not city or not country or places.locate_city(city, subdivision, country) is not None:
         return city, subdivision, country
-    if places.country_code(city) == country:
+    if places.country_code(city) == country or _AREA.match(city):
         return None, subdivision, country
     named = places.subdivision_named(city, country)
     if named is not None and subdivision in (None, named):
         return None, named, country
     return city, subdivision, country
+
+
+# A part of a country, not a town: "East Coast", "Bay Area" (that one is also read as San
+# Francisco, gazetteer.CITY_ALIASES, before this is asked), "Midwest", "Pacific Northwest"
+_AREA = re.compile(
+    r"(?i)^(?:the\s+)?(?:.+\s+(?:coast|region|area|metro(?:\s+area)?)"
+    r"|mid-?west(?:ern)?|mid-?atlantic|pacific\s+north-?west|new\s+england"
+    r"|(?:north|south)(?:-?(?:east|west))?|east|west)$"
+)
 
 
 def _country_of(subdivision: str | None, country: str | None) -> str | None:
