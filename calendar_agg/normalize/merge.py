@@ -192,6 +192,11 @@ def _checked_place(city: str | None, subdivision: str | None, country: str | Non
         if code is None:
             problems.append(f"unknown subdivision {subdivision!r} of {country} (kept as written)")
         subdivision = code or subdivision
+    elif city and country and not subdivision and not problems:
+        # "Boston, US": the state of the one city so called, where the gazetteer's codes are
+        # ISO's (``places.locate_city``)
+        found = places.locate_city(city, None, country)
+        subdivision = found[1] if found else None
     if city:
         city = _city(city, subdivision, country) if canonical_city else " ".join(city.split())
     return city, subdivision, country, tuple(problems)

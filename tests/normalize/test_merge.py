@@ -28,6 +28,9 @@ def raw(**fields):
     (dict(city="Redmond", subdivision="Washington", country="US"), ("Redmond", "WA", "US")),
     (dict(city="Boulder", subdivision="XX", country="US"), ("Boulder", "CO", "US")),  # context
     (dict(city="Seattle"), ("Seattle", "WA", "US")),  # the city alone is unambiguous
+    (dict(city="Boston", country="US"), ("Boston", "MA", "US")),  # the state of that city
+    (dict(city="Columbus", country="US"), ("Columbus", None, "US")),  # OH, GA or IN
+    (dict(city="Munich", country="DE"), ("Munich", None, "DE")),  # no ISO codes in geonames
     (dict(city="Selangor", country="MY"), ("Selangor", None, "MY")),  # a state, not a city
     (dict(city="Milano", country="IT"), ("Milano", None, "IT")),  # the province's name too
     (dict(city="Zurich", country="CH"), ("Zürich", None, "CH")),  # the canton's, and the city's
