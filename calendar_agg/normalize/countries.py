@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gettext
 import hashlib
+import re
 from collections import defaultdict
 
 from calendar_agg.normalize import place_names
@@ -239,8 +240,19 @@ def _build_country_names() -> dict[str, str]:
 
 
 def subdivision_named(name: str, country: str) -> str | None:
-    """The code of the subdivision of ``country`` called ``name`` ("Utah" -> "UT"), else None."""
-    return subdivision_names(country).get(city_key(name)) if country else None
+    """The code of the subdivision of ``country`` called ``name`` ("Utah" -> "UT"; "Akwa
+    Ibom State" -> "AK": a kind of subdivision written after its name), else None."""
+    if not country:
+        return None
+    names = subdivision_names(country)
+    key = city_key(name)
+    found = names.get(key)
+    if found is None and (kind := _SUBDIVISION_KIND.search(name)) is not None:
+        found = names.get(city_key(name[: kind.start()]))
+    return found
+
+
+_SUBDIVISION_KIND = re.compile(r"(?i)(?<=\w)\s+(?:state|province|prefecture|region)$")
 
 
 def country_named(name: str) -> str | None:

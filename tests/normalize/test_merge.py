@@ -25,6 +25,8 @@ def raw(**fields):
     (dict(city="Seattle", subdivision="wa", country="US"), ("Seattle", "WA", "US")),
     (dict(city="Seattle", subdivision="US-WA", country="US"), ("Seattle", "WA", "US")),
     (dict(city="Munich", subdivision="Bayern", country="DE"), ("Munich", "BY", "DE")),
+    (dict(city="Ikot Akpaden", subdivision="Akwa Ibom State", country="NG"),  # "State" added
+     ("Ikot Akpaden", "AK", "NG")),
     (dict(city="Redmond", subdivision="Washington", country="US"), ("Redmond", "WA", "US")),
     (dict(city="Boulder", subdivision="XX", country="US"), ("Boulder", "CO", "US")),  # context
     (dict(city="Seattle"), ("Seattle", "WA", "US")),  # the city alone is unambiguous

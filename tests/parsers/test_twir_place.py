@@ -42,7 +42,8 @@ from calendar_agg.parsers.twir.place import Place, is_place, read_place, unknown
         ("São Paulo, SP", "São Paulo", "SP", "BR", False, False),
         ("Köln/Cologne, DE", "Köln", None, "DE", False, False),
         ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),
-        ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", None, "NG", False, False),
+        ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", "AK", "NG", False,
+         False),  # "Akwa Ibom State": the state Akwa Ibom
         ("Seattle", "Seattle", "WA", "US", False, False),
         # spellings the sample does not show, read as a human would
         ("Berlin DE", "Berlin", None, "DE", False, False),  # the comma left out
