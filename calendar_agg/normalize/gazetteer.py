@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calendar_agg.normalize import place_names
-from calendar_agg.normalize.countries import country_code, subdivision_valid
+from calendar_agg.normalize.countries import country_code, subdivision_named, subdivision_valid
 from calendar_agg.normalize.place_names import fold, reads_as_exonym
 from calendar_agg.normalize.tables import DiskIndex, Index, items_under
 
@@ -376,6 +376,18 @@ def canonical_city(name: str, country: str | None = None) -> str:
     """The canonical spelling of a city name, or the name cleaned up if the city is unknown."""
     city = resolve_city(name, None, country)
     return display_name(city) if city else _clean(name)
+
+
+def subdivision_not_city(name: str, country: str) -> str | None:
+    """The code of the subdivision of ``country`` that ``name`` names when it names no city
+    there but one that has it only as another name: ``Selangor``, ``Chiapas`` (an old name
+    of Chiapa de Corzo), ``Milano`` (the province; the city is Milan); not ``Zurich`` (the
+    canton, and the city Zürich spelt otherwise) nor ``New York``."""
+    code = subdivision_named(name, country)
+    if code is None:
+        return None
+    city = resolve_city(name, None, country)
+    return code if city is None or fold(display_name(city)) != fold(name) else None
 
 
 def coordinates(city: str, country: str | None) -> tuple[float, float] | None:

@@ -228,16 +228,11 @@ def _city(name: str, subdivision: str | None, country: str | None) -> str:
     another spelling ("Zurich" is Zürich); a misspelt sizeable city of the country is that
     city ("Darmstadr, DE", see ``spelling``)."""
     cleaned = " ".join(name.split())
-    if country and _is_subdivision_name(cleaned, country):
-        canonical = places.canonical_city(cleaned, country)
-        return canonical if places.city_key(canonical) == places.city_key(cleaned) else cleaned
+    if country and places.subdivision_not_city(cleaned, country):
+        return cleaned
     return spelling.corrected_city(cleaned, subdivision, country) or places.canonical_city(
         cleaned, country
     )
-
-
-def _is_subdivision_name(name: str, country: str) -> bool:
-    return places.subdivision_named(name, country) is not None
 
 
 # --- which listings are one event --------------------------------------------------------

@@ -31,6 +31,7 @@ from calendar_agg.normalize.gazetteer import (
     knows_city,
     locate_city,
     nearest_city,
+    subdivision_not_city,
 )
 from calendar_agg.normalize.place_names import city_key
 from calendar_agg.normalize.text_cities import (
@@ -61,6 +62,7 @@ __all__ = [
     "shared_city_name_in_text",
     "written_city_in_text",
     "subdivision_named",
+    "subdivision_not_city",
     "subdivision_names",
     "subdivision_valid",
 ]

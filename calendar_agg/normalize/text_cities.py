@@ -223,8 +223,11 @@ def written_city_in_text(text: str) -> tuple[str, str] | None:
 
 @functools.lru_cache(maxsize=16384)
 def _city_named_in(text: str) -> tuple[City, str, str] | None:
-    """``city_in_text``'s city, with its folded name and its run of words as written."""
-    runs = _city_runs_in(text)
+    """``city_in_text``'s city, with its folded name and its run of words as written; a
+    country's name that ends the text after a comma is the country (``..., Mexico``), unless
+    a city has it as its own name too (``Rust Workshop, Singapore``)."""
+    runs = [(key, written) for key, written in _city_runs_in(text)
+            if not _country_at_end(text, written) or _own_name(key)]
     found = [_text_city(key) for key, _ in runs]  # None: an ambiguous name
     if not found or None in found:
         return None
@@ -235,6 +238,19 @@ def _city_named_in(text: str) -> tuple[City, str, str] | None:
     if qualified and first.country not in qualified:
         return None
     return first, *runs[0]
+
+
+def _own_name(key: str) -> bool:
+    """Whether the city a folded name means has it as its own name (not ``mexico``)."""
+    city = _text_city(key)
+    return city is not None and fold(display_name(city)) == key
+
+
+def _country_at_end(text: str, written: str) -> bool:
+    """Whether ``written`` is a country's name ending ``text`` after a comma."""
+    end = text.rstrip(" .)")
+    return end.endswith(written) and end[: -len(written)].rstrip().endswith(",") and (
+        country_named(written) is not None)
 
 
 @functools.lru_cache(maxsize=16384)

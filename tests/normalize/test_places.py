@@ -277,6 +277,9 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Rust Den Haag", ("The Hague", "NL")),
         ("Rust Cracow", ("Kraków", "PL")),
         ("Rust Cluj", ("Cluj-Napoca", "RO")),
+        # a country's name ending the text after a comma is the country, not its capital
+        ("Hack Chiapas, Autonomous University of Chiapas, Mexico", None),
+        ("Rust Workshop, Singapore", ("Singapore", "SG")),  # the city's own name too
     ],
 )
 def test_city_in_text(text: str, expected: tuple[str, str] | None) -> None:
@@ -351,6 +354,22 @@ def test_country_in_text(text: str, expected: str | None) -> None:
 )
 def test_subdivision_valid(country: str, code: str, expected: bool) -> None:
     assert subdivision_valid(country, code) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Chiapas", "MX", "CHP"),  # only an old name of Chiapa de Corzo
+        ("Selangor", "MY", "10"),
+        ("Milano", "IT", "MI"),  # the province; the city is Milan
+        ("Zurich", "CH", None),  # the canton, and the city Zürich spelt otherwise
+        ("New York", "US", None),
+        ("Berlin", "DE", None),  # the state's name is the city's own
+        ("Munich", "DE", None),  # no subdivision so called
+    ],
+)
+def test_subdivision_not_city(name: str, country: str, expected: str | None) -> None:
+    assert places.subdivision_not_city(name, country) == expected
 
 
 def test_coordinates() -> None:

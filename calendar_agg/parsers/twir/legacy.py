@@ -27,6 +27,7 @@ from calendar_agg.parsers.twir.place import (
     known_city,
     read_place,
     says_virtual,
+    state_as_city,
 )
 
 _SEGMENTS = re.compile(
@@ -148,12 +149,16 @@ def _checked(text: str) -> Place:
         return place
     rest = text.split(",", 1)[1] if "," in text else ""
     words = city.split()
+    subdivision = place.subdivision
     for size in (2, 1):
         if len(words) > size:
             trimmed = read_place(f"{' '.join(words[-size:])},{rest}")
-            if trimmed.city and known_city(trimmed):
+            state = state_as_city(trimmed)
+            if state is not None:  # "Hack Chiapas, ..., Mexico": the state of Chiapas
+                subdivision = subdivision or state
+            elif trimmed.city and known_city(trimmed):
                 return trimmed
-    return Place(None, place.subdivision, place.country, place.virtual, place.hybrid, True)
+    return Place(None, subdivision, place.country, place.virtual, place.hybrid, True)
 
 
 def _first_sentence(text: str) -> str | None:

@@ -455,10 +455,20 @@ def maybe_country(text: str) -> str | None:
 
 
 def known_city(place: Place) -> bool:
-    """Whether the gazetteer knows ``place.city`` where the place says it is."""
+    """Whether the gazetteer knows ``place.city`` where the place says it is, as a city
+    (not a state that is another name of one: ``state_as_city``)."""
     if not place.city:
         return False
-    return places.locate_city(place.city, place.subdivision, place.country) is not None
+    return (places.locate_city(place.city, place.subdivision, place.country) is not None
+            and state_as_city(place) is None)
+
+
+def state_as_city(place: Place) -> str | None:
+    """The code of the state or province ``place.city`` names when the place's country has
+    no city so called, only one with the name as another name (``Chiapas, Mexico``)."""
+    if not place.city or not place.country:
+        return None
+    return places.subdivision_not_city(place.city, place.country)
 
 
 def city_from_text(place: Place, text: str) -> Place:
