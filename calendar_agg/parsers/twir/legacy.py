@@ -156,7 +156,7 @@ def _checked(text: str) -> Place:
             state = state_as_city(trimmed)
             if state is not None:  # "Hack Chiapas, ..., Mexico": the state of Chiapas
                 subdivision = subdivision or state
-            elif trimmed.city and known_city(trimmed):
+            elif known_city(trimmed):
                 return trimmed
     return Place(None, subdivision, place.country, place.virtual, place.hybrid, True)
 
