@@ -380,14 +380,18 @@ def canonical_city(name: str, country: str | None = None) -> str:
 
 def subdivision_not_city(name: str, country: str) -> str | None:
     """The code of the subdivision of ``country`` that ``name`` names when it names no city
-    there but one that has it only as another name: ``Selangor``, ``Chiapas`` (an old name
-    of Chiapa de Corzo), ``Milano`` (the province; the city is Milan); not ``Zurich`` (the
-    canton, and the city Zürich spelt otherwise) nor ``New York``."""
+    there, only a town that has it as another name: ``Selangor`` (Kuala Selangor's),
+    ``Chiapas`` (an old name of Chiapa de Corzo); not ``Zurich`` (the canton, and the city
+    Zürich spelt otherwise), ``New York``, nor a big city's other name (``Milano`` is Milan,
+    ``Wien`` Vienna, though provinces or states have those names too)."""
     code = subdivision_named(name, country)
     if code is None:
         return None
     city = resolve_city(name, None, country)
-    return code if city is None or fold(display_name(city)) != fold(name) else None
+    if city is None:
+        return code
+    own = fold(display_name(city)) == fold(name)
+    return None if own or city.population >= BIG_CITY else code
 
 
 def coordinates(city: str, country: str | None) -> tuple[float, float] | None:

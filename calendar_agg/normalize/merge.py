@@ -223,9 +223,9 @@ def _subdivision_code(written: str, country: str, city: str | None) -> str | Non
 
 
 def _city(name: str, subdivision: str | None, country: str | None) -> str:
-    """The canonical city; a name that is a subdivision of the country ("Selangor", "Milano")
-    is not read as a city that merely has it as an alternate name, only as one it names in
-    another spelling ("Zurich" is Zürich); a misspelt sizeable city of the country is that
+    """The canonical city; a subdivision's name that names no city, only a town that has it
+    as another name, stays as written ("Selangor", ``places.subdivision_not_city``), while
+    "Zurich" is Zürich and "Milano" Milan; a misspelt sizeable city of the country is that
     city ("Darmstadr, DE", see ``spelling``)."""
     cleaned = " ".join(name.split())
     if country and places.subdivision_not_city(cleaned, country):

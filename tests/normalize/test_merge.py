@@ -34,7 +34,8 @@ def raw(**fields):
     (dict(city="Columbus", country="US"), ("Columbus", None, "US")),  # OH, GA or IN
     (dict(city="Munich", country="DE"), ("Munich", None, "DE")),  # no ISO codes in geonames
     (dict(city="Selangor", country="MY"), ("Selangor", None, "MY")),  # a state, not a city
-    (dict(city="Milano", country="IT"), ("Milano", None, "IT")),  # the province's name too
+    (dict(city="Milano", country="IT"), ("Milan", None, "IT")),  # a big city's other name,
+    (dict(city="Torino", country="IT"), ("Turin", None, "IT")),  # though a province's too
     (dict(city="Zurich", country="CH"), ("Zürich", None, "CH")),  # the canton's, and the city's
     (dict(city="Mexico City", subdivision="DF", country="MX"),  # renamed CMX in 2016
      ("Mexico City", "CMX", "MX")),

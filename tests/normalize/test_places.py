@@ -361,7 +361,8 @@ def test_subdivision_valid(country: str, code: str, expected: bool) -> None:
     [
         ("Chiapas", "MX", "CHP"),  # only an old name of Chiapa de Corzo
         ("Selangor", "MY", "10"),
-        ("Milano", "IT", "MI"),  # the province; the city is Milan
+        ("Milano", "IT", None),  # the province's too, but a big city's other name: Milan
+        ("Wien", "AT", None),
         ("Zurich", "CH", None),  # the canton, and the city Zürich spelt otherwise
         ("New York", "US", None),
         ("Berlin", "DE", None),  # the state's name is the city's own

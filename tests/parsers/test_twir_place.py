@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from calendar_agg.parsers.twir.place import Place, is_place, read_place, unknown_code
+from calendar_agg.parsers.twir.place import (
+    Place,
+    is_place,
+    known_city,
+    read_place,
+    unknown_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -205,3 +211,18 @@ def test_state_code_that_is_also_a_country_goes_with_a_city_only_the_state_count
     assert (place.city, place.subdivision, place.country) == ("Columbus", "IL", "US")
     assert read_place("Medellín, CO").country == "CO"  # Colombia has Medellín
     assert read_place("Boulder, CO").country == "US"
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("Milano, IT", True),  # a province's name too, but Milan's other name
+        ("Wien, AT", True),
+        ("Zurich, CH", True),
+        ("Chiapas, Mexico", False),  # a state, once the name of a town
+        ("Selangor, MY", False),
+        ("Atlantis, DE", False),
+    ],
+)
+def test_known_city_is_a_city_not_a_state_a_town_was_named_after(text: str, known: bool) -> None:
+    assert known_city(read_place(text)) is known
