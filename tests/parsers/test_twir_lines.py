@@ -358,6 +358,14 @@ def test_a_title_starting_in_lower_case_keeps_its_first_words(line: str, title: 
          "Durham", "NC", "US", False, "Welcome to Rust"),
         ("* [Oct 17. Cambridge, UK- Rust Meetup](https://x.org)",
          "Cambridge", None, "GB", False, "Rust Meetup"),
+        # a city's name of more than three words is the city's, not an event's
+        ("* [Oct 17. San Carlos del Zulia, VE - Rust Meetup](https://x.org)",
+         "San Carlos del Zulia", None, "VE", False, "Rust Meetup"),
+        ("* [Oct 17. San Nicolás de los Arroyos, AR - Rust Meetup](https://x.org)",
+         "San Nicolás de los Arroyos", None, "AR", False, "Rust Meetup"),
+        # "Day" in a town's name is no event's day
+        ("* [Oct 17. Pandit Deen Dayal Upadhyaya Nagar, IN - Rust Meetup](https://x.org)",
+         "Pandit Deen Dayal Upadhyaya Nagar", None, "IN", False, "Rust Meetup"),
     ],
 )  # fmt: skip
 def test_dash_line_places_written_as_later_issues_write_them(

@@ -213,6 +213,14 @@ def test_state_code_that_is_also_a_country_goes_with_a_city_only_the_state_count
     assert read_place("Boulder, CO").country == "US"
 
 
+def test_state_code_that_is_also_a_country_is_the_country_a_city_so_called_is_in() -> None:
+    # "AR" is Arkansas and Argentina, and a Chilean region's code: San Vicente is a town of
+    # Argentina (several) and of Chile, none of Arkansas
+    place = read_place("San Vicente, AR")
+    assert (place.city, place.subdivision, place.country) == ("San Vicente", None, "AR")
+    assert read_place("Little Rock, AR").country == "US"
+
+
 @pytest.mark.parametrize(
     ("text", "known"),
     [

@@ -41,9 +41,9 @@ _MARKER_SEGMENT = re.compile(r"^\(?(?:remote|online|virtual|hybrid)\)?$", re.I)
 _CLOCK = r"\d{1,2}(?:[:.h]\d{2}\s*(?:(?i:[ap]\.?m\.?))?|\s*(?i:[ap]\.?m\.?))"
 _TIME_SEGMENT = re.compile(
     rf"^(?i:at\s+)?{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?(?:\s*\(?[A-Z]{{2,5}}\)?)?$")
-_NOT_A_CITY = re.compile(
-    r"\b(?:rust\w*|meetup|meeting|group|conf\w*|hack\w*|days?|workshop|camp|fest|"
-    r"university|school|team|community|club|talks?|night|summit|@)",
+_NOT_A_CITY = re.compile(  # whole words but for the prefixes: not "Dayal", "Campinas"
+    r"\b(?:rust\w*|conf\w*|hack\w*|fest\w*|(?:meetup|meeting|group|day|workshop|camp|"
+    r"university|school|team|community|club|talk|night|summit)s?\b)|@",
     re.I,
 )
 _MAX_SEGMENTS = 6  # a place is among the first few " - " parts of a line
@@ -145,8 +145,10 @@ def _checked(text: str) -> Place:
     """
     place = read_place(text)
     city = place.city
-    if not city or not (_NOT_A_CITY.search(city) or len(city.split()) > 3):
+    if not city:
         return place
+    if not _NOT_A_CITY.search(city) and (len(city.split()) <= 3 or known_city(place)):
+        return place  # "San Carlos del Zulia, VE": a long name, but a city's
     rest = text.split(",", 1)[1] if "," in text else ""
     words = city.split()
     subdivision = place.subdivision
