@@ -1038,3 +1038,22 @@ def test_entries_read_directly_read_as_the_long_way_reads_them(rest: str, subs: 
     """``_undated`` reads the common entry directly (``_PLAIN_REST``), as ``_read_undated``."""
     rest = rest.strip().lstrip("*_ ").lstrip("|").strip()
     assert _undated.__wrapped__(rest, subs) == _read_undated(rest, subs)
+
+
+@pytest.mark.parametrize(
+    ("entry", "title"),
+    [
+        (("* 2024-02-21 | Lille, FR | [Rust Lille](https://x.org/g)",
+          "    * [**What's new in Rust 2024?**](https://x.org/e/1)"), "What's new in Rust 2024?"),
+        (("* 2024-02-21 | Lille, FR | [Rust Lille](https://x.org/g)",
+          "    * [**Rust Lille #6 : Du RSS !**](https://x.org/e/1)."), "Rust Lille #6 : Du RSS !"),
+        (("* [Feb 21. Lille, FR - Back in person!](https://x.org/e/1).",), "Back in person!"),
+    ],
+)  # fmt: skip
+def test_a_title_keeps_the_question_or_exclamation_mark_it_ends_with(
+    entry: tuple[str, ...], title: str
+) -> None:
+    # other punctuation after a title (a sentence's full stop, a separator) is no part of it
+    (event,) = events_of("## Upcoming Events", "### Europe", *entry,
+                         date=dt.date(2024, 2, 14))  # fmt: skip
+    assert event.title == title

@@ -19,7 +19,7 @@ _BOLD = re.compile(r"(?<!\\)(?:\*\*\*?|__|~~|(?<![\w])_(?=\S)|(?<=\S)_(?![\w]))|
 # A mark written as itself ("Rust\_Berlin", "\*nix"): markdown's backslash escapes (not of
 # a backtick: in code, as "`(lang|script)\`", a backslash is itself)
 _ESCAPED = re.compile(r"\\([\\*_{}\[\]()#+.!|<>~-])")
-_TRAILING = re.compile(r"[\s.,;:!?|*_-]+$")
+_TRAILING = re.compile(r"[\s.,;:|*_-]+$")  # not "!" or "?": "Why Rust?" asks
 _LEADING = re.compile(r"^[\s.,;:!?|*_$-]+")
 
 
