@@ -142,13 +142,13 @@ def _find_place(segments: list[str]) -> tuple[Place, list[str]]:
 def _checked(text: str) -> Place:
     """The place ``text`` names; a "city" that is really an event name is dropped or trimmed
     to the known city at its end (``Rust Durham, NC``, ``Monkey Tech Days Toulouse, France``).
-    """
+    A long name with no event word is a town's when the gazetteer knows it."""
     place = read_place(text)
     city = place.city
     if not city:
         return place
     if not _NOT_A_CITY.search(city) and (len(city.split()) <= 3 or known_city(place)):
-        return place  # "San Carlos del Zulia, VE": a long name, but a city's
+        return place  # "San Carlos del Zulia, VE"
     rest = text.split(",", 1)[1] if "," in text else ""
     words = city.split()
     subdivision = place.subdivision

@@ -316,7 +316,8 @@ def _two_parts(city: str | None, last: str, country: str | None) -> Located:
     if code and any(places.subdivision_valid(c, code) for c in _NORTH_AMERICA):
         if places.locate_city(city, None, country) is None:  # "Boulder, CO": Colorado
             found = places.locate_city(city, code, None)
-            if found is not None and found[2] in _NORTH_AMERICA:  # not San Vicente, CL
+            # a North American state's, not another country's region (Chile's AR)
+            if found is not None and found[2] in _NORTH_AMERICA:
                 return city, code, found[2]
             state_of = _state_country(city, code, country)
             if state_of is not None:  # "Columbus, IL": no Columbus in Israel
