@@ -78,6 +78,13 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
         lambda m: f"{m[1]}{MONTHS.index(m[2]) + 1}/{int(m[3])}.", line)),
     "numbers as month names": entries(lambda line: NUMERIC_DATE.sub(
         lambda m: f"{m[1]}{MONTHS[int(m[2]) - 1]} {int(m[3])}.", line)),
+    # a marker without its space is no list item: its line continues the entry above
+    "sub-item marker without its space": entries(lambda line: re.sub(r"^(\s+)\* ", r"\1*", line)),
+    "bracketed line's marker without its space": entries(
+        lambda line: re.sub(r"^\* (?=\[)", "*", line)),
+    "dashes for the first bars": entries(
+        lambda line: re.sub(r"^(\* \d{4}-\d\d-\d\d) \| ([A-Z][^|\[\]]{1,60}?) \| (?=\[)",
+                            r"\1 - \2 - ", line)),
 }
 
 

@@ -91,9 +91,11 @@ def _read_undated(rest: str, subs: tuple[str, ...]) -> Fields:
     """``_undated`` for any entry."""
     parts = [part for part in split_fields(rest) if part] or [""]  # "DATE | | Berlin, DE |"
     place_text, group_part = parts[0], " | ".join(parts[1:])
-    if "[" in place_text and not group_part:  # "Virtual (Linz, AT) [Rust Linz](...)"
-        cut = place_text.find("[")
-        place_text, group_part = place_text[:cut], place_text[cut:]
+    cut = place_text.find("[")
+    if cut >= 0 and (not group_part or place_text[:cut].strip(" -–—")):
+        # "Virtual (Linz, AT) [Rust Linz](...)", "Linz, AT - [Rust Linz](...) | [Mirror](...)"
+        place_text, group_part = place_text[:cut].rstrip(" -–—"), " | ".join(
+            part for part in (place_text[cut:], group_part) if part)
     elif "](" in place_text:  # "2022-03-03 | [Scylla](...)": no place
         place_text, group_part = "", " | ".join(parts)
     place, note = _place_field(place_text)
@@ -130,13 +132,25 @@ def _read_groups(fields: Fields, text: str) -> None:
         else:
             fields.group = links[0].text
             fields.group_url = links[0].url
-        if fields.title is None and len(links) > 1 and links[1].text.startswith("**"):
-            # "[Group](url) | [**Title**](url2)": the title beside the group, not below it
-            fields.title, fields.url = links[1].text, links[1].url
-            links = [links[0], *links[2:]]
+        beside = _title_beside(text, links) if fields.title is None else None
+        if beside is not None:
+            fields.title, fields.url = links[beside].text, links[beside].url
+            links = [*links[:beside], *links[beside + 1 :]]
         fields.links += tuple(link.url for link in links[1:])
     else:
         fields.group = clean_text(text) or None
+
+
+def _title_beside(text: str, links: list[Link]) -> int | None:
+    """The index of the title's link among the links after the group's: a bold one
+    ("[Group](url) | [**Title**](url2)", also after a mirror), or one whose list marker
+    lacks its space, so that its line continued the entry ("[Group](url) *[Title](url2)";
+    not "[Group](url) + [Other group](url2)")."""
+    for number, link in enumerate(links[1:], 1):
+        between = text[links[number - 1].end : link.start]
+        if link.text.startswith("**") or between.strip() == "*":
+            return number
+    return None
 
 
 _TITLE_THEN_GROUP = re.compile(r"\s*\*\*(?P<title>.+?)\*\*\s*\|\s*(?P<group>[^|]+?)\s*$")

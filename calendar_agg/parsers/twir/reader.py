@@ -35,7 +35,9 @@ from calendar_agg.parsers.twir.section import Entry
 _OPENING = re.compile(r"^[\s*_$]*")
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
 _FULL_DATE_HEAD = re.compile(f"{ISO_DATE}|{DOTTED_DATE}")  # the year written: today's forms
-_PLACE_THEN_LINK = re.compile(r"\s*[A-Z][^|\[\]]{1,60}\[[^\]]+\]\(")
+# The place then the group's link after a full date, without bars: "2024-02-01 Berlin, DE
+# [Rust Berlin](...)", "2024-02-01 - Berlin, DE - [Rust Berlin] (...)"
+_PLACE_THEN_LINK = re.compile(r"\s*(?:[-–—]\s+)?[A-Z][^|\[\]]{1,60}\[[^\]]+\] ?\(")
 # What may stand between the dates and the first "|" of the current form: a weekday or a
 # time ("2026-12-03 (Thu) |", "2024-05-08T18:30 |", "2024-05-08 6pm |", "2024-05-08 (Wed)
 # 18:30-21:00 CEST |"), skipped; else the place, its bar left out ("2024-05-08 Berlin, DE |")

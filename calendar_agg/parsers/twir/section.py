@@ -31,7 +31,8 @@ _BOILERPLATE = re.compile(
 )
 _WINDOW = re.compile(r"^\s*\**\s*rusty events between\b(.*)$", re.I)
 _STARTS_DATED = re.compile(
-    rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b|[A-Za-z]{{2,10}}\.?\s*\d{{1,2}}\b)"
+    rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b"
+    r"|[A-Za-z]{2,10}\.?\s*\d{1,2}(?:st|nd|rd|th)?\b)"  # "March 13th"
 )
 _CURRENT_HEAD = re.compile(rf"^[\s$]*(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
 # Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
