@@ -87,6 +87,8 @@ NON_ESSENTIAL_TAG = re.compile(
     r"<(?!/?(?:a|strong|b|em|i|code|h[1-6]|p|li|br|pre)\b)/?[a-z][^>]*>", re.IGNORECASE
 )
 WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+# A source line inside a list item's text that starts with a list marker (``text``)
+LAZY_ITEM = re.compile(r"[ \t]*(?:[*+-]|\d{1,2}[.)])(?:[ \t]|$)|[ \t]*\*(?=\S)")
 
 Lines = list[tuple[int, str]]
 
@@ -340,11 +342,19 @@ class _LineWriter:
             self.last_line += text.count("\n")
             return
         keep_lines = not (self.list_depth or self.in_heading or self.in_table or self.markers)
+        in_item = self.list_depth and not (self.in_heading or self.in_table or self.markers)
         for number, part in enumerate(text.split("\n")):
             if number:
                 self.last_line += 1
                 if keep_lines and self.has_content():
                     self.start_block(self.continuation(), self.last_line, keep=False)
+                elif in_item and LAZY_ITEM.match(part) and self.has_content():
+                    # "*[Title](url)", "  * [Title](url)": a list item as the markdown
+                    # wrote it, which python-markdown took for more text of the item above
+                    # (no space after its marker, too little indent): its own line again
+                    indent = part[: len(part) - len(part.lstrip())].expandtabs(4)
+                    self.start_block(self.quote() + indent, self.last_line, keep=False)
+                    part = part.lstrip()
                 else:
                     self.pieces.append(" ")
             if part.strip() and not self.line_no:

@@ -369,3 +369,27 @@ def test_character_references_read_as_the_page_shows_them() -> None:
             ("Rust Zürich", "https://x.org/zurich", "Traits \u2013 Vec<T> <3"),
         ]
         assert not result.problems
+
+
+MARKERS_WITHOUT_SPACE = """## Upcoming Events
+
+### Europe
+* [March 11, 2021, Berlin, DE - Hack and Learn - Rust Berlin](https://x.org/berlin/1)
+*[March 13th, 2021, Chemnitz, DE - Linux Tage - CLT](https://x.org/clt/2)
+* 2021-03-16 | Lyon, FR | [Rust Lyon](https://x.org/lyon)
+    *[Rust and Tell](https://x.org/lyon/3)
+
+## Jobs
+"""
+
+
+def test_a_list_marker_without_its_space_gives_the_same_events_in_markdown_and_on_the_page(
+) -> None:
+    """python-markdown renders ``*[...](...)`` as more text of the item above it; read from
+    the markdown or the page, it is an entry of its own, or the title of the entry above."""
+    for result in markdown_and_page(MARKERS_WITHOUT_SPACE, 381, dt.date(2021, 3, 10)):
+        assert [(e.start, e.city, e.title, e.url) for e in result.events] == [
+            (dt.date(2021, 3, 11), "Berlin", "Hack and Learn", "https://x.org/berlin/1"),
+            (dt.date(2021, 3, 13), "Chemnitz", "Linux Tage", "https://x.org/clt/2"),
+            (dt.date(2021, 3, 16), "Lyon", "Rust and Tell", "https://x.org/lyon/3"),
+        ]

@@ -61,6 +61,27 @@ def test_newlines_inside_text_are_spaces() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        # no space after the marker: python-markdown reads it as more text of the item
+        ("* [Mar 11. Columbus](u1)\n*[Mar 13. Berlin](u2)\n",
+         ["* [Mar 11. Columbus](u1)", "*[Mar 13. Berlin](u2)"]),
+        ("* 2024-06-05 | Berlin, DE | [Rust Berlin](g)\n    *[**Hack and Learn**](e)\n",
+         ["* 2024-06-05 | Berlin, DE | [Rust Berlin](g)", "    *[**Hack and Learn**](e)"]),
+        # a line of the item that merely starts with a star or dash stays text of it
+        ("* [Mar 11. Columbus](u1) talks\n*about* tests\n",
+         ["* [Mar 11. Columbus](u1) talks _about_ tests"]),
+        ("* [Mar 11. Columbus](u1)\nRust - and more\n",
+         ["* [Mar 11. Columbus](u1) Rust - and more"]),
+    ],
+)  # fmt: skip
+def test_a_list_item_python_markdown_took_for_text_of_the_item_above_is_its_own_line(
+    source: str, lines: list[str]
+) -> None:
+    assert texts(markdown.markdown(source)) == lines
+
+
 def test_entities_are_text() -> None:
     assert texts("<p>Rust &amp; Embedded &lt;3 Z&uuml;rich</p>") == ["Rust & Embedded <3 Zürich"]
 
