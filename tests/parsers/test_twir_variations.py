@@ -82,6 +82,9 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "sub-item marker without its space": entries(lambda line: re.sub(r"^(\s+)\* ", r"\1*", line)),
     "bracketed line's marker without its space": entries(
         lambda line: re.sub(r"^\* (?=\[)", "*", line)),
+    "a weekday before the date": entries(lambda line: ISO_DATE.sub(r"\1Thu \2-\3-\4", line)),
+    "a bar before the date, as in a table": entries(
+        lambda line: ISO_DATE.sub(r"\1| \2-\3-\4", line)),
     "dashes for the first bars": entries(
         lambda line: re.sub(r"^(\* \d{4}-\d\d-\d\d) \| ([A-Z][^|\[\]]{1,60}?) \| (?=\[)",
                             r"\1 - \2 - ", line)),

@@ -32,7 +32,7 @@ from calendar_agg.parsers.twir.legacy import read_dash_form, read_free_text
 from calendar_agg.parsers.twir.links import Link, find_links
 from calendar_agg.parsers.twir.section import Entry
 
-_OPENING = re.compile(r"^[\s*_$]*")
+_OPENING = re.compile(r"^[\s*_$|]*")  # "| 2024-02-01 | ...": a table row's bar too
 _PIPE_NEXT = re.compile(r"[^|\[\]]{0,3}\|")
 _FULL_DATE_HEAD = re.compile(f"{ISO_DATE}|{DOTTED_DATE}")  # the year written: today's forms
 # The place then the group's link after a full date, without bars: "2024-02-01 Berlin, DE

@@ -34,7 +34,9 @@ _STARTS_DATED = re.compile(
     rf"^[\s*_$]*\[?\s*(?:{ISO_DATE}|\d{{1,2}}/\d{{1,2}}\b"
     r"|[A-Za-z]{2,10}\.?\s*\d{1,2}(?:st|nd|rd|th)?\b)"  # "March 13th"
 )
-_CURRENT_HEAD = re.compile(rf"^[\s$]*(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
+# The current form's date and first bar (a weekday may come first: "Thu 2024-07-18 |")
+_CURRENT_HEAD = re.compile(
+    rf"^[\s$|]*(?:[A-Za-z]{{3,9}}\.?,?\s+)?(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
 # Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
 # title's last words or in "North&nbsp;America"; thin and wide spaces): read as spaces
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
