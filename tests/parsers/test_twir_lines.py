@@ -792,6 +792,26 @@ def test_links_written_without_a_bracket_or_as_bare_addresses_are_read(
         *group, "Hack Night", "https://x.org/e/3")
 
 
+@pytest.mark.parametrize(
+    ("text", "label", "url"),
+    [
+        # its ")" left out: the full stop after it is no part of the address
+        ("[6/15. Paris](http://x.org/Rust-Paris.", "6/15. Paris", "http://x.org/Rust-Paris"),
+        ("[6/15. Paris](http://x.org/Rust-Paris/). Talks", "6/15. Paris", "http://x.org/Rust-Paris/"),
+        ("| Rust Paris](https://x.org/paris, then", "Rust Paris", "https://x.org/paris"),
+        # its "]" left out, with parentheses in its text or a star stuck to its address
+        ("[5/10. (San Diego) Eat, Drink, Rust!(http://x.org/e/1).", "5/10. (San Diego) Eat, "
+         "Drink, Rust!", "http://x.org/e/1"),
+        ("[WasmEdge(https://x.org/wasmedge*)", "WasmEdge", "https://x.org/wasmedge"),
+    ],
+)  # fmt: skip
+def test_a_link_missing_its_closing_parenthesis_or_bracket_is_read_as_meant(
+    text: str, label: str, url: str
+) -> None:
+    (link,) = find_links(text)
+    assert (link.text, link.url) == (label, url)
+
+
 @pytest.mark.parametrize("text", ["Talk ](not a link)", "x ](y)", "[a](b) and c](d)"])
 def test_a_closing_bracket_in_prose_is_no_link(text: str) -> None:
     assert [link.text for link in find_links(text)] == (["a"] if text.startswith("[") else [])

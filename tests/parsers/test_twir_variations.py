@@ -85,6 +85,10 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "a weekday before the date": entries(lambda line: ISO_DATE.sub(r"\1Thu \2-\3-\4", line)),
     "a bar before the date, as in a table": entries(
         lambda line: ISO_DATE.sub(r"\1| \2-\3-\4", line)),
+    "a link's ) left out": entries(lambda line: re.sub(r"(\]\(https?://[^)\s]+)\)(\.?)\s*$",
+                                                       r"\1\2", line)),
+    "a link's ] left out": entries(lambda line: re.sub(r"\]\((https?://[^)\s]+\))\.?\s*$",
+                                                       r"(\1", line, count=1)),
     "dashes for the first bars": entries(
         lambda line: re.sub(r"^(\* \d{4}-\d\d-\d\d) \| ([A-Z][^|\[\]]{1,60}?) \| (?=\[)",
                             r"\1 - \2 - ", line)),

@@ -54,6 +54,8 @@ def find_links(text: str) -> tuple[Link, ...]:
     links = []
     for match in _LINK.finditer(text):
         label, url = match.group(1, 2)
+        if url and text[match.end() - 1] != ")":  # its ")" left out: "(https://x.org/e)."
+            url = url.rstrip(_SENTENCE_END)
         if url:
             links.append(Link(label, _target(url), match.start(), match.end()))
     if text.count("](") > len(links):  # one without its "[" ("| Rust Oslo](url)")?
@@ -63,13 +65,17 @@ def find_links(text: str) -> tuple[Link, ...]:
     return tuple(links)
 
 
+# What ends the sentence after a link whose ")" was left out: no part of its target
+_SENTENCE_END = ".,;:!?"
 # "[text(https://...)": a link whose "]" was left out
-_UNCLOSED = re.compile(r"\[([^\[\]()\n]{1,100}?)\s?\((https?://[^()\s]+)\)")
+# (its text may hold parentheses: "[5/10. (San Diego) Downtown Meetup(https://...)")
+_UNCLOSED = re.compile(
+    r"\[((?:[^\[\]()\n]|\([^\[\]()\n]*\)){1,200}?)\s?\((https?://[^()\s]+)\)")
 
 
 def _unclosed(text: str, links: list[Link]) -> tuple[Link, ...]:
     """``links`` and the links of ``text`` whose "]" was left out, in order."""
-    found = [Link(match[1].rstrip(), match[2], match.start(), match.end())
+    found = [Link(match[1].rstrip(), _target(match[2]), match.start(), match.end())
              for match in _UNCLOSED.finditer(text)
              if not any(link.start <= match.start() < link.end for link in links)]
     return tuple(sorted(links + found, key=lambda link: link.start))
@@ -94,7 +100,8 @@ def _unopened(text: str, links: list[Link]) -> list[Link]:
         target = _TARGET.match(text, at + 1)
         if target is None or "[" in label or "]" in label:
             continue
-        url = _target(target.group(1))
+        url = target.group(1)
+        url = _target(url if target.group().endswith(")") else url.rstrip(_SENTENCE_END))
         if not url.startswith(("https://", "http://")):
             continue  # prose with a bracket, not a link
         lead = len(label) - len(label.lstrip(" +,&;/"))
