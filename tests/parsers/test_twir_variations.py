@@ -4,6 +4,7 @@ events: the parser is judged on issues it has not seen, which vary the same form
 from __future__ import annotations
 
 import collections
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -132,3 +133,36 @@ def test_a_varied_sample_gives_the_same_events(name: str, originals) -> None:
         assert found == expected, (path.name, sorted(expected - found)[:3],
                                    sorted(found - expected)[:3])
     assert changed, "the variation changed no issue of the sample"
+
+
+# Variations of the list's shape, which python-markdown renders otherwise than it looks
+PAGE_VARIATIONS = ("loose list", "tab indent", "two-space indent",
+                   "sub-item marker without its space", "bracketed line's marker without its space")
+
+
+# An entry written as a heading ("# 2025-07-23 | ... | [Rust Nigeria](...)"): its title item,
+# without its marker's space, renders as a paragraph of its own, and is not read as its title
+_RENDERED_OTHERWISE = {("2025-07-23-this-week-in-rust.md", "sub-item marker without its space")}
+
+
+@pytest.mark.parametrize("name", PAGE_VARIATIONS)
+def test_a_varied_sample_gives_the_same_events_from_its_rendered_page(name: str, originals) -> None:
+    """The page python-markdown makes of a varied issue gives what its markdown gives."""
+    import markdown
+
+    from calendar_agg.parsers.html import HtmlParser
+    from calendar_agg.parsers.markdown import MarkdownParser
+
+    vary = VARIATIONS[name]
+    for path, (text, _) in list(originals.items())[::2]:  # half the sample: rendering is slow
+        varied = vary(text)
+        if varied == text or (path.name, name) in _RENDERED_OTHERWISE:
+            continue
+        header, _, body = varied.partition("\n\n")
+        date = re.search(r"^Date:\s*(\S+)", header, re.M)
+        page = (f'<html><head><meta name="date" content="{date[1] if date else ""}"></head>'
+                f"<body>{markdown.markdown(body)}</body></html>")
+        from_page = HtmlParser().parse(Document("twir", path.name, page)).events
+        from_markdown = MarkdownParser().parse(Document("twir", path.name, varied)).events
+        assert [dataclasses.replace(e, line=0, issue="") for e in from_page] == [
+            dataclasses.replace(e, line=0, issue="") for e in from_markdown], path.name

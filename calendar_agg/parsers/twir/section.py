@@ -97,6 +97,7 @@ class Entry:
     subs: list[str] = field(default_factory=list)  # indented items, marker removed
     is_open: bool = True  # a following plain line continues it
     closed: bool = False  # a heading followed it: nothing more belongs to it
+    strays: int = 0  # sub-items written as items of its own level (``_stray_title``)
 
 
 @dataclass(slots=True)
@@ -296,6 +297,7 @@ class _Cutter:
         """A list item: a sub-item of the entry before it, or a new entry."""
         indent, body = item
         if last is not None and _belongs_to(last, indent, body):
+            last.strays += indent < 2
             last.subs.append(body.strip())
         else:
             self._new(number, body, bullet=True)
@@ -327,9 +329,10 @@ def _belongs_to(last: Entry, indent: int, body: str) -> bool:
 
 
 def _stray_title(last: Entry, body: str) -> bool:
-    """``* [**Title**](url)`` not indented under a ``* 2024-07-17 | ... |`` line."""
+    """``* [**Title**](url)`` not indented under a ``* 2024-07-17 | ... |`` line (and the
+    mirrors after it, written alike: a page of sub-items indented two spaces has them so)."""
     return (
-        not last.subs
+        (not last.subs or last.strays == len(last.subs))
         and not last.closed
         and bool(_CURRENT_HEAD.match(last.head))
         and body.lstrip("$*_ ").startswith("[")
