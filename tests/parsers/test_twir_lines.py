@@ -812,6 +812,33 @@ def test_a_link_missing_its_closing_parenthesis_or_bracket_is_read_as_meant(
     assert (link.text, link.url) == (label, url)
 
 
+@pytest.mark.parametrize(
+    ("entry", "title", "url", "extra"),
+    [
+        # a bold link beside the group, after a mirror: the title
+        (["* 2025-06-05 | Oslo, NO | [Rust Oslo](https://x.org/g) | [Mirror](https://x.org/m)"
+          " | [**Hack Night**](https://x.org/e)"], "Hack Night", "https://x.org/e",
+         ("https://x.org/m",)),
+        # ... unless a sub-item below gives the title: then it is one more link
+        (["* 2025-06-05 | Oslo, NO | [Rust Oslo](https://x.org/g) | [Mirror](https://x.org/m)"
+          " | [**Stream**](https://x.org/s)", "    * [**Hack Night**](https://x.org/e)"],
+         "Hack Night", "https://x.org/e", ("https://x.org/m", "https://x.org/s")),
+        # the title item's marker without its space: its line continued the entry
+        (["* 2025-06-05 | Oslo, NO | [Rust Oslo](https://x.org/g)",
+          "    *[Hack Night](https://x.org/e)"], "Hack Night", "https://x.org/e", ()),
+        # two groups joined by "+": the second is no title
+        (["* 2025-06-05 | Oslo, NO | [Rust Oslo](https://x.org/g) + [Oslo.rs](https://x.org/o)",
+          "    * [**Hack Night**](https://x.org/e)"], "Hack Night", "https://x.org/e",
+         ("https://x.org/o",)),
+    ],
+)  # fmt: skip
+def test_the_title_link_beside_the_group(
+    entry: list[str], title: str, url: str, extra: tuple[str, ...]
+) -> None:
+    event = current_event(*entry)
+    assert (event.title, event.url, event.extra_urls) == (title, url, extra)
+
+
 @pytest.mark.parametrize("text", ["Talk ](not a link)", "x ](y)", "[a](b) and c](d)"])
 def test_a_closing_bracket_in_prose_is_no_link(text: str) -> None:
     assert [link.text for link in find_links(text)] == (["a"] if text.startswith("[") else [])

@@ -100,7 +100,7 @@ def _read_undated(rest: str, subs: tuple[str, ...]) -> Fields:
         place_text, group_part = "", " | ".join(parts)
     place, note = _place_field(place_text)
     fields = Fields(place=place, notes=note)
-    _read_groups(fields, group_part)
+    _read_groups(fields, group_part, titled_below=bool(subs))
     _read_subs(fields, subs)
     if fields.title is None and _BOLD_TITLE.fullmatch(fields.group or ""):
         # "DATE | PLACE | [**Title**](url)": the event's own link, no group's
@@ -123,7 +123,7 @@ def _place_field(text: str) -> tuple[Place, tuple[str, ...]]:
     return place, ()
 
 
-def _read_groups(fields: Fields, text: str) -> None:
+def _read_groups(fields: Fields, text: str, titled_below: bool = False) -> None:
     links = event_links(text)
     if links:
         both = _TITLE_THEN_GROUP.match(links[0].text)
@@ -132,7 +132,7 @@ def _read_groups(fields: Fields, text: str) -> None:
         else:
             fields.group = links[0].text
             fields.group_url = links[0].url
-        beside = _title_beside(text, links) if fields.title is None else None
+        beside = _title_beside(text, links, titled_below) if fields.title is None else None
         if beside is not None:
             fields.title, fields.url = links[beside].text, links[beside].url
             links = [*links[:beside], *links[beside + 1 :]]
@@ -141,14 +141,15 @@ def _read_groups(fields: Fields, text: str) -> None:
         fields.group = clean_text(text) or None
 
 
-def _title_beside(text: str, links: list[Link]) -> int | None:
-    """The index of the title's link among the links after the group's: a bold one
-    ("[Group](url) | [**Title**](url2)", also after a mirror), or one whose list marker
-    lacks its space, so that its line continued the entry ("[Group](url) *[Title](url2)";
-    not "[Group](url) + [Other group](url2)")."""
+def _title_beside(text: str, links: list[Link], titled_below: bool) -> int | None:
+    """The index of the title's link among the links after the group's: a bold one next to
+    it ("[Group](url) | [**Title**](url2)"; after a mirror too, unless a sub-item below
+    gives the title), or one whose list marker lacks its space, so that its line continued
+    the entry ("[Group](url) *[Title](url2)"; not "[Group](url) + [Other group](url2)")."""
     for number, link in enumerate(links[1:], 1):
         between = text[links[number - 1].end : link.start]
-        if link.text.startswith("**") or between.strip() == "*":
+        if between.strip() == "*" or (
+                link.text.startswith("**") and (number == 1 or not titled_below)):
             return number
     return None
 
