@@ -197,14 +197,17 @@ def test_killed_while_parsing_and_storing_leaves_the_store_before_or_after(site:
     before, old = site.keys(), output_files(site.output)
     site.add_issues(range(4, 80))
     saved = site.snapshot("before")
-    started = time.monotonic()
-    code, _, err = site.run()
-    took = time.monotonic() - started
-    assert code == 0, err
+    took = float("inf")
+    for _ in range(2):  # the quicker of two runs: a busy machine may slow the first
+        site.restore(saved)
+        started = time.monotonic()
+        code, _, err = site.run()
+        took = min(took, time.monotonic() - started)
+        assert code == 0, err
     after = site.keys()
     assert after != before
     states = []
-    for fraction in (0.25, 0.5, 0.8):
+    for fraction in (0.15, 0.3, 0.5, 0.8):
         site.restore(saved)
         process = site.start()
         time.sleep(took * fraction)
