@@ -71,12 +71,15 @@ _NAMED = re.compile(
 _DAYFIRST = re.compile(
     rf"(?P<d>\d{{1,2}}){_ORD}\s+(?P<mon>[A-Za-z]{{3,10}})\.?(?:,?\s+(?P<y>\d{{4}})(?!\d))?"
 )
+# A weekday's name, short or long ("Thu", "Thur.", "Thursday"), for patterns compiled with
+# re.I (or inside "(?i:...)")
+_DAY_NAME = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?"
 # A weekday before a date ("Thursday, December 10", "Sat 5 Dec", "Thu 12th & Fri 13th June")
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+WEEKDAY = rf"(?:{_DAY_NAME},?\s+)?"
 _MMDD = re.compile(r"(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/])")
 # "5-7 December", "5 & 6 Dec 2026": the first day's month and year are written after the last
 _DAYS_THEN_MONTH = re.compile(
-    rf"(?P<first>\d{{1,2}}){_ORD}\s*(?:-|–|—|&|\+|/|\band\b|\bto\b)\s*{_WEEKDAY}"
+    rf"(?P<first>\d{{1,2}}){_ORD}\s*(?:-|–|—|&|\+|/|\band\b|\bto\b)\s*{WEEKDAY}"
     rf"(?=\d{{1,2}}{_ORD}\s+[A-Za-z])",
     re.I,
 )
@@ -85,15 +88,14 @@ _DAY = re.compile(
     rf"(?P<d>\d{{1,2}})(?!\d){_ORD}(?![\d/:.]\d)(?![A-Za-z])(?!\s+[a-z])(?!\s*[-/]\s*\d)"
 )
 # a weekday in parentheses after a day, before the next ("2024-08-15 (Thu) - 2024-08-17")
-_PAREN_WEEKDAY = (
-    r"(?:\s*\((?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?\))?")
+_PAREN_WEEKDAY = rf"(?:\s*\({_DAY_NAME}\))?"
 _SEP = re.compile(
     _PAREN_WEEKDAY
     + r"\s*(?:-|–|—|~|→|\.\.|\bto\b|\btill\b|\buntil\b|\bthrough\b|\bthru\b|&|\band\b|\+|,|/)\s*"
-    + _WEEKDAY, re.I
+    + WEEKDAY, re.I
 )
 # Before the dates: brackets and emphasis, and a weekday
-_LEAD = re.compile(r"[\s*_\[(]*" + _WEEKDAY, re.I)
+_LEAD = re.compile(r"[\s*_\[(]*" + WEEKDAY, re.I)
 
 
 class DateSpan(NamedTuple):

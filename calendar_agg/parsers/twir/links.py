@@ -54,10 +54,9 @@ def find_links(text: str) -> tuple[Link, ...]:
     links = []
     for match in _LINK.finditer(text):
         label, url = match.group(1, 2)
-        if url and text[match.end() - 1] != ")":  # its ")" left out: "(https://x.org/e)."
-            url = url.rstrip(_SENTENCE_END)
+        url = _target_as_written(url, closed=text[match.end() - 1] == ")") if url else url
         if url:
-            links.append(Link(label, _target(url), match.start(), match.end()))
+            links.append(Link(label, url, match.start(), match.end()))
     if text.count("](") > len(links):  # one without its "[" ("| Rust Oslo](url)")?
         links = sorted(links + _unopened(text, links), key=lambda link: link.start)
     if text.count("(http") > len(links):  # one without its "]" ("[Rust Oslo(url)")?
@@ -65,7 +64,7 @@ def find_links(text: str) -> tuple[Link, ...]:
     return tuple(links)
 
 
-# What ends the sentence after a link whose ")" was left out: no part of its target
+# What ends the sentence after a link whose ")" was left out (``_target_as_written``)
 _SENTENCE_END = ".,;:!?"
 # "[text(https://...)": a link whose "]" was left out
 # (its text may hold parentheses: "[5/10. (San Diego) Downtown Meetup(https://...)")
@@ -100,8 +99,7 @@ def _unopened(text: str, links: list[Link]) -> list[Link]:
         target = _TARGET.match(text, at + 1)
         if target is None or "[" in label or "]" in label:
             continue
-        url = target.group(1)
-        url = _target(url if target.group().endswith(")") else url.rstrip(_SENTENCE_END))
+        url = _target_as_written(target.group(1), closed=target.group().endswith(")"))
         if not url.startswith(("https://", "http://")):
             continue  # prose with a bracket, not a link
         lead = len(label) - len(label.lstrip(" +,&;/"))
@@ -118,6 +116,12 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\[\]|]+?(?=[.,;:!?*_]*(?:[\s<>()\[\]|]
 def bare_url(text: str) -> re.Match[str] | None:
     """The first web address written out in ``text`` (not as a link), if any."""
     return _BARE_URL.search(text) if "://" in text else None
+
+
+def _target_as_written(url: str, closed: bool) -> str:
+    """``_target`` of a link's target; when its ")" was left out (``closed`` False), the
+    full stop or comma after it ends the sentence, not the address ("(https://x.org/e.")."""
+    return _target(url if closed else url.rstrip(_SENTENCE_END))
 
 
 def _target(url: str) -> str:

@@ -216,9 +216,7 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
     host = _first_host(location)
     if not host or _NOWHERE.match(host):
         return None, None, None
-    parts = [p.strip() for p in host.split(",") if p.strip()]
-    while len(parts) > 2 and _continent(parts[-1]):
-        parts.pop()  # "Berlin, DE, EU": the country's continent
+    parts = _without_continent([p.strip() for p in host.split(",") if p.strip()])
     if not parts:
         return None, None, None
     if len(parts) == 1:
@@ -234,6 +232,14 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
         subdivision = _subdivision(parts[-2], country)
         return _region_as_city(city, subdivision, _country_of(subdivision, country))
     return _region_as_city(*_two_parts(city, last, country))
+
+
+def _without_continent(parts: list[str]) -> list[str]:
+    """A place's comma-separated parts without the continent after its country ("Berlin,
+    DE, EU")."""
+    while len(parts) > 2 and _continent(parts[-1]):
+        parts.pop()
+    return parts
 
 
 def _continent(part: str) -> bool:
@@ -418,9 +424,7 @@ def is_place(text: str) -> bool:
     outside = _PARENS.sub("", text)
     if "(" in text and _MARKER_ONLY.match(outside):  # "Virtual (Vancouver, BC, CA)"
         return any(is_place(inner) for inner in _PARENS.findall(text))
-    parts = [p.strip() for p in outside.split(",") if p.strip()]
-    while len(parts) > 2 and _continent(parts[-1]):
-        parts.pop()
+    parts = _without_continent([p.strip() for p in outside.split(",") if p.strip()])
     if not parts:
         return False
     last = parts[-1]

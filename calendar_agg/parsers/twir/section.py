@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from calendar_agg.parsers.twir.dates import DOTTED_DATE, ISO_DATE
+from calendar_agg.parsers.twir.dates import DOTTED_DATE, ISO_DATE, WEEKDAY
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
@@ -36,7 +36,7 @@ _STARTS_DATED = re.compile(
 )
 # The current form's date and first bar (a weekday may come first: "Thu 2024-07-18 |")
 _CURRENT_HEAD = re.compile(
-    rf"^[\s$|]*(?:[A-Za-z]{{3,9}}\.?,?\s+)?(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
+    rf"^[\s$|]*(?i:{WEEKDAY})(?:{ISO_DATE}|{DOTTED_DATE})[^|\[]{{0,40}}\|")
 # Spaces other than the plain one (a page's &nbsp;, as typography tools put between a
 # title's last words or in "North&nbsp;America"; thin and wide spaces): read as spaces
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
