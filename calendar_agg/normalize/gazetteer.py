@@ -283,7 +283,8 @@ def _candidates(key: str, subdivision: str | None, country: str | None) -> list[
         c
         for c in gazetteer.alternate.get(key, ())
         if c.population >= floor and c not in found and _consistent(c, subdivision, country)
-        and (country or largest < PRIMARY_TOWN or reads_as_exonym(key, fold(c.name)))
+        and (country or largest < PRIMARY_TOWN
+             or reads_as_exonym(key, fold(c.name), close=largest >= BIG_CITY))
     ]
     return found
 

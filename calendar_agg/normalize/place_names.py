@@ -34,19 +34,28 @@ def city_key(name: str) -> str:
 
 
 _EXONYM_SIMILARITY = 0.6
+_SPELLING_SIMILARITY = 0.88
+_SAINT = re.compile(r"\bst(e?)\b")  # "St. Louis", "Ste-Foy" (folded): "Saint Louis"
 
 
-def reads_as_exonym(alternate: str, primary: str) -> bool:
+def reads_as_exonym(alternate: str, primary: str, *, close: bool = False) -> bool:
     """Whether a city's alternate name (folded) reads as another spelling of its primary one:
     "frankfurt" of "frankfurt am main", "torino" of "turin"; not a surname or an old name
-    ("ivanov" of "ivanovo", "waterloo" of "austin")."""
-    if primary.startswith(alternate + " "):  # "Frankfurt" for "Frankfurt am Main"
+    ("ivanov" of "ivanovo", "waterloo" of "austin"). ``close``: only as nearly the same
+    letters ("odessa" of "odesa", not "cancun" of "changchun" nor "parma" of "perm"), as an
+    alternate name must read to take the name from a big city whose own name it is."""
+    similarity = _EXONYM_SIMILARITY
+    if close:
+        similarity = _SPELLING_SIMILARITY
+        alternate, primary = _SAINT.sub(r"saint\1", alternate), _SAINT.sub(r"saint\1", primary)
+    # "Frankfurt" for "Frankfurt am Main"; "St. Louis" for "Saint Louis"
+    if alternate == primary or primary.startswith(alternate + " "):
         return True
     if alternate[0] != primary[0] or primary.startswith(alternate) or alternate.startswith(primary):
         return False  # surnames and demonyms: "Ivanov" (Ivanovo), "Kermani" (Kerman)
     matcher = difflib.SequenceMatcher(None, alternate, primary, autojunk=False)
     return (  # the cheap upper bounds first: this runs on every alternate name of big cities
-        matcher.real_quick_ratio() >= _EXONYM_SIMILARITY
-        and matcher.quick_ratio() >= _EXONYM_SIMILARITY
-        and matcher.ratio() >= _EXONYM_SIMILARITY
+        matcher.real_quick_ratio() >= similarity
+        and matcher.quick_ratio() >= similarity
+        and matcher.ratio() >= similarity
     )

@@ -82,7 +82,8 @@ def _text_candidates(key: str) -> tuple[City, ...]:
     primary = city_names().primary.get(key, ())
     # another city's alternate name counts only where it is bigger than every city called
     # so ("Philadelphia" is Amman's ancient name, a smaller city's than Philadelphia's), and
-    # over a town of some size only as an exonym (``gazetteer.PRIMARY_TOWN``)
+    # over a town of some size only as an exonym (``gazetteer.PRIMARY_TOWN``), over a big
+    # city only as nearly its spelling ("Odessa" is Odesa's, "Cancun" Cancún's, not Changchun's)
     largest = max((city.population for city in primary), default=0)
     cities = tuple(
         city
@@ -90,7 +91,7 @@ def _text_candidates(key: str) -> tuple[City, ...]:
         if city in primary
         or city.population > largest and (
             city.population >= _BIG_ALTERNATE_MIN and largest < PRIMARY_TOWN
-            or reads_as_exonym(key, fold(city.name)))
+            or reads_as_exonym(key, fold(city.name), close=largest >= BIG_CITY))
     )
     country = country_named(key) if cities else None
     if country is not None:  # a country's name: only for its city of that name

@@ -143,6 +143,11 @@ def test_country_code_unknown_or_ambiguous(text: str) -> None:
         (("Petropolis",), ("Petrópolis", None, "BR")),  # Saint Petersburg's
         (("Islamabad",), ("Islamabad", None, "PK")),  # Chattogram's
         (("Milano",), ("Milan", None, "IT")),  # ... an other spelling counts
+        # a big city's own name before a bigger one's alternate name, unless nearly its spelling
+        (("Cancún",), ("Cancún", None, "MX")),  # "Cancun" is Changchun's too
+        (("Pueblo",), ("Pueblo", "CO", "US")),  # not Puebla
+        (("Puno",), ("Puno", None, "PE")),  # not Pune
+        (("Odessa",), ("Odesa", None, "UA")),  # Odesa, bigger than Odessa, TX, by its spelling
     ],
 )
 def test_locate_city(args: tuple[str | None, ...], expected: tuple[str | None, ...]) -> None:
@@ -232,6 +237,11 @@ def test_canonical_city(name: str, country: str | None, expected: str) -> None:
         ("Frankfurt/Main Rust Lint Workshop", ("Frankfurt am Main", "DE")),
         ("Turin Rust Meetup", ("Turin", "IT")),
         ("Rust Milano", ("Milan", "IT")),
+        # a big city's own name is not a bigger city's alternate name, but for a near spelling
+        ("Rust Cancún meetup", ("Cancún", "MX")),  # not Changchun
+        ("Rust Parma", ("Parma", "IT")),  # not Perm
+        ("Rust San Miguel", None),  # several, none dominates; not San Diego
+        ("Odessa Rust meetup", ("Odesa", "UA")),
         # native names of four letters: by alias (short alternate names are mostly noise)
         ("Rust Roma - Rust learning and hacking evening #2", ("Rome", "IT")),
         ("Rust Wien", ("Vienna", "AT")),
