@@ -985,6 +985,12 @@ def test_unknown_code_at_the_end_of_a_place_is_a_problem(place: str, problem: st
         "2025-06-12 - | Berlin, DE | [Rust Berlin](https://g.example/)",
         "2025-06-12 – | Berlin, DE | [Rust Berlin](https://g.example/)",
         "2025-06-12 - Berlin, DE | [Rust Berlin](https://g.example/)",
+        # a stray stop after the date or the place
+        "2025-06-12. | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12, | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12: | Berlin, DE | [Rust Berlin](https://g.example/)",
+        "2025-06-12 | Berlin, DE. | [Rust Berlin](https://g.example/)",
+        "2025-06-12 | Berlin, DE, | [Rust Berlin](https://g.example/)",
     ],
 )
 def test_current_form_with_slips_around_its_bars(head: str) -> None:

@@ -57,6 +57,11 @@ from calendar_agg.parsers.twir.place import (
         ("Seattle WA, US", "Seattle", "WA", "US", False, False),  # no comma before the state
         ("Vancouver BC, CA", "Vancouver", "BC", "CA", False, False),
         ("Salt Lake City UT, US", "Salt Lake City", "UT", "US", False, False),
+        ("Washington DC", "Washington", "DC", "US", False, False),  # an alias with its state
+        # a stray stop after the place: no part of its last code
+        ("Columbus, IL.", "Columbus", "IL", "US", False, False),  # Illinois, not Israel
+        ("São Paulo, SP.", "São Paulo", "SP", "BR", False, False),
+        ("Austin, TX;", "Austin", "TX", "US", False, False),
         ("Rust Meetup DE", "Rust Meetup DE", None, None, False, False),  # no city: as written
         ("Berlin, DE / Virtual", "Berlin", None, "DE", True, True),
         ("In-person: Berlin, DE", "Berlin", None, "DE", False, False),

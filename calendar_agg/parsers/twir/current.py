@@ -50,9 +50,9 @@ def _split_at_tokens(text: str) -> list[str]:
 
 def read_current(head: str, length: int, subs: tuple[str, ...]) -> Fields:
     """An entry ``DATE | PLACE | [Group](url)`` with its sub-items, its dates (``length``
-    characters) left out, and a dash after them (a range left unfinished, ``2024-08-15 - |``).
-    The Fields are shared (do not mutate)."""
-    return _undated(head[length:].strip().lstrip("*_ -–—").lstrip("|").strip(), subs)
+    characters) left out, and a dash after them (a range left unfinished, ``2024-08-15 - |``)
+    or a stray stop (``2024-08-15. |``). The Fields are shared (do not mutate)."""
+    return _undated(head[length:].strip().lstrip("*_ -–—.,:;").lstrip("|").strip(), subs)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -117,7 +117,8 @@ def says_hybrid(text: str | None) -> bool:
 @functools.lru_cache(maxsize=8192)
 def read_place(text: str) -> Place:
     """The place written in a place field (``Virtual (Berlin, DE)``, ``Lehi, UT, US + Virtual``)."""
-    text = _SPACES.sub(" ", text[:_MAX_PLACE].replace("**", "")).strip(" |*_")
+    # a stray stop after the place ("Columbus, IL. |") is no part of it
+    text = _SPACES.sub(" ", text[:_MAX_PLACE].replace("**", "")).strip(" |*_").rstrip(".,;: ")
     if not text:
         return NOWHERE
     if "/" in text:
@@ -370,6 +371,8 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
     """One name: a country (``Malaysia``, ``IR``) or a city (``Seattle``)."""
     if len(part) <= 3:
         return None, None, maybe_country(part)
+    if part[-3:-2] == " " and (stated := _city_with_code(part)) is not None:
+        return stated  # "Washington DC": the city without its state, as an alias would keep it
     found = places.locate_city(part)
     if found is None:
         country = maybe_country(part)
