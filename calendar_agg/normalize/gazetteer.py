@@ -236,8 +236,51 @@ def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
         for name in row["alternatenames"]:
             if _LATIN.fullmatch(name) and (key := fold(name)) and key != own:
                 alternate[key][row["geonameid"]] = len(rows) - 1
+    big = _big_cities(rows)
+    for found in primary.values():
+        if len(found) > 1:
+            found[:] = _without_districts(rows, found, big)
     return (rows, {key: tuple(found) for key, found in primary.items()},
             {key: tuple(found.values()) for key, found in alternate.items()})
+
+
+# geonames lists some districts of big cities as cities of their own ("Salamanca", a
+# district of Madrid, beside the city of Salamanca; Hamburg's "Hamm" beside Hamm, Köln's
+# "Mülheim" beside Mülheim an der Ruhr). A district shares its name with a town of its own
+# country; it lies within _DISTRICT_KM of a city _DOMINANCE times as big of at least
+# _DISTRICT_CITY people.
+_DISTRICT_KM = 5.0
+_DISTRICT_CITY = 500_000
+
+
+def _without_districts(rows: list[tuple], found: list[int],
+                       big: dict[str, list[tuple]]) -> list[int]:
+    """The rows ``found`` (of cities of one name) but those of districts of big cities
+    (``big``: by country) that a city of their country and name is no district of: the
+    name is that city's."""
+    districts = {at for at in found if _district(rows[at], big)}
+    return [at for at in found if at not in districts or not any(
+        other not in districts and rows[other][2] == rows[at][2] for other in found)]
+
+
+def _big_cities(rows: list[tuple]) -> dict[str, list[tuple]]:
+    """The rows of the cities of at least ``_DISTRICT_CITY`` people, by country."""
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        if row[4] >= _DISTRICT_CITY:
+            found[row[2]].append(row)
+    return found
+
+
+def _district(row: tuple, big: dict[str, list[tuple]]) -> bool:
+    """Whether a city (its row) lies within ``_DISTRICT_KM`` of a city of its country
+    ``_DOMINANCE`` times as big, one of ``big``."""
+    return any(
+        city[4] >= _DOMINANCE * row[4]
+        and abs(city[5] - row[5]) <= _DISTRICT_KM / 111  # a degree of latitude: 111 km
+        and distance_km((row[5], row[6]), (city[5], city[6])) <= _DISTRICT_KM
+        for city in big.get(row[2], ())
+    )
 
 
 @functools.cache

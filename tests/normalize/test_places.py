@@ -148,6 +148,13 @@ def test_country_code_unknown_or_ambiguous(text: str) -> None:
         (("Pueblo",), ("Pueblo", "CO", "US")),  # not Puebla
         (("Puno",), ("Puno", None, "PE")),  # not Pune
         (("Odessa",), ("Odesa", None, "UA")),  # Odesa, bigger than Odessa, TX, by its spelling
+        # a district of a big city that geonames lists as a city does not make a town's
+        # name ambiguous: Madrid's Salamanca, Hamburg's Hamm
+        (("Salamanca", None, "ES"), ("Salamanca", None, "ES")),
+        (("Hamm", None, "DE"), ("Hamm", None, "DE")),
+        # ... but a suburb is a town of its own: Bellevue, WA, Pasadena, CA
+        (("Bellevue", "WA", "US"), ("Bellevue", "WA", "US")),
+        (("Pasadena", "CA", "US"), ("Pasadena", "CA", "US")),
     ],
 )
 def test_locate_city(args: tuple[str | None, ...], expected: tuple[str | None, ...]) -> None:
