@@ -245,10 +245,9 @@ def _build_gazetteer_tables() -> tuple[list[tuple], Index, Index]:
 
 
 # geonames lists some districts of big cities as cities of their own ("Salamanca", a
-# district of Madrid, beside the city of Salamanca; Hamburg's "Hamm" beside Hamm, Köln's
-# "Mülheim" beside Mülheim an der Ruhr). A district shares its name with a town of its own
-# country; it lies within _DISTRICT_KM of a city _DOMINANCE times as big of at least
-# _DISTRICT_CITY people.
+# district of Madrid, beside the city of Salamanca; Hamburg's "Hamm" beside Hamm): one
+# within _DISTRICT_KM of a city of its country _DOMINANCE times as big and of at least
+# _DISTRICT_CITY people. Suburbs a little farther out are towns (Bellevue, WA; Pasadena, CA).
 _DISTRICT_KM = 5.0
 _DISTRICT_CITY = 500_000
 

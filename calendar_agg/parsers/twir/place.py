@@ -372,7 +372,7 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
     if len(part) <= 3:
         return None, None, maybe_country(part)
     if part[-3:-2] == " " and (stated := _city_with_code(part)) is not None:
-        return stated  # "Washington DC": the city without its state, as an alias would keep it
+        return stated  # "Washington DC": the city, then its state without the comma
     found = places.locate_city(part)
     if found is None:
         country = maybe_country(part)
