@@ -325,10 +325,17 @@ def _candidates(key: str, subdivision: str | None, country: str | None) -> list[
         c
         for c in gazetteer.alternate.get(key, ())
         if c.population >= floor and c not in found and _consistent(c, subdivision, country)
-        and (country or largest < PRIMARY_TOWN
-             or reads_as_exonym(key, fold(c.name), close=largest >= BIG_CITY))
+        and (country or largest < PRIMARY_TOWN or respells(key, c, largest))
     ]
     return found
+
+
+def respells(key: str, city: City, largest: int) -> bool:
+    """Whether ``key``, a folded alternate name of ``city``, reads as another spelling of its
+    name, as it must to take the name from the towns whose own name it is (the biggest of
+    ``largest`` people): from a big city, only as nearly its letters ("Odessa" is Odesa;
+    "Cancun", one of Changchun's names, is Cancún's own)."""
+    return reads_as_exonym(key, fold(city.name), close=largest >= BIG_CITY)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -24,6 +24,7 @@ from calendar_agg.normalize.gazetteer import (
     display_name,
     find_city,
     resolve_city,
+    respells,
 )
 from calendar_agg.normalize.place_names import fold, reads_as_exonym
 
@@ -61,7 +62,7 @@ _TEXT_DOMINANCE = 2
 def _text_index_entry(key: str) -> tuple[City, ...]:
     """The cities a folded name may mean in free text: by primary name when one of them is
     big, by alternate name those big enough (alternate names of big, not the largest, cities
-    still to be checked by ``reads_as_exonym``); none for common words."""
+    still to be checked by ``respells``); none for common words."""
     if key in _COMMON_WORDS:
         return ()
     gazetteer = city_names()
@@ -82,8 +83,8 @@ def _text_candidates(key: str) -> tuple[City, ...]:
     primary = city_names().primary.get(key, ())
     # another city's alternate name counts only where it is bigger than every city called
     # so ("Philadelphia" is Amman's ancient name, a smaller city's than Philadelphia's), and
-    # over a town of some size only as an exonym (``gazetteer.PRIMARY_TOWN``), over a big
-    # city only as nearly its spelling ("Odessa" is Odesa's, "Cancun" Cancún's, not Changchun's)
+    # over a town of some size only as another spelling (``gazetteer.PRIMARY_TOWN``,
+    # ``gazetteer.respells``)
     largest = max((city.population for city in primary), default=0)
     cities = tuple(
         city
@@ -91,7 +92,7 @@ def _text_candidates(key: str) -> tuple[City, ...]:
         if city in primary
         or city.population > largest and (
             city.population >= _BIG_ALTERNATE_MIN and largest < PRIMARY_TOWN
-            or reads_as_exonym(key, fold(city.name), close=largest >= BIG_CITY))
+            or respells(key, city, largest))
     )
     country = country_named(key) if cities else None
     if country is not None:  # a country's name: only for its city of that name

@@ -371,14 +371,13 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
     """One name: a country (``Malaysia``, ``IR``) or a city (``Seattle``)."""
     if len(part) <= 3:
         return None, None, maybe_country(part)
-    if part[-3:-2] == " " and (stated := _city_with_code(part)) is not None:
-        return stated  # "Washington DC": the city, then its state without the comma
+    stated = _city_with_code(part)  # "Berlin DE", "Washington DC": no comma before the code
+    if stated is not None:
+        return stated
     found = places.locate_city(part)
     if found is None:
         country = maybe_country(part)
-        if country is None:
-            return _city_with_code(part) or (_city_name(part), None, None)
-        return None, None, country
+        return (None, None, country) if country else (_city_name(part), None, None)
     if places.country_code(found[0]) == found[2]:  # "Singapore", "Luxembourg"
         return found[0], found[1], found[2]
     if "/" in part:  # "Germany/Cologne": the part that is the city
