@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
-from calendar_agg.publish.files import remove_leftovers, write_if_changed
+from calendar_agg.publish.files import Writes, remove_leftovers
 from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
 from calendar_agg.records import StoredEvent, full
 
@@ -87,10 +87,11 @@ def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt
             feeds, upcoming, base_url=base, changed=seen.changed, sources=sources,
             event_calendar=calendar_url).encode()
         files[out / "events.json"] = events_json(upcoming)
-    for path, data in files.items():
-        _write(path, data, report)
-    if page_bytes is not None:
-        _write_page(out / "index.html", page_bytes, report)
+    with Writes() as writes:
+        for path, data in files.items():
+            _write(writes, path, data, report)
+        if page_bytes is not None:
+            _write_page(writes, out / "index.html", page_bytes, report)
     return report
 
 
@@ -182,15 +183,16 @@ def _allowed(path: Path, upcoming: int, today: dt.date, report: PublishReport) -
     return reason is None
 
 
-def _write(path: Path, data: bytes | Iterable[bytes], report: PublishReport) -> None:
+def _write(writes: Writes, path: Path, data: bytes | Iterable[bytes],
+           report: PublishReport) -> None:
     report.files.append(str(path))
-    if write_if_changed(path, data):
+    if writes.write(path, data):
         report.written.append(str(path))
     else:
         report.unchanged += 1
 
 
-def _write_page(path: Path, new: bytes, report: PublishReport) -> None:
+def _write_page(writes: Writes, path: Path, new: bytes, report: PublishReport) -> None:
     """The page, rewritten when the data changed: its source health alone never rewrites it,
     so it shows the health as of the last change of the data (INTEROP.md rule 19)."""
     from calendar_agg.publish.page import without_health
@@ -200,7 +202,7 @@ def _write_page(path: Path, new: bytes, report: PublishReport) -> None:
     except OSError:
         old = None
     if report.written or old is None or without_health(old) != without_health(new):
-        _write(path, new, report)
+        _write(writes, path, new, report)
     else:
         report.files.append(str(path))
         report.unchanged += 1

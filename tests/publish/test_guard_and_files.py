@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import icalendar
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+from calendar_agg.errors import PublishError
 from calendar_agg.publish import guard, publish
-from calendar_agg.publish.files import write_if_changed
+from calendar_agg.publish.files import Writes, write_if_changed
 from calendar_agg.publish.guard import upcoming_in_file
 
 TODAY = dt.date(2025, 6, 5)
@@ -135,6 +137,53 @@ def test_events_json_schema_is_documented_in_the_readme(settings, sample_events)
     section = section.split("\n## ", 1)[0]
     documented = re.findall(r"^\| `([a-z_]+)` \|", section, re.M)
     assert documented == ["version", "events", *data["events"][0]]
+
+
+def test_a_batch_of_writes_takes_its_places_only_when_it_is_settled(tmp_path):
+    """Changed files wait as temp files (their fsyncs are done together), a batch at a
+    time: until the batch is settled every target holds its old bytes."""
+    targets = [tmp_path / "events" / f"{n}.ics" for n in range(5)]
+    targets[0].parent.mkdir()
+    targets[0].write_bytes(b"old")
+    with Writes(batch=3) as writes:
+        assert writes.write(targets[0], b"new 0") is True
+        assert writes.write(targets[1], [b"new ", b"1"]) is True
+        assert targets[0].read_bytes() == b"old" and not targets[1].exists()
+        assert writes.write(targets[2], b"new 2") is True  # the third fills the batch
+        assert [t.read_bytes() for t in targets[:3]] == [b"new 0", b"new 1", b"new 2"]
+        assert writes.write(targets[3], b"new 3") is True
+        assert writes.write(targets[0], b"new 0") is False  # as it now is
+        assert not targets[3].exists()
+    assert targets[3].read_bytes() == b"new 3"  # leaving settles what waits
+    assert sorted(p.name for p in targets[0].parent.iterdir()) == ["0.ics", "1.ics", "2.ics",
+                                                                     "3.ics"]
+
+
+def test_a_failed_write_leaves_the_waiting_files_as_they_were(tmp_path):
+    """A file that cannot be written stops the batch: the targets written before it keep
+    their old bytes, and no temp file is left."""
+    kept = tmp_path / "ics" / "all.ics"
+    kept.parent.mkdir()
+    kept.write_bytes(b"old")
+    (tmp_path / "events").write_bytes(b"a file where a folder should be")
+    with pytest.raises(PublishError) as raised, Writes() as writes:
+        writes.write(kept, b"new")
+        writes.write(tmp_path / "events" / "x.ics", b"event")
+    assert raised.value.target == str(tmp_path / "events" / "x.ics")
+    assert kept.read_bytes() == b"old"
+    assert [p.name for p in kept.parent.iterdir()] == ["all.ics"]
+
+
+def test_a_target_that_cannot_be_replaced_is_named_and_its_temp_file_removed(tmp_path):
+    folder = tmp_path / "ics" / "all.ics"  # a folder (not empty) where the file would go
+    (folder / "inside").mkdir(parents=True)
+    later = tmp_path / "ics" / "europe.ics"
+    with pytest.raises(PublishError) as raised, Writes() as writes:
+        writes.write(folder, b"calendar")
+        writes.write(later, b"calendar")
+    assert raised.value.target == str(folder)
+    assert not later.exists()  # waiting behind the one that failed
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["all.ics"]
 
 
 pieces = st.lists(st.binary(max_size=12), max_size=8)
