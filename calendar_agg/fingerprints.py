@@ -142,6 +142,7 @@ def parse_documents(documents: Iterable[Document], source: str, store: Store,
         pending.append((len(found) - 1, document, fingerprint, workers.submit(parse, document)))
         while len(pending) > workers.ahead:
             finish()
+    workers.flush()
     while pending:
         finish()
     fresh = frozenset().union(*(parsed.listed for parsed in found if not parsed.replayed))

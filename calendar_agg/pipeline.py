@@ -368,6 +368,7 @@ def parse_each(documents: Iterable[Document], clock: Clock = utc_now, workers: i
             pending.append(pool.submit(parse_as_written, document, now, render))
             while len(pending) > pool.ahead:
                 yield pool.result(pending.popleft())
+        pool.flush()
         while pending:
             yield pool.result(pending.popleft())
 

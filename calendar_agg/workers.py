@@ -100,6 +100,12 @@ class Workers:
             raise value
         return value
 
+    def flush(self) -> None:
+        """Send the calls that wait for a full batch now: no more are coming, and a worker
+        would otherwise sit idle until the caller asks for their results."""
+        if self._pool is not None and self._waiting:
+            self._send()
+
     def _running(self) -> bool:
         """Whether calls go to the workers now (which are started when they are due)."""
         if self._pool is not None:

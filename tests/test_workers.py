@@ -33,6 +33,25 @@ def test_calls_after_the_inline_ones_run_in_workers_in_order():
         assert [workers.result(call) for call in squares] == [n * n for n in range(20)]
 
 
+def test_calls_short_of_a_batch_go_to_a_worker_once_flushed(tmp_path):
+    """The last calls of a run (fewer than a batch) are sent when no more are coming, not
+    when their results are asked for: a worker makes them while the caller stores the
+    results before them."""
+    import time
+
+    marks = [tmp_path / f"{n}.done" for n in range(3)]
+    with Workers(2, inline=0, chunk=8) as workers:
+        calls = [workers.submit(Path.touch, mark) for mark in marks]
+        time.sleep(0.2)
+        assert not any(mark.exists() for mark in marks)  # waiting for a full batch
+        workers.flush()
+        deadline = time.monotonic() + 30
+        while not all(mark.exists() for mark in marks) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert all(mark.exists() for mark in marks)
+        assert [workers.result(call) for call in calls] == [None] * 3
+
+
 def test_a_parsed_event_crosses_to_the_run_whole():
     """Workers hand parsed events back pickled (``RawEvent.__reduce__``): every field, of
     its type, comes back."""
