@@ -77,6 +77,26 @@ def test_a_run_keeps_no_memo_of_links_for_the_next(settings, clock):
     assert "June SRUG Meetup: Rust in Production" in grouped_again.values()
 
 
+def test_a_link_urllib_cannot_split_is_stored_and_published(settings, clock, tmp_path):
+    """``http://[host`` is no address ("Invalid IPv6 URL"): grouping reads such a link as
+    text, the events are stored, and the feeds link to what can be opened."""
+    issue = tmp_path / "2025-06-04-this-week-in-rust-602.md"
+    issue.write_text(
+        "Title: This Week in Rust 602\nNumber: 602\nDate: 2025-06-04\n\n"
+        "## Upcoming Events\n\n### Europe\n"
+        "* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin/)\n"
+        "    * [**Hack and Learn**](http://[oops/events/1)\n"
+        "* 2025-06-13 | Berlin, DE | [Rust Berlin](http://[oops/)\n"
+        "    * [**Rust and Tell**](https://www.meetup.com/rust-berlin/events/2/)\n"
+        "\n## Jobs\n", encoding="utf-8")
+    report = run_once(settings, sources=[adhoc_source(str(issue))], clock=clock)
+    assert (report.events_found, report.new) == (2, 2)
+    archive = icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "archive.ics").read_bytes())
+    assert sorted(str(e["URL"]) for e in archive.walk("VEVENT")) == [
+        "https://www.meetup.com/rust-berlin/", "https://www.meetup.com/rust-berlin/events/2/"]
+
+
 def test_issue_by_issue_tracks_the_change(settings, clock):
     run_once(settings, sources=[adhoc_source(str(FIRST))], clock=clock)
     report = run_once(settings, sources=[adhoc_source(str(SECOND))], clock=clock)

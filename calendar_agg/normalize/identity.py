@@ -111,7 +111,16 @@ def is_event_specific(url: str | None) -> bool:
 @functools.lru_cache(maxsize=65536)
 def is_event_link(canonical: str) -> bool:
     """``is_event_specific`` of a link already in its canonical form."""
-    return bool(_EVENT_PATH.search(urlsplit(canonical).path))
+    return bool(_EVENT_PATH.search(link_path(canonical)))
+
+
+def link_path(canonical: str) -> str:
+    """The path of a link in its canonical form (``https://host/path?query``), read from the
+    text: ``urlsplit`` rejects what ``canonical_url`` keeps of a link it could not split
+    (``http://[host/events/1``, lower-cased)."""
+    address = canonical.partition("://")[2].partition("?")[0]
+    slash = address.find("/")
+    return address[slash:] if slash >= 0 else ""
 
 
 def identity_key(event: RawEvent) -> str:

@@ -31,7 +31,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from calendar_agg.models import Event, RawEvent
 from calendar_agg.normalize import places, regions, spelling
@@ -40,6 +39,7 @@ from calendar_agg.normalize.identity import (
     fold,
     identity_key,
     is_event_link,
+    link_path,
     organiser_keys,
     place_key,
 )
@@ -98,7 +98,7 @@ def _traits(url: str | None, extra_urls: tuple[str, ...], group_url: str | None,
 @functools.lru_cache(maxsize=65536)
 def _link_kind(canonical: str) -> tuple[bool, bool]:
     """(event-specific, has a path) of a canonical link."""
-    return is_event_link(canonical), bool(urlsplit(canonical).path)
+    return is_event_link(canonical), bool(link_path(canonical))
 
 
 @dataclass(frozen=True, slots=True)

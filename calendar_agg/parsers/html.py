@@ -53,7 +53,10 @@ def issue_name_from_url(url: str | None) -> str | None:
     entry name the same issue."""
     if not url:
         return None
-    path = urlsplit(url.strip()).path
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:  # "http://[host/...": no address to read
+        return None
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
     match = BLOG_PATH.search(path)

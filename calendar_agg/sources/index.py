@@ -46,11 +46,14 @@ def issue_links(document: Document, most: int | None = None) -> list[str]:
     root, _ = parse_html(document.text)  # the links a browser shows: none in comments
     hrefs = [a.get("href") for a in root.iter("a")] if root is not None else []
     for href in filter(None, hrefs):
-        url = urldefrag(urljoin(page, href.strip())).url
-        if _same_page(url) in seen or _site(url) != site:
+        try:
+            url = urldefrag(urljoin(page, href.strip())).url
+            on_site, path = _site(url) == site, urlsplit(url).path
+        except ValueError:  # "http://[host/...": no page a browser could open
+            continue
+        if _same_page(url) in seen or not on_site:
             continue
         seen.add(_same_page(url))
-        path = urlsplit(url).path
         dated = _DATED.search(path)
         if dated is not None:
             year, month, day = (int(part) for part in dated.groups())

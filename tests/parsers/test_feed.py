@@ -130,6 +130,15 @@ def test_entry_without_link_is_named_by_the_path_in_its_id_else_by_title_else_by
     assert result.issues[0].name == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 
 
+def test_an_entry_link_that_cannot_be_split_names_the_issue_by_its_id() -> None:
+    broken = atom(f'<content type="html">{ESCAPED}</content>').replace(
+        '<link href="https://this-week-in-rust.org/', '<link href="http://[oops/')
+    result = PARSER.parse(Document("twir", "atom.xml", broken))
+    assert [issue.name for issue in result.issues] == [ISSUE_602]
+    assert [(e.start, e.city, e.title) for e in result.events] == [
+        (dt.date(2025, 6, 12), "Berlin", "Hack & Learn")]
+
+
 # -- malformed feeds ----------------------------------------------------------------------
 def test_truncated_feed_keeps_what_could_be_read_and_names_the_document() -> None:
     text = (SAMPLES / "rss.xml").read_text(encoding="utf-8")

@@ -39,6 +39,9 @@ FRAGMENTS = [
     "Rust DC", "RustBerlin", "PDXRust", "Columbus Rust Society", "Frankfurt/Main", "LA",
     "<li>", "</li>", "<ul>", "</ul>", "<h3>", "</h3>", '<a href="https://x.org">', "</a>",
     "&amp;", "\n", "\n\n", "\t", "\u00a0", "\ufeff",
+    # links that urllib cannot split ("Invalid IPv6 URL"), as a page, a feed or a post has them
+    "](http://[x/events/1)", '<a href="http://[x/2025/06/04/y/">', "http://[x",
+    '<link href="http://[x/blog/2025/06/04/this-week-in-rust-602/"/>',
 ]  # fmt: skip
 SECTION_TEXT = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=60

@@ -169,12 +169,22 @@ def test_a_lineup_of_program_days_is_one_event() -> None:
     assert event.title == "RustConf 2019" and event.end == dt.date(2019, 8, 23)
 
 
+def test_links_that_cannot_be_split_are_no_event_link() -> None:
+    """``http://[host`` ("Invalid IPv6 URL") is read past: the event is found all the same."""
+    text = ("---\ntitle: RustConf 2025\n---\nWe announce [RustConf 2025](http://[oops/) "
+            "in Seattle, WA on September 2-4, 2025. See [tickets](http://[bad).\n")
+    (event,) = parse("p.md", text).events
+    assert (event.title, event.start, event.city, event.url) == (
+        "RustConf 2025", dt.date(2025, 9, 2), "Seattle", None)
+
+
 FRAGMENTS = st.sampled_from([
     "---\n", "+++\n", "title: ", "date: 2023-06-14\n", "RustConf 2024", " will be held in ",
     "Berlin", " on ", "October 12th to 13th, 2023", "12–13 October", "This March", "### ",
     "April 26-29, 2019: Oxidize\n", "[link](https://example.org/)", "<a href='x'>y</a>",
     "\n\n", "online", " ", ":", "\"", "'", "* ", "```\n", "[^1]", "Dec 15-16", "31 February",
     "\ufeff", "\\", "=", "[x]: http://y\n", "Rust Global", "Seattle, WA", "\t",
+    "[RustConf](http://[x/)", "[x]: http://[y\n",
 ])
 
 

@@ -77,6 +77,13 @@ def test_a_folder_listing_and_its_undated_issue_names():
     ]
 
 
+def test_a_link_that_cannot_be_split_is_passed_over():
+    text = ('<html><body><a href="http://[oops/blog/2025/06/04/this-week-in-rust-602/">602</a>'
+            '<a href="/blog/2025/06/11/this-week-in-rust-603/">603</a></body></html>')
+    assert issue_links(page(text)) == [
+        "https://this-week-in-rust.org/blog/2025/06/11/this-week-in-rust-603/"]
+
+
 def test_an_issue_page_or_a_feed_is_no_index():
     issue = page(ISSUE.format(n=602, day="10"))
     assert not is_index(issue) and issue_links(issue) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from calendar_agg.parsers.prose.markup import Block, Link, sentences
 from calendar_agg.parsers.prose.names import EventName
@@ -84,9 +84,19 @@ _GENERIC_KEYS = {"conference", "conf", "summit", "meetup", "meet up", "workshop"
                  "expo", "retreat", "convention", "congress", "festival", "camp", "devroom"}
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of a link; None when it has none to read (``http://[host``)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def event_url(name: EventName, links: list[Link]) -> str | None:
     """The event's own link: one whose text is the name, else one whose address holds it."""
-    web = [link for link in links if urlsplit(link.url).scheme in ("http", "https")]
+    addresses = {link.url: parts for link in links if (parts := _split(link.url))}
+    web = [link for link in links
+           if link.url in addresses and addresses[link.url].scheme in ("http", "https")]
     core = _fold(re.sub(r"\b(?:19|20)\d\d\b", "", name.text))
     key = _fold(name.key)
     for link in web:
@@ -98,7 +108,7 @@ def event_url(name: EventName, links: list[Link]) -> str | None:
         return None
     slug = key.replace(" ", "")
     for link in web:
-        parts = urlsplit(link.url)
+        parts = addresses[link.url]
         if slug and slug in re.sub(r"[^a-z0-9]", "", (parts.netloc + parts.path).lower()):
             return link.url
     return None
