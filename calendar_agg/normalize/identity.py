@@ -118,7 +118,7 @@ def link_path(canonical: str) -> str:
     """The path of a link in its canonical form (``https://host/path?query``), read from the
     text: ``urlsplit`` rejects what ``canonical_url`` keeps of a link it could not split
     (``http://[host/events/1``, lower-cased)."""
-    address = canonical.partition("://")[2].partition("?")[0]
+    address = canonical.partition("://")[2].partition("?")[0].partition("#")[0]
     slash = address.find("/")
     return address[slash:] if slash >= 0 else ""
 
