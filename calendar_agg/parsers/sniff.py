@@ -116,7 +116,7 @@ def ics(document: Document) -> int:
 
 
 # --- post: a blog post announcing events ------------------------------------------------------
-_TWIR = re.compile(r"this\s+week\s+in\s+rust", re.IGNORECASE)
+_TWIR = re.compile(r"th(?:is|ese)\s+weeks?\s+in\s+rust", re.IGNORECASE)  # "These Weeks in Rust 127"
 _EVENTS_SECTION = re.compile(r"^\s{0,3}(?:#{1,6}|\*\*).*upcoming\s+(?:rust\s+)?events"
                              r"|rusty\s+events\s+between", re.IGNORECASE | re.MULTILINE)
 _POST_SCORE = 60  # above a markdown file's 40, below an events section's 90
@@ -125,8 +125,8 @@ _POST_SCORE = 60  # above a markdown file's 40, below an events section's 90
 def post(document: Document) -> int:
     text = document.text.lstrip("\ufeff")
     front = read_front_matter(text)
-    if front.kind is None or _EVENTS_SECTION.search(text):
+    if front.kind is None or _TWIR.search(front.title):
         return 0
-    if _TWIR.search(front.title) or _TWIR.search(document.name.replace("-", " ")):
+    if _TWIR.search(document.name.replace("-", " ")) or _EVENTS_SECTION.search(text):
         return 0
     return _POST_SCORE

@@ -80,7 +80,11 @@ def test_registry_names_the_post_parser() -> None:
          "a.md", 0),
         ("---\ntitle: x\n---\nRusty Events between 2024-01-01 - 2024-02-01\n", "a.md", 0),
         ("---\ntitle: x\n---\n", "2024-01-03-this-week-in-rust.md", 0),
-        ("Title: RustConf\nDate: 2024-01-01\n\nHello\n", "a.md", 0),
+        ("Title: RustConf\nDate: 2024-01-01\n\nHello\n", "a.md", 60),  # Pelican's metadata
+        ("Title: This Week in Rust 500\nNumber: 500\n\nHello\n", "a.md", 0),
+        ("Title: These Weeks in Rust 127\nNumber: 127\n\nHello\n", "a.md", 0),
+        ("Note: RustConf is near.\nSee you there.\n", "a.md", 0),  # no metadata: a sentence
+        ("Title: RustConf\nsee you there\n\nHello\n", "a.md", 0),
         ("---\ntitle: never closed\n", "a.md", 0),
         ("# Just markdown\n", "a.md", 0),
     ],
@@ -154,6 +158,18 @@ def test_the_post_date_resolves_a_date_without_a_year() -> None:
     text = "---\ntitle: Oxidize\ndate: 2020-01-05\n---\nOxidize is held in Berlin on 16–19 July.\n"
     (event,) = parse("p.md", text).events
     assert (event.start, event.end) == (dt.date(2020, 7, 16), dt.date(2020, 7, 19))
+
+
+def test_pelican_metadata_is_the_post_front_matter_not_its_first_lines() -> None:
+    """``Title:``/``Date:`` lines before the first blank line (Pelican) give the title and
+    the post's date, which dates no event itself and gives a year-less date its year."""
+    text = ("Title: RustConf 2025 announced\nDate: 2025-03-01\nAuthor: The team\n\n"
+            "We announce [RustConf 2025](https://rustconf.com/): September 2-4 in Seattle, WA.\n")
+    result = parse("p.md", text)
+    (event,) = result.events
+    assert (event.title, event.start, event.end, event.city, event.line) == (
+        "RustConf 2025", dt.date(2025, 9, 2), dt.date(2025, 9, 4), "Seattle", 5)
+    assert result.issues[0].date == dt.date(2025, 3, 1)
 
 
 def test_a_date_without_any_year_is_not_guessed() -> None:

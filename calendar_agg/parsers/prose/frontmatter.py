@@ -1,4 +1,5 @@
-"""Front matter of a post (YAML ``---`` or TOML ``+++``) and the post's own date.
+"""Front matter of a post (YAML ``---``, TOML ``+++``, or Pelican's ``Key: value`` lines
+before the first blank line) and the post's own date.
 
 Only what a post reader needs: top-level scalar fields as strings. The YAML reader knows
 plain, quoted (also multi-line) and block (``|``/``>``) scalars; lists and nested maps are
@@ -14,6 +15,10 @@ from dataclasses import dataclass, field
 
 _FENCES = {"---": "yaml", "+++": "toml"}
 _YAML_KEY = re.compile(r"^([A-Za-z_][\w-]{0,40})\s*:(?:\s+(.*?))?\s*$")
+_METADATA_KEY = re.compile(r"^([A-Za-z][\w-]{0,40}):\s+(\S.*?)\s*$")
+# Pelican's (and MultiMarkdown's) keys: a text whose first line is ``Title: ...`` or
+# ``Date: ...`` starts with them (``Note: ...`` is a sentence)
+_METADATA_FIRST = frozenset({"title", "date"})
 _TOML_KEY = re.compile(r"^([A-Za-z_][\w-]{0,40})\s*=\s*(.*?)\s*$")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
@@ -30,7 +35,7 @@ PATH_KEYS = ("path", "url", "permalink", "slug", "canonical", "canonical_url")
 class FrontMatter:
     """The fields (lower-case keys) and where the body starts (0-based line index)."""
 
-    kind: str | None  # "yaml", "toml" or None when the text has no front matter
+    kind: str | None  # "yaml", "toml", "metadata" (Pelican's) or None: no front matter
     fields: dict[str, str] = field(default_factory=dict)
     body_start: int = 0
 
@@ -41,9 +46,10 @@ class FrontMatter:
 
 def read_front_matter(text: str) -> FrontMatter:
     """The front matter at the top of ``text``; ``kind`` None when there is none."""
-    kind = _FENCES.get(text.split("\n", 1)[0].strip())
+    first = text.split("\n", 1)[0]
+    kind = _FENCES.get(first.strip())
     if kind is None:  # most texts: split no further
-        return FrontMatter(None)
+        return _metadata(text) if ":" in first else FrontMatter(None)
     lines = text.split("\n", 400)  # the fence closes within 400 lines
     fence = lines[0].strip()
     for end in range(1, min(len(lines), 400)):
@@ -51,6 +57,24 @@ def read_front_matter(text: str) -> FrontMatter:
             block = lines[1:end]
             fields = _toml_fields(block) if kind == "toml" else _yaml_fields(block)
             return FrontMatter(kind, fields, end + 1)
+    return FrontMatter(None)
+
+
+def _metadata(text: str) -> FrontMatter:
+    """Pelican's ``Key: value`` lines, up to the first blank line, when the first is a
+    title or a date; else no front matter."""
+    lines = text.split("\n", 60)
+    first = _METADATA_KEY.match(lines[0])
+    if first is None or first.group(1).lower() not in _METADATA_FIRST:
+        return FrontMatter(None)
+    fields: dict[str, str] = {}
+    for end, line in enumerate(lines[:60]):
+        if not line.strip():
+            return FrontMatter("metadata", fields, end + 1)
+        match = _METADATA_KEY.match(line)
+        if match is None:
+            return FrontMatter(None)  # a paragraph that starts "Title: ..."
+        fields.setdefault(match.group(1).lower(), match.group(2))
     return FrontMatter(None)
 
 
