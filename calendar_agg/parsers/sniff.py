@@ -116,7 +116,8 @@ def ics(document: Document) -> int:
 
 
 # --- post: a blog post announcing events ------------------------------------------------------
-_TWIR = re.compile(r"th(?:is|ese)\s+weeks?\s+in\s+rust", re.IGNORECASE)  # "These Weeks in Rust 127"
+# "This Week in Rust 602", and "These Weeks in Rust 127" after a break
+_TWIR = re.compile(r"th(?:is|ese)\s+weeks?\s+in\s+rust", re.IGNORECASE)
 _EVENTS_SECTION = re.compile(r"^\s{0,3}(?:#{1,6}|\*\*).*upcoming\s+(?:rust\s+)?events"
                              r"|rusty\s+events\s+between", re.IGNORECASE | re.MULTILINE)
 _POST_SCORE = 60  # above a markdown file's 40, below an events section's 90

@@ -4,7 +4,8 @@ A run writes hundreds of files (a calendar per event of the window). Each change
 first to a temp file beside it; a batch of those is then made durable together (their
 fsyncs overlap in threads, so the disk flushes them in one go rather than one after
 another), and only then does each take its target's place. A target is never replaced by
-bytes that are not on disk yet, and a failure leaves every target of the batch as it was.
+bytes that are not on disk yet, and a failure before the renames leaves every target of
+the batch as it was.
 """
 
 from __future__ import annotations
