@@ -70,6 +70,10 @@ INLINE_MARKERS = {
     "kbd": ("`", "`"),
     "tt": ("`", "`"),
     "samp": ("`", "`"),
+    # struck through (a renderer's strikethrough extension): a cancelled entry, a moved date
+    "del": ("~~", "~~"),
+    "s": ("~~", "~~"),
+    "strike": ("~~", "~~"),
 }
 # Elements whose content is not text of the issue.
 SKIPPED_TAGS = frozenset(

@@ -393,3 +393,31 @@ def test_a_list_marker_without_its_space_gives_the_same_events_in_markdown_and_o
             (dt.date(2021, 3, 13), "Chemnitz", "Linux Tage", "https://x.org/clt/2"),
             (dt.date(2021, 3, 16), "Lyon", "Rust and Tell", "https://x.org/lyon/3"),
         ]
+
+
+STRUCK_THROUGH = """## Upcoming Events
+
+### Europe
+* ~~2024-03-08 | Berlin, DE | [Rust Berlin](https://x.org/berlin)~~
+    * [**Rust and Tell**](https://x.org/berlin/2)
+* ~~2024-03-09~~ 2024-03-10 | Zurich, CH | [Rust Zurich](https://x.org/zurich)
+    * [**Talk**](https://x.org/zurich/3)
+
+## Jobs
+"""
+
+
+def test_struck_through_text_reads_alike_in_markdown_and_on_a_page_of_any_renderer() -> None:
+    """python-markdown shows ``~~`` as written; a renderer with a strikethrough extension
+    makes it ``<del>`` (or ``<s>``): a cancelled entry, and a date moved, all the same."""
+    markdown_result, plain_page = markdown_and_page(STRUCK_THROUGH, 537, dt.date(2024, 3, 1))
+    rendered = markdown.markdown(STRUCK_THROUGH)
+    struck_page = re.sub(r"~~(.+?)~~", r"<del>\1</del>", rendered, count=1)
+    struck_page = re.sub(r"~~(.+?)~~", r"<s>\1</s>", struck_page, count=1)
+    assert "~~" not in struck_page
+    for result in (markdown_result, plain_page, parse_page(struck_page, 537,
+                                                           dt.date(2024, 3, 1))):
+        assert [(e.start, e.city, e.title, e.status) for e in result.events] == [
+            (dt.date(2024, 3, 8), "Berlin", "Rust and Tell", "CANCELLED"),
+            (dt.date(2024, 3, 10), "Zurich", "Talk", None),
+        ]

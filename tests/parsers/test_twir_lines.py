@@ -1110,3 +1110,26 @@ def test_a_title_keeps_the_question_or_exclamation_mark_it_ends_with(
     (event,) = events_of("## Upcoming Events", "### Europe", *entry,
                          date=dt.date(2024, 2, 14))  # fmt: skip
     assert event.title == title
+
+
+def test_struck_through_entries_are_cancelled_and_a_struck_date_is_where_it_moved_from() -> None:
+    found = events_of(
+        "## Upcoming Events", "### Europe",
+        "* ~~2024-03-08 | Berlin, DE | [Rust Berlin](https://x.org/g)~~",
+        "    * [**Rust and Tell**](https://x.org/e/2)",
+        "* ~~2024-03-09~~ 2024-03-10 | Zurich, CH | [Rust Zurich](https://x.org/z)",
+        "    * [**Talk**](https://x.org/e/3)",
+        "* 2024-03-11 | ~~Munich~~, DE | [Rust Munich](https://x.org/m)",
+        "    * ~~[**Meetup**](https://x.org/e/4)~~",
+        "* ~~[Mar 12. Lille, FR - Back in person](https://x.org/e/5)~~.",
+        "* [~~Mar 13. Paris, FR - Rust Paris~~](https://x.org/e/6)",
+        "* ~~Mar 14~~ Mar 15. [Lyon, FR - Rust Lyon](https://x.org/e/7)",
+        date=dt.date(2024, 3, 1))  # fmt: skip
+    assert [(e.start, e.city, e.title, e.url, e.status) for e in found] == [
+        (dt.date(2024, 3, 8), "Berlin", "Rust and Tell", "https://x.org/e/2", "CANCELLED"),
+        (dt.date(2024, 3, 10), "Zurich", "Talk", "https://x.org/e/3", None),
+        (dt.date(2024, 3, 11), "Munich", "Meetup", "https://x.org/e/4", None),
+        (dt.date(2024, 3, 12), "Lille", "Back in person", "https://x.org/e/5", "CANCELLED"),
+        (dt.date(2024, 3, 13), "Paris", "Rust Paris", "https://x.org/e/6", "CANCELLED"),
+        (dt.date(2024, 3, 15), "Lyon", "Rust Lyon", "https://x.org/e/7", None),
+    ]

@@ -62,6 +62,10 @@ from calendar_agg.parsers.twir.place import (
         ("Columbus, IL.", "Columbus", "IL", "US", False, False),  # Illinois, not Israel
         ("São Paulo, SP.", "São Paulo", "SP", "BR", False, False),
         ("Austin, TX;", "Austin", "TX", "US", False, False),
+        # bold or struck-through markup around the place or in it
+        ("**Munich, DE**", "Munich", None, "DE", False, False),
+        ("~~Munich, DE~~", "Munich", None, "DE", False, False),
+        ("Virtual (~~Berlin~~, DE)", "Berlin", None, "DE", True, False),
         ("Rust Meetup DE", "Rust Meetup DE", None, None, False, False),  # no city: as written
         ("Berlin, DE / Virtual", "Berlin", None, "DE", True, True),
         ("In-person: Berlin, DE", "Berlin", None, "DE", False, False),

@@ -117,8 +117,10 @@ def says_hybrid(text: str | None) -> bool:
 @functools.lru_cache(maxsize=8192)
 def read_place(text: str) -> Place:
     """The place written in a place field (``Virtual (Berlin, DE)``, ``Lehi, UT, US + Virtual``)."""
-    # a stray stop after the place ("Columbus, IL. |") is no part of it
-    text = _SPACES.sub(" ", text[:_MAX_PLACE].replace("**", "")).strip(" |*_").rstrip(".,;: ")
+    # a stray stop after the place ("Columbus, IL. |") is no part of it, nor is bold or
+    # struck-through markup ("~~Munich, DE~~")
+    text = text[:_MAX_PLACE].replace("**", "").replace("~~", "")
+    text = _SPACES.sub(" ", text).strip(" |*_").rstrip(".,;: ")
     if not text:
         return NOWHERE
     if "/" in text:

@@ -9,6 +9,7 @@ and kept for the few dates one issue lists: ``dates.resolve_dates``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -51,6 +52,11 @@ _TIME_WORDS = re.compile(
 )
 
 
+# A date struck through and the one it moved to ("~~2024-03-09~~ 2024-03-10 | ..."): the
+# struck one is no date of the event
+_MOVED_DATE = re.compile(r"~~([^~\n]{4,30})~~\s*(?=[\dA-Z])")
+
+
 class EntryError(ValueError):
     """An entry that looks like an event but cannot be read; the message says why."""
 
@@ -62,6 +68,7 @@ class TextReading:
     fields: Fields | None  # None: no event listed
     dates: ScannedDates | None = None  # the dates the entry starts with, as written
     elsewhere: tuple[ScannedDates, ...] = ()  # else those in its text: the first possible
+    cancelled: bool = False  # the whole entry is struck through
 
 
 _NO_EVENT = TextReading(None)
@@ -84,6 +91,8 @@ def read_entry(entry: Entry, context: Context) -> tuple[RawEvent, tuple[str, ...
     if end is None and fields.title:  # "2022-10-02 | ... | **RustLab 2022 (Oct 2-4)**"
         end = end_in_title(fields.title, span.start)
     event = build(fields.values(entry.region), span.start, end, entry.line, context)
+    if reading.cancelled:
+        event = dataclasses.replace(event, status="CANCELLED")
     if span.doubtful:
         return event, (f"doubtful date: {span.doubtful}", *fields.notes)
     return event, fields.notes
@@ -107,6 +116,28 @@ def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     """What the text of an entry (its head and sub-items) says, whatever issue lists it."""
     start = _OPENING.match(head)
     pos = start.end() if start else 0
+    if "~~" in head:
+        return _struck_through(head, pos, subs)
+    return _unmarked_reading(head, pos, subs)
+
+
+def _struck_through(head: str, pos: int, subs: tuple[str, ...]) -> TextReading:
+    """An entry with text struck through (``~~...~~``): a struck date that another follows
+    is where the event moved from, and left out; an entry struck through as a whole (or
+    its link's whole text) lists a cancelled event; other marks are only left out."""
+    moved = _MOVED_DATE.match(head, pos)
+    if moved is not None and scan_dates(moved.group(1)) is not None:
+        head = head[:pos] + head[moved.end():]
+    body = head[pos:].rstrip(" .")
+    cancelled = moved is None and (
+        (body.startswith("~~") and body.endswith("~~"))
+        or (body.startswith("[~~") and "~~](" in body and body.count("~~") == 2))
+    reading = _unmarked_reading(head.replace("~~", ""), pos, subs)
+    return dataclasses.replace(reading, cancelled=True) if cancelled else reading
+
+
+def _unmarked_reading(head: str, pos: int, subs: tuple[str, ...]) -> TextReading:
+    """``_reading`` of a head without struck-through text; ``pos``: where its text starts."""
     if head.startswith("[", pos):
         found = _read_bracketed(head, pos)
         if found is not None:
