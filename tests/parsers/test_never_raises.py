@@ -41,6 +41,7 @@ FRAGMENTS = [
     "&amp;", "\n", "\n\n", "\t", "\u00a0", "\ufeff",
     # links that urllib cannot split ("Invalid IPv6 URL"), as a page, a feed or a post has them
     "](http://[x/events/1)", '<a href="http://[x/2025/06/04/y/">', "http://[x",
+    "~~", "~~2025-06-04~~ ", "<del>", "</del>",
     '<link href="http://[x/blog/2025/06/04/this-week-in-rust-602/"/>',
 ]  # fmt: skip
 SECTION_TEXT = st.lists(
