@@ -68,7 +68,7 @@ class TextReading:
     fields: Fields | None  # None: no event listed
     dates: ScannedDates | None = None  # the dates the entry starts with, as written
     elsewhere: tuple[ScannedDates, ...] = ()  # else those in its text: the first possible
-    cancelled: bool = False  # the whole entry is struck through
+    cancelled: bool = False  # the whole entry (or its link's whole text) is struck through
 
 
 _NO_EVENT = TextReading(None)
@@ -128,6 +128,8 @@ def _struck_through(head: str, pos: int, subs: tuple[str, ...]) -> TextReading:
     moved = _MOVED_DATE.match(head, pos)
     if moved is not None and scan_dates(moved.group(1)) is not None:
         head = head[:pos] + head[moved.end():]
+    else:
+        moved = None  # no date struck at the start
     body = head[pos:].rstrip(" .")
     cancelled = moved is None and (
         (body.startswith("~~") and body.endswith("~~"))
