@@ -24,18 +24,11 @@ BATCH = 64  # changed files waiting at most for their fsyncs (each holds a file 
 _SYNC_THREADS = 8
 
 
-def write_if_changed(path: Path, data: bytes | Iterable[bytes]) -> bool:
-    """Write ``data`` (bytes, or its pieces in order) to ``path`` via a temp file + rename;
-    False when the file already holds exactly these bytes."""
-    with Writes() as writes:
-        return writes.write(path, data)
-
-
 class Writes:
-    """Files written as ``write_if_changed`` writes one, a batch at a time (see the module's
-    docstring). Use as a context manager: leaving it without an error puts the files still
-    waiting in place; leaving it with one removes their temp files, and their targets stay
-    as they were."""
+    """Files written atomically and only when their bytes change, a batch at a time (see
+    the module's docstring). Use as a context manager: leaving it without an error puts the
+    files still waiting in place; leaving it with one removes their temp files, and their
+    targets stay as they were."""
 
     def __init__(self, batch: int = BATCH) -> None:
         self._batch = batch

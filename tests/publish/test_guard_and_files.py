@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from calendar_agg.errors import PublishError
 from calendar_agg.publish import guard, publish
-from calendar_agg.publish.files import Writes, write_if_changed
+from calendar_agg.publish.files import Writes
 from calendar_agg.publish.guard import upcoming_in_file
 
 TODAY = dt.date(2025, 6, 5)
@@ -89,6 +89,12 @@ def test_page_and_events_json_are_kept_with_a_collapsed_all_feed(settings, make_
     publish(many[:1], settings, TODAY)
     assert (out / "index.html").read_bytes() == page
     assert (out / "events.json").read_bytes() == data
+
+
+def write_if_changed(path: Path, data) -> bool:
+    """One file written as publishing writes each (``Writes``), settled at once."""
+    with Writes() as writes:
+        return writes.write(path, data)
 
 
 def test_writes_are_atomic_and_only_when_bytes_change(tmp_path):
