@@ -421,3 +421,28 @@ def test_struck_through_text_reads_alike_in_markdown_and_on_a_page_of_any_render
             (dt.date(2024, 3, 8), "Berlin", "Rust and Tell", "CANCELLED"),
             (dt.date(2024, 3, 10), "Zurich", "Talk", None),
         ]
+
+
+CALLED_OFF = """## Upcoming Events
+
+### Europe
+* [Mar 12. Berlin, DE - Rust Hack and Learn - CANCELLED](https://x.org/berlin/1)
+* [Mar 13. Lyon, FR - Rust Lyon](https://x.org/lyon/2) [Postponed].
+* 2020-03-14 | Zurich, CH | [Rust Zurich](https://x.org/zurich)
+    * [**Talk**](https://x.org/zurich/3) - **Cancelled**
+* 2020-03-15 | Paris, FR | [Rust Paris](https://x.org/paris)
+    * [**Cancelled futures**](https://x.org/paris/4)
+
+## Jobs
+"""
+
+
+def test_a_word_calling_an_event_off_reads_alike_in_markdown_and_on_the_page() -> None:
+    """The page shows ``**Cancelled**`` as ``<strong>``: a mark all the same."""
+    for result in markdown_and_page(CALLED_OFF, 329, dt.date(2020, 3, 10)):
+        assert [(e.start, e.city, e.title, e.status) for e in result.events] == [
+            (dt.date(2020, 3, 12), "Berlin", "Rust Hack and Learn", "CANCELLED"),
+            (dt.date(2020, 3, 13), "Lyon", "Rust Lyon", "CANCELLED"),
+            (dt.date(2020, 3, 14), "Zurich", "Talk", "CANCELLED"),
+            (dt.date(2020, 3, 15), "Paris", "Cancelled futures", None),
+        ]

@@ -1133,3 +1133,62 @@ def test_struck_through_entries_are_cancelled_and_a_struck_date_is_where_it_move
         (dt.date(2024, 3, 13), "Paris", "Rust Paris", "https://x.org/e/6", "CANCELLED"),
         (dt.date(2024, 3, 15), "Lyon", "Rust Lyon", "https://x.org/e/7", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn - CANCELLED](https://x.org/e/1)",),
+        ("* [Mar 12. Berlin, DE - CANCELLED: Rust Hack and Learn](https://x.org/e/1)",),
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn (cancelled due to COVID-19)]"
+         "(https://x.org/e/1)",),
+        # as the sample's 2020-03-10 issue has it
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn](https://x.org/e/1) [Postponed].",),
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn](https://x.org/e/1) - **Cancelled**",),
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn](https://x.org/e/1) - canceled due to "
+         "COVID-19.",),
+        ("* [Mar 12. Berlin, DE - Rust Hack and Learn](https://x.org/e/1), postponed.",),
+        ("* CANCELLED [Mar 12. Berlin, DE - Rust Hack and Learn](https://x.org/e/1)",),
+        ("* 2020-03-12 | Berlin, DE | [Rust Berlin](https://x.org/g)",
+         "    * [**CANCELLED - Rust Hack and Learn**](https://x.org/e/1)"),
+        ("* 2020-03-12 | Berlin, DE | [Rust Berlin](https://x.org/g)",
+         "    * [**Rust Hack and Learn (Cancelled)**](https://x.org/e/1)"),
+        ("* 2020-03-12 | Berlin, DE | [Rust Berlin](https://x.org/g) - POSTPONED",
+         "    * [**Rust Hack and Learn**](https://x.org/e/1)"),
+        ("* 2020-03-12 | Berlin, DE | [Rust Berlin](https://x.org/g)",
+         "    * **Cancelled:** [**Rust Hack and Learn**](https://x.org/e/1)"),
+    ],
+)  # fmt: skip
+def test_a_word_that_calls_the_event_off_cancels_it_and_is_no_part_of_its_title(
+    entry: tuple[str, ...]
+) -> None:
+    (event,) = events_of("## Upcoming Events", "### Europe", *entry,
+                         date=dt.date(2020, 3, 10))  # fmt: skip
+    assert (event.start, event.city, event.title, event.url, event.status) == (
+        dt.date(2020, 3, 12), "Berlin", "Rust Hack and Learn", "https://x.org/e/1",
+        "CANCELLED")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("entry", "title", "url"),
+    [
+        ("* [Mar 12. Berlin, DE - Cancelled futures](https://x.org/e/1)",
+         "Cancelled futures", "https://x.org/e/1"),
+        ("* [Mar 12. Berlin, DE - Cancellation in async Rust](https://x.org/e/1)",
+         "Cancellation in async Rust", "https://x.org/e/1"),
+        ("* [Mar 12. Berlin, DE - Futures, cancelled and resumed](https://x.org/e/1)",
+         "Futures, cancelled and resumed", "https://x.org/e/1"),
+        ("* [Mar 12. Berlin, DE - Hack and Learn](https://x.org/meetup-cancelled)",
+         "Hack and Learn", "https://x.org/meetup-cancelled"),
+        ("* [Mar 12. Berlin, DE - Hack and Learn](https://x.org/a_cancelled-b)",
+         "Hack and Learn", "https://x.org/a_cancelled-b"),
+        ("* [Mar 12. Berlin, DE - Hack and Learn](https://x.org/e/1) (not cancelled: online)",
+         "Hack and Learn", "https://x.org/e/1"),
+    ],
+)  # fmt: skip
+def test_cancellation_as_a_word_of_a_title_or_a_link_cancels_nothing(
+    entry: str, title: str, url: str
+) -> None:
+    (event,) = events_of("## Upcoming Events", "### Europe", entry,
+                         date=dt.date(2020, 3, 10))  # fmt: skip
+    assert (event.title, event.url, event.status) == (title, url, None)

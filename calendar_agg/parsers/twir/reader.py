@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from calendar_agg.models import RawEvent
+from calendar_agg.parsers.twir.cancelled import without_cancellation
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
 from calendar_agg.parsers.twir.dates import (
     DOTTED_DATE,
@@ -68,7 +69,8 @@ class TextReading:
     fields: Fields | None  # None: no event listed
     dates: ScannedDates | None = None  # the dates the entry starts with, as written
     elsewhere: tuple[ScannedDates, ...] = ()  # else those in its text: the first possible
-    cancelled: bool = False  # the whole entry (or its link's whole text) is struck through
+    # the whole entry (or its link's whole text) is struck through, or a word says so
+    cancelled: bool = False
 
 
 _NO_EVENT = TextReading(None)
@@ -114,6 +116,17 @@ def _span(reading: TextReading, bullet: bool, issue_date: dt.date | None) -> Dat
 @functools.lru_cache(maxsize=32768)
 def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     """What the text of an entry (its head and sub-items) says, whatever issue lists it."""
+    head, cancelled = without_cancellation(head)
+    if subs:
+        unmarked = [without_cancellation(sub) for sub in subs]
+        subs = tuple(sub for sub, _ in unmarked)
+        cancelled = cancelled or any(said for _, said in unmarked)
+    reading = _marked_reading(head, subs)
+    return dataclasses.replace(reading, cancelled=True) if cancelled else reading
+
+
+def _marked_reading(head: str, subs: tuple[str, ...]) -> TextReading:
+    """``_reading`` of an entry whose cancellation words are taken out."""
     start = _OPENING.match(head)
     pos = start.end() if start else 0
     if "~~" in head:

@@ -1,0 +1,45 @@
+"""An entry that says its event is off: "CANCELLED", "(cancelled)", "**Postponed**".
+
+Editors mark a meetup that will not happen by a word beside its title rather than by
+removing it; the word is no part of the title ("Rust Hack and Learn - CANCELLED" is the
+meetup "Rust Hack and Learn", cancelled). Only the word standing as a mark counts: in
+brackets, in bold, in capitals, or set off by a separator at a text's start or end. A title
+that uses it as a word ("Cancelled futures", "Cancellation in async Rust") is a title.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = r"(?:cancell?ed|postponed)"
+# why or till when, after the word: "cancelled due to COVID-19", "postponed to April"
+_REASON = r"(?:[.!]?\s+(?:due|because|until|till|to|for|as|on|at)\b[^()\[\]\n]{0,60}?)?"
+# The marks, each with what sets it off, so that taking it out leaves the text around it
+# (from the first of the spaces or separators before it: "(?<!\s)", else a long run of them
+# is tried from each of its places)
+_MARK = re.compile(
+    "|".join((
+        # "(cancelled)", "[CANCELLED]", "(cancelled due to COVID)" - not a link's text
+        # "[Cancelled](url)"
+        rf"(?<!\s)\s*[(\[]\s*(?:\*\*|__)?{_WORD}{_REASON}[.!]?\s*[)\]](?!\()",
+        # "**Cancelled**", "**CANCELLED:**", "__postponed__", with a separator before it
+        rf"(?<![\s\-–—:,])(?:\s*[-–—:,]+)?\s*(?:\*\*|__){_WORD}[.!:]?\s*(?:\*\*|__)(?:\s*[-–—:]+)?",
+        # at a text's start, a separator after it: "CANCELLED: Rust", "[Cancelled - Rust"
+        rf"(?:(?<=^)|(?<=[\[*])|(?<=__))\s*{_WORD}\s*(?:[-–—:!]+|(?=\*\*|__))\s*",
+        # at a text's end, a separator before it: "Learn - CANCELLED", "Learn, postponed.",
+        # "- canceled due to COVID-19" (spaced, unlike a link's "/meetup-cancelled)")
+        rf"(?<![\s\-–—:,])(?:\s+[-–—:]+|\s*[,:])\s+{_WORD}{_REASON}[.!]?\s*(?=$|[\])*_])",
+        # in capitals anywhere, set off by spaces: "Rust Berlin CANCELLED"
+        r"(?<!\s)(?-i:\s*\b(?:CANCELL?ED|POSTPONED)\b[.!:]?)(?!\w)",
+    )),
+    re.IGNORECASE,
+)
+_HINT = re.compile(r"cancel|postpon", re.IGNORECASE)  # cheap: most entries say neither
+
+
+def without_cancellation(text: str) -> tuple[str, bool]:
+    """``text`` without its cancellation marks, and whether it had any."""
+    if not _HINT.search(text):
+        return text, False
+    kept = _MARK.sub("", text)
+    return kept, kept != text
