@@ -117,6 +117,8 @@ def test_year_comes_from_the_issue_date(text: str, issue: dt.date, start: dt.dat
         ("Feburary 9. Somewhere", D(2023, 2, 1), D(2023, 2, 9)),
         ("Oc 11. Columbus, US", D(2018, 9, 25), D(2018, 10, 11)),
         ("Sept 14. Somewhere", D(2018, 9, 11), D(2018, 9, 14)),
+        ("Dce 18. Dallas, US", D(2018, 12, 11), D(2018, 12, 18)),  # two letters swapped
+        ("Jna 8. Somewhere", D(2018, 12, 26), D(2019, 1, 8)),
     ],
 )
 def test_obvious_typos_are_corrected(text: str, issue: dt.date, start: dt.date) -> None:
@@ -195,11 +197,18 @@ def test_dates_later_in_free_text() -> None:
 
 @pytest.mark.parametrize(
     ("word", "month"),
-    [("Jan", 1), ("February", 2), ("Feburary", 2), ("sept", 9), ("Oc", 10), ("Dec.", 12)],
+    [("Jan", 1), ("February", 2), ("Feburary", 2), ("sept", 9), ("Oc", 10), ("Dec.", 12),
+     ("Dce", 12), ("Spe", 9), ("mya", 5)],
 )
 def test_month_names(word: str, month: int) -> None:
     found = month_number(word)
     assert found is not None and found[0] == month
+
+
+@pytest.mark.parametrize("word", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mat"])
+def test_no_weekday_and_no_word_two_months_are_near_is_a_month(word: str) -> None:
+    # a weekday's name swapped about is no month's; "Mat" is as near to Mar as to May
+    assert month_number(word) is None
 
 
 @given(st.text(max_size=40), st.dates(D(2000, 1, 1), D(2100, 1, 1)))

@@ -109,7 +109,8 @@ class DateSpan(NamedTuple):
 
 
 def month_number(word: str) -> tuple[int, bool] | None:
-    """The month a word names and whether it needed correcting (``Feburary``, ``Oc``)."""
+    """The month a word names and whether it needed correcting (``Feburary``, ``Oc``,
+    ``Dce``)."""
     key = word.lower().rstrip(".")
     if key in MONTHS:
         return MONTHS[key], False
@@ -120,6 +121,11 @@ def month_number(word: str) -> tuple[int, bool] | None:
     if len(key) == 2:
         starts = {n for name, n in MONTHS.items() if name.startswith(key)}
         return (starts.pop(), True) if len(starts) == 1 else None
+    if len(key) == 3:  # two letters swapped: "Dce", "Spe" (no weekday's name is one)
+        swapped = {MONTHS[word] for word in (key[1] + key[0] + key[2], key[0] + key[2] + key[1])
+                   if word in MONTHS}
+        if len(swapped) == 1:
+            return swapped.pop(), True
     close = difflib.get_close_matches(key, _FULL_NAMES, n=1, cutoff=0.75)
     return (MONTHS[close[0]], True) if close else None
 
