@@ -1,0 +1,92 @@
+"""The blind TWiR samples: synthetic issues of every era written, with their annotations,
+before their writer read the parser (tests/samples/twir-blind/, NOTES.md there says how).
+
+Each annotated entry must give an event on its line, no other line may give one, and the
+fields issue 3 measures must be as annotated, but for the differences listed in ``ACCEPTED``
+with the reason the product reads them otherwise. Titles are not compared: where a line
+names a group and a title without saying which is which, the annotators chose differently
+from the parser (and from each other), which the ``group`` field keeps apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import markdown
+import pytest
+
+from calendar_agg.models import Document, RawEvent
+from calendar_agg.parsers.html import HtmlParser
+from calendar_agg.parsers.markdown import MarkdownParser
+
+BLIND = Path(__file__).resolve().parents[1] / "samples" / "twir-blind"
+FIELDS = ("start", "end", "city", "country", "virtual", "hybrid", "url")
+
+# (issue, line, field) -> why the parser's reading differs from the annotation
+ACCEPTED: dict[tuple[str, int, str], str] = {
+    ("2014-12-22", 62, "url"): "a link written without its scheme (www.meetup.com/...) is "
+                               "given https://: a calendar needs an absolute link",
+    ("2024-11-13", 141, "city"): "of a place named twice (Bangalore/Bengaluru), the city is "
+                                 "the first name",
+    ("2025-09-24", 175, "city"): "of a place named twice (Nuremberg/Nürnberg), the city is "
+                                 "the first name",
+}
+
+
+def _row(event: RawEvent) -> dict:
+    return {"start": event.start.isoformat(),
+            "end": event.end.isoformat() if event.end else None,
+            "city": event.city, "country": event.country, "virtual": event.virtual,
+            "hybrid": event.hybrid, "url": event.url}
+
+
+def _issues() -> list[Path]:
+    return sorted(BLIND.glob("*-this-week-in-rust.md"))
+
+
+@pytest.mark.parametrize("issue", _issues(), ids=lambda path: path.name[:10])
+def test_blind_issue_gives_its_annotated_events(issue: Path) -> None:
+    result = MarkdownParser().parse(
+        Document("blind", issue.name, issue.read_text(encoding="utf-8")))
+    parsed = {event.line: _row(event) for event in result.events}
+    expected_path = issue.with_name(issue.name.removesuffix(".md") + ".expected.jsonl")
+    expected = [json.loads(line) for line in expected_path.read_text("utf-8").splitlines()
+                if line.strip()]
+    assert sorted(parsed) == [entry["line"] for entry in expected]
+    date = issue.name[:10]
+    differences = [
+        (entry["line"], field, entry[field], parsed[entry["line"]][field])
+        for entry in expected for field in FIELDS
+        if parsed[entry["line"]][field] != entry[field]
+        and (date, entry["line"], field) not in ACCEPTED
+    ]
+    assert differences == []
+    assert not [problem for problem in result.problems if "no date" in problem.message]
+
+
+@pytest.mark.parametrize("issue", _issues(), ids=lambda path: path.name[:10])
+def test_blind_issue_page_gives_the_events_its_markdown_gives(issue: Path) -> None:
+    """Rendered as the site renders it (python-markdown), the issue gives the same events
+    (named by the page's title and counted in the page's lines, which differ)."""
+    text = issue.read_text(encoding="utf-8")
+    body = text.partition("\n\n")[2]  # after the Title:/Number:/Date: lines
+    page = ("<html><head><title>This Week in Rust</title></head><body><article>\n"
+            f"{markdown.markdown(body, extensions=['extra', 'toc'])}\n</article></body></html>")
+    from_page = HtmlParser().parse(Document("blind", issue.stem + ".html", page))
+    from_markdown = MarkdownParser().parse(Document("blind", issue.name, text))
+    assert len(from_markdown.events) > 5
+    assert _comparable(from_page.events) == _comparable(from_markdown.events)
+
+
+def _comparable(events: tuple[RawEvent, ...]) -> list[RawEvent]:
+    return [dataclasses.replace(event, issue="", line=0) for event in events]
+
+
+def test_the_blind_samples_are_there_and_every_accepted_difference_names_one_of_them(
+) -> None:
+    issues = _issues()
+    assert len(issues) == 18
+    dates = {path.name[:10] for path in issues}
+    assert {date for date, _, _ in ACCEPTED} <= dates
