@@ -198,14 +198,15 @@ def test_dates_later_in_free_text() -> None:
 @pytest.mark.parametrize(
     ("word", "month"),
     [("Jan", 1), ("February", 2), ("Feburary", 2), ("sept", 9), ("Oc", 10), ("Dec.", 12),
-     ("Dce", 12), ("Spe", 9), ("mya", 5)],
+     ("Dce", 12), ("Spe", 9), ("mya", 5), ("Setp", 9), ("Decmeber", 12), ("Ocotber", 10)],
 )
 def test_month_names(word: str, month: int) -> None:
     found = month_number(word)
     assert found is not None and found[0] == month
 
 
-@pytest.mark.parametrize("word", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mat"])
+@pytest.mark.parametrize("word", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mat", "Thur",
+                                  "Tues", "Satur"])
 def test_no_weekday_and_no_word_two_months_are_near_is_a_month(word: str) -> None:
     # a weekday's name swapped about is no month's; "Mat" is as near to Mar as to May
     assert month_number(word) is None

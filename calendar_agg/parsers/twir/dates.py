@@ -121,9 +121,9 @@ def month_number(word: str) -> tuple[int, bool] | None:
     if len(key) == 2:
         starts = {n for name, n in MONTHS.items() if name.startswith(key)}
         return (starts.pop(), True) if len(starts) == 1 else None
-    if len(key) == 3:  # two letters swapped: "Dce", "Spe" (no weekday's name is one)
-        swapped = {MONTHS[word] for word in (key[1] + key[0] + key[2], key[0] + key[2] + key[1])
-                   if word in MONTHS}
+    if len(key) >= 3:  # two letters swapped: "Dce", "Setp" (no weekday's name is one)
+        swapped = {MONTHS[word] for word in (key[:i] + key[i + 1] + key[i] + key[i + 2:]
+                                             for i in range(len(key) - 1)) if word in MONTHS}
         if len(swapped) == 1:
             return swapped.pop(), True
     close = difflib.get_close_matches(key, _FULL_NAMES, n=1, cutoff=0.75)
