@@ -1192,3 +1192,43 @@ def test_cancellation_as_a_word_of_a_title_or_a_link_cancels_nothing(
     (event,) = events_of("## Upcoming Events", "### Europe", entry,
                          date=dt.date(2020, 3, 10))  # fmt: skip
     assert (event.title, event.url, event.status) == (title, url, None)
+
+
+def test_the_closing_paragraph_written_before_the_entries_ends_nothing() -> None:
+    """"If you are running a Rust event..." ends the section after its entries; written
+    first, it ends nothing, and none of its lines (a link to the team among them) is an
+    entry."""
+    found = events_of(
+        "## Upcoming Events",
+        "Rusty Events between 2023-05-03 - 2023-05-31 🦀",
+        "",
+        "If you are running a Rust event please add it to the [calendar] to get",
+        "it mentioned here. Please remember to add a link to the event too.",
+        "Email the [Rust Community Team](mailto:community-team@rust-lang.org) for access.",
+        "",
+        "### Europe",
+        "* 2023-05-04 | Zurich, CH | [Rust Zurich](https://x.org/zurich)",
+        "    * [**Rust in Production**](https://x.org/zurich/1)",
+        "",
+        "If you are running a Rust event please add it to the [calendar] to get",
+        "",
+        "* 2023-05-09 | Amsterdam, NL | [Rust Amsterdam](https://x.org/ams)",
+        date=dt.date(2023, 5, 3))  # fmt: skip
+    assert [(e.start, e.city, e.url) for e in found] == [
+        (dt.date(2023, 5, 4), "Zurich", "https://x.org/zurich/1")]
+
+
+def test_a_bracketed_pipe_entry_may_name_no_place() -> None:
+    found = events_of(
+        "## Upcoming Events", "### Virtual",
+        "* [January 8, 2022 | **Rust GameDev Monthly Meetup** | Rust GameDev]"
+        "(https://discord.gg/x)",
+        "* [January 20-21, 2022 | **Oxidize Winter Summit 2022**](https://x.org/oxidize)",
+        "* [January 22, 2022 | Berlin, DE | **Rust and Tell** | Rust Berlin](https://x.org/b)",
+        date=dt.date(2021, 12, 29))  # fmt: skip
+    assert [(e.start, e.end, e.city, e.title, e.group, e.virtual) for e in found] == [
+        (dt.date(2022, 1, 8), None, None, "Rust GameDev Monthly Meetup", "Rust GameDev", True),
+        (dt.date(2022, 1, 20), dt.date(2022, 1, 21), None, "Oxidize Winter Summit 2022", None,
+         True),
+        (dt.date(2022, 1, 22), None, "Berlin", "Rust and Tell", "Rust Berlin", True),
+    ]  # fmt: skip

@@ -201,6 +201,8 @@ def read_bracketed_pipes(inner: str, length: int, link: Link, after: str) -> Fie
     """``[June 8, 2022 | City, CC | **Title** | Group](url)``: ``inner`` is the link text,
     its dates (``length`` characters) left out."""
     parts = split_fields(inner[length:].strip().lstrip("|"))
+    if parts and parts[0].startswith(("**", "__")):  # "[Jan 8, 2022 | **Title** | Group]":
+        parts.insert(0, "")  # the bold title, and no place
     place_text = parts[0] if parts else ""
     title, group = _title_and_group(parts[1:])
     fields = Fields(place=read_place(place_text))

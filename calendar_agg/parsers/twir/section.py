@@ -228,6 +228,7 @@ class _Cutter:
         self.lines = lines  # every line: those after the current one tell ``inside``
         self.index = 0  # of the current line in ``lines``
         self._inside: bool | None = None  # ``inside`` once asked
+        self._in_boilerplate = False  # in the closing paragraph, written before any entry
 
     @property
     def last(self) -> Entry | None:
@@ -248,6 +249,9 @@ class _Cutter:
         self.index = index
         text = _plain_spaces(text)
         line = _classify(text)
+        if self._in_boilerplate:
+            self._in_boilerplate = not line.blank
+            return True
         entries = self.section.entries
         last = entries[-1] if entries else None
         if line.item is not None and line.window is None:  # most lines: straight to content
@@ -258,7 +262,12 @@ class _Cutter:
                 last.is_open = False
             return True
         if line.closing:
-            return False
+            if entries or not _closes(text):
+                return False
+            # the closing paragraph before any entry ("If you are running a Rust event..."
+            # moved to the top): no end, and none of its lines is an entry
+            self._in_boilerplate = True
+            return True
         if line.window is not None and self.section.window is None:
             self.section.window = (number, line.window)
             return True
