@@ -58,13 +58,15 @@ class MarkdownParser(Parser):
         first = _section_start(text)
         if "<!--" in text:
             _drop_comments(lines, first)
+        inlined = _InlinedLines(lines, first=first)
         return parse_lines(
-            _InlinedLines(lines, first=first),
+            inlined,
             source=document.source,
             issue=issue_name(date, header.get("title"), header.get("slug")) or document.name,
             issue_date=date,
             issue_url=header.get("url") or None,
             document=document.name,
+            inline=inlined.inline,
         )
 
 
@@ -175,6 +177,14 @@ class _InlinedLines(Sequence[tuple[int, str]]):
             # only a definition, a reference or a character reference changes a line
             changed = "]:" in line or "][" in line or "] [" in line or "&" in line
             yield number, inlined(line) if changed else line
+
+    def inline(self, text: str) -> str:
+        """``text`` (an entry's lines joined) with the reference links that no one line
+        holds whole inlined: "[Rust tutorial at the Open Source Developers'" on one line,
+        "Gathering][osdg]" on the next."""
+        if self._definitions is None:
+            self._definitions = _definitions(self._lines)
+        return _inline_all(text, self._definitions) if self._definitions else text
 
     def _inlined(self, line: str) -> str:
         if "&" in line:

@@ -446,3 +446,28 @@ def test_a_word_calling_an_event_off_reads_alike_in_markdown_and_on_the_page() -
             (dt.date(2020, 3, 14), "Zurich", "Talk", "CANCELLED"),
             (dt.date(2020, 3, 15), "Paris", "Cancelled futures", None),
         ]
+
+
+PROSE_AND_WRAPPED = """## Upcoming Events
+
+Things are quiet over the holidays, but [the Berlin hack night][berlin] on 2014-12-30 is still on.
+After that, [the London meetup][london] returns on 2015-01-06.
+
+* There will be a [Rust tutorial at the Open Source Developers'
+  Gathering][osdg] in Auckland on 1/13 and 1/14.
+
+[berlin]: https://x.org/berlin
+[london]: https://x.org/london
+[osdg]: https://x.org/osdg
+
+# Quote of the Week
+"""
+
+
+def test_sentences_of_a_paragraph_and_a_wrapped_reference_read_alike_on_the_page() -> None:
+    for result in markdown_and_page(PROSE_AND_WRAPPED, 62, dt.date(2014, 12, 22)):
+        assert [(e.start, e.city, e.url) for e in result.events] == [
+            (dt.date(2014, 12, 30), "Berlin", "https://x.org/berlin"),
+            (dt.date(2015, 1, 6), "London", "https://x.org/london"),
+            (dt.date(2015, 1, 13), "Auckland", "https://x.org/osdg"),
+        ]

@@ -267,3 +267,43 @@ def test_events_heading_is_found_as_a_multiline_search_finds_it(text: str) -> No
     found = sniff.events_heading(text, sniff.HASH_HEADING) is not None
     assert found == bool(_HASH_TITLE.search(text))
     assert _section_start(text) == _plain_section_start(text)
+
+
+WRAPPED_AND_PROSE = """Title: This Week in Rust 62
+Date: 2014-12-22
+
+## Upcoming Events
+
+Things are quiet over the holidays, but [the Berlin hack night][berlin] on 2014-12-30 is still on.
+After that, [the London meetup][london] returns on 2015-01-06.
+
+The [Rust Paris meetup](https://x.org/paris) on 2015-01-12 will be about futures, with
+[the slides](https://x.org/slides) from 2014-12-01 as a start.
+
+* [1/8 Rust Tokyo][tokyo].
+* There will be a [Rust tutorial at the Open Source Developers'
+  Gathering][osdg] in Auckland on 1/13 and 1/14.
+
+[berlin]: https://x.org/berlin
+[london]: https://x.org/london
+[tokyo]: https://x.org/tokyo
+[osdg]: https://x.org/osdg
+
+# Quote of the Week
+"""
+
+
+def test_a_wrapped_reference_link_and_each_sentence_of_a_paragraph_naming_an_event() -> None:
+    """A reference link whose text wraps onto the next line is inlined as a page shows it;
+    a paragraph's next line that starts a sentence with its own link and date is another
+    event, but not a line that goes on with the sentence before it."""
+    result = parse("2014-12-22-this-week-in-rust.md", WRAPPED_AND_PROSE)
+    assert [(e.line, e.start, e.end, e.city, e.url) for e in result.events] == [
+        (6, dt.date(2014, 12, 30), None, "Berlin", "https://x.org/berlin"),
+        (7, dt.date(2015, 1, 6), None, "London", "https://x.org/london"),
+        (9, dt.date(2015, 1, 12), None, "Paris", "https://x.org/paris"),
+        (12, dt.date(2015, 1, 8), None, "Tokyo", "https://x.org/tokyo"),
+        (13, dt.date(2015, 1, 13), dt.date(2015, 1, 14), "Auckland", "https://x.org/osdg"),
+    ]
+    assert result.events[-1].title == "Rust tutorial at the Open Source Developers' Gathering"
+    assert not result.problems

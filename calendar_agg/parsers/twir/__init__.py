@@ -16,7 +16,7 @@ Modules: ``section`` finds the section and cuts it into entries, ``dates``, ``pl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from calendar_agg.models import Issue, ParseResult, Problem, RawEvent
 from calendar_agg.parsers.twir.dates import read_dates
@@ -37,6 +37,7 @@ def parse_lines(
     issue_date: dt.date | None,
     issue_url: str | None = None,
     document: str | None = None,
+    inline: Callable[[str], str] | None = None,
 ) -> ParseResult:
     """Every event of the Upcoming Events section in ``lines``; never raises on bad input.
 
@@ -44,7 +45,8 @@ def parse_lines(
     states one, ``issue_url``), the events in document order, a Problem for every line that
     looks like an event but cannot be read fully, and the notice ``NO_SECTION`` when the
     document has no Upcoming Events section. Problems name ``document`` (the file or feed
-    the line numbers count in; ``issue`` when not given).
+    the line numbers count in; ``issue`` when not given). ``inline`` resolves the reference
+    links of an entry's joined lines (markdown's, whose link text may wrap onto the next line).
     """
     section = read_section(lines if isinstance(lines, Sequence) else list(lines))
     window = _window(section, issue_date if issue_date and 1 < issue_date.year < 9998 else None)
@@ -56,6 +58,8 @@ def parse_lines(
     events: list[RawEvent] = []
     problems: list[Problem] = []
     for entry in section.entries:
+        if inline is not None and ("][" in entry.head or "] [" in entry.head):
+            entry.head = inline(entry.head)
         _read(entry, context, events, problems)
     return ParseResult(issues=(found_issue,), events=tuple(events), problems=tuple(problems))
 

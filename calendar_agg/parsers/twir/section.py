@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from calendar_agg.parsers.twir.dates import DOTTED_DATE, ISO_DATE, WEEKDAY
+from calendar_agg.parsers.twir.dates import DOTTED_DATE, ISO_DATE, WEEKDAY, scan_anywhere
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,40}?)(?:\*\*|__)\s*:?\s*$")
@@ -322,8 +322,9 @@ class _Cutter:
                 self._new(number, text, bullet=False)
                 return
         if last is not None and (last.is_open or text[:1].isspace()):
-            _continue(last, text)
-            return
+            if last.bullet or last.subs or not _another_sentence_event(last.head, text):
+                _continue(last, text)
+                return
         self._new(number, text, bullet=False)
 
 
@@ -347,6 +348,19 @@ def _stray_title(last: Entry, body: str) -> bool:
         and body.lstrip("$*_ ").startswith("[")
         and not _STARTS_DATED.match(body)
     )
+
+
+def _another_sentence_event(before: str, text: str) -> bool:
+    """Whether a paragraph's next line starts a sentence that names an event of its own (a
+    link and a date) after one that did: "... [the Berlin hack night](url) on 2014-12-30 is
+    still on. / After that, [the London meetup](url) returns on 2015-01-06." """
+    if not before.rstrip().endswith((".", "!")):
+        return False
+    return (_HAS_LINK.search(text) is not None and _HAS_LINK.search(before) is not None
+            and bool(scan_anywhere(text)) and bool(scan_anywhere(before)))
+
+
+_HAS_LINK = re.compile(r"\]\s?[(\[]")  # "[text](url)", "[text][ref]"
 
 
 def _continue(entry: Entry, text: str) -> None:
