@@ -1232,3 +1232,27 @@ def test_a_bracketed_pipe_entry_may_name_no_place() -> None:
          True),
         (dt.date(2022, 1, 22), None, "Berlin", "Rust and Tell", "Rust Berlin", True),
     ]  # fmt: skip
+
+
+def test_an_event_name_then_its_town_and_state_in_an_older_line() -> None:
+    """``Rust Belt Rust Conference, Pittsburgh, PA``: the town with its state (PA, not
+    Panama), the name before them the title."""
+    found = events_of(
+        "## Upcoming Events",
+        "* **[10/27 - 10/28: Rust Belt Rust Conference, Pittsburgh, PA]"
+        "(http://www.rust-belt-rust.com/).**",
+        "* [10/29. Rust Workshop, Panama City, PA](https://x.org/2).",
+        date=dt.date(2016, 10, 18))  # fmt: skip
+    assert [(e.city, e.subdivision, e.country, e.title) for e in found] == [
+        ("Pittsburgh", "PA", "US", "Rust Belt Rust Conference"),
+        ("Panama City", None, "PA", "Rust Workshop"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "words", ["(on site and online via Zoom)", "(online and on-site)", "(in person and virtually)"])
+def test_a_title_that_says_on_site_and_online_makes_the_event_hybrid(words: str) -> None:
+    (event,) = events_of("## Upcoming Events",
+                         f"* [Dec  3. Lille, France - Rust Lille - Meetup #9 {words}]"
+                         "(https://x.org/1)", date=dt.date(2019, 11, 26))  # fmt: skip
+    assert (event.city, event.virtual, event.hybrid) == ("Lille", True, True)

@@ -150,6 +150,10 @@ def _checked(text: str) -> Place:
     if not _NOT_A_CITY.search(city) and (len(city.split()) <= 3 or known_city(place)):
         return place  # "San Carlos del Zulia, VE"
     rest = text.split(",", 1)[1] if "," in text else ""
+    if rest.count(",") == 1:  # "Rust Belt Rust Conference, Pittsburgh, PA": the event's
+        after = read_place(rest.strip())  # name, then its town and the town's state
+        if after.city and not _NOT_A_CITY.search(after.city) and known_city(after):
+            return after
     words = city.split()
     subdivision = place.subdivision
     for size in (2, 1):

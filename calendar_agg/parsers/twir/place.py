@@ -41,7 +41,9 @@ _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
 _STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
 _BOTH_WAYS = re.compile(
-    r"\bin[- ]?person\b.{0,12}\bonline\b|\bonline\b.{0,12}\bin[- ]?person\b"
+    # "in person & online", "on site and online via Zoom", "online and on-site"
+    r"\b(?:in[- ]?person|on[- ]?site|onsite)\b.{0,12}\b(?:online|virtual(?:ly)?)\b"
+    r"|\b(?:online|virtual(?:ly)?)\b.{0,12}\b(?:in[- ]?person|on[- ]?site|onsite)\b"
     # "(also available on Zoom)", "also streamed": online besides where it meets
     r"|\balso\b.{0,20}?\b(?:online|zoom|(?:live[- ]?)?stream(?:ed)?|virtual(?:ly)?"
     r"|remote(?:ly)?)\b"
