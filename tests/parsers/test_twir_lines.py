@@ -402,7 +402,7 @@ def test_dash_line_with_a_place_beside_a_marker_reads_it_as_the_place() -> None:
          "Hack Chiapas", None, "MX"),
         ("* [Jan  7. Dive into Rust @ Guna, MP India](https://x.org/)",
          "Dive into Rust", "Guna", "IN"),
-        ("* [6/15. Köln/Cologne, DE](https://x.org/)", None, "Köln", "DE"),  # only a place
+        ("* [6/15. Köln/Cologne, DE](https://x.org/)", None, "Köln/Cologne", "DE"),  # a place
     ],
 )  # fmt: skip
 def test_dash_line_whose_one_segment_holds_title_and_place(

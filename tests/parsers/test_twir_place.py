@@ -46,7 +46,15 @@ from calendar_agg.parsers.twir.place import (
         ("Vancouver, British Columbia, US", "Vancouver", "BC", "CA", False, False),  # named
         ("Portland, Oregon, CA", "Portland", "OR", "US", False, False),
         ("São Paulo, SP", "São Paulo", "SP", "BR", False, False),
-        ("Köln/Cologne, DE", "Köln", None, "DE", False, False),
+        # one city by two names, as written; of two cities, or a country and a city, or
+        # names spaced as hosts are, the first city
+        ("Köln/Cologne, DE", "Köln/Cologne", None, "DE", False, False),
+        ("Bangalore/Bengaluru, IN", "Bangalore/Bengaluru", None, "IN", False, False),
+        ("Frankfurt/Main, DE", "Frankfurt/Main", None, "DE", False, False),
+        ("Zürich/Zurich", "Zürich/Zurich", None, "CH", False, False),
+        ("Boulder/Denver, CO, US", "Boulder", "CO", "US", False, False),
+        ("Germany/Cologne", "Cologne", None, "DE", False, False),
+        ("Praha / Prague, CZ", "Praha", None, "CZ", False, False),
         ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),
         ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", "AK", "NG", False,
          False),  # "Akwa Ibom State": the state Akwa Ibom

@@ -384,7 +384,7 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
         return (None, None, country) if country else (_city_name(part), None, None)
     if places.country_code(found[0]) == found[2]:  # "Singapore", "Luxembourg"
         return found[0], found[1], found[2]
-    if "/" in part:  # "Germany/Cologne": the part that is the city
+    if "/" in part and _two_cities(part):  # "Germany/Cologne": the part that is the city
         named = [p.strip() for p in part.split("/") if places.locate_city(p.strip())]
         return (named[0] if named else found[0]), found[1], found[2]
     return _city_name(part), found[1], found[2]
@@ -407,13 +407,29 @@ def _city_with_code(part: str) -> Located | None:
 
 
 def _city_name(text: str) -> str | None:
-    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``, ``Köln/X`` -> ``Köln``."""
+    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``; one city by two
+    names as written (``Bangalore/Bengaluru``, ``Frankfurt/Main``), of two cities the first
+    (``Boulder/Denver`` -> ``Boulder``)."""
     name = _PARENS.sub("", text)
-    name = name.split("/")[0] if "/" in name else name
+    if "/" in name and _two_cities(name):
+        name = name.split("/")[0]
     name = name.strip(" .-")
     if not name or _NOWHERE.match(name) or _MARKER_ONLY.match(name):
         return None
     return name
+
+
+def _two_cities(name: str) -> bool:
+    """Whether the names a slash joins are of different cities (``Boulder/Denver``), or one
+    is a country's (``Germany/Cologne``), or the slash is spaced as between hosts (``Praha
+    / Prague``), rather than one city's two names (``München/Munich``)."""
+    if " / " in name:  # spaced, as between several hosts: the first is the place
+        return True
+    names = [part.strip() for part in name.split("/") if part.strip()]
+    if any(places.country_code(part) for part in names):
+        return True
+    found = {located for located in map(places.locate_city, names) if located is not None}
+    return len(found) > 1
 
 
 @functools.lru_cache(maxsize=8192)
