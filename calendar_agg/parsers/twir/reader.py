@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from calendar_agg.models import RawEvent
-from calendar_agg.parsers.twir.cancelled import without_cancellation
+from calendar_agg.parsers.twir.cancelled import may_say_cancelled, without_cancellation
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
 from calendar_agg.parsers.twir.dates import (
     DOTTED_DATE,
@@ -116,22 +116,24 @@ def _span(reading: TextReading, bullet: bool, issue_date: dt.date | None) -> Dat
 @functools.lru_cache(maxsize=32768)
 def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     """What the text of an entry (its head and sub-items) says, whatever issue lists it."""
-    head, cancelled = without_cancellation(head)
-    if subs:
-        unmarked = [without_cancellation(sub) for sub in subs]
-        subs = tuple(sub for sub, _ in unmarked)
-        cancelled = cancelled or any(said for _, said in unmarked)
-    reading = _marked_reading(head, subs)
-    return dataclasses.replace(reading, cancelled=True) if cancelled else reading
-
-
-def _marked_reading(head: str, subs: tuple[str, ...]) -> TextReading:
-    """``_reading`` of an entry whose cancellation words are taken out."""
+    if may_say_cancelled(head) or (subs and any(map(may_say_cancelled, subs))):
+        unmarked = _without_cancellation(head, subs)
+        if unmarked is not None:  # a word called the event off: read without it
+            return dataclasses.replace(_reading(*unmarked), cancelled=True)
     start = _OPENING.match(head)
     pos = start.end() if start else 0
     if "~~" in head:
         return _struck_through(head, pos, subs)
     return _unmarked_reading(head, pos, subs)
+
+
+def _without_cancellation(head: str, subs: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """The entry's text without its cancellation marks; None when it has none."""
+    head, said = without_cancellation(head)
+    unmarked = [without_cancellation(sub) for sub in subs]
+    if not said and not any(sub_said for _, sub_said in unmarked):
+        return None
+    return head, tuple(sub for sub, _ in unmarked)
 
 
 def _struck_through(head: str, pos: int, subs: tuple[str, ...]) -> TextReading:
