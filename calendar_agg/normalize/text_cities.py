@@ -183,7 +183,9 @@ def _city_runs_in(text: str) -> tuple[tuple[str, str], ...]:
             if True in taken[start : start + size]:
                 continue
             key = _names_city(words, start, size)
-            if key is None or (size == 1 and _first_name(words, start, key)):
+            if key is None or (size == 1 and _first_name(words, start, key)
+                               # "Austin Bonander", not "Boulder/Denver: Intro"
+                               and glued[spans[start][1] : spans[start + 1][0]] == " "):
                 continue
             found.append((start, key, glued[spans[start][0] : spans[start + size - 1][1]]))
             taken[start : start + size] = [True] * size
@@ -227,19 +229,24 @@ def written_city_in_text(text: str) -> tuple[str, str] | None:
 def _city_named_in(text: str) -> tuple[City, str, str] | None:
     """``city_in_text``'s city, with its folded name and its run of words as written; a
     country's name that ends the text after a comma is the country (``..., Mexico``), unless
-    a city has it as its own name too (``Rust Workshop, Singapore``)."""
+    a city has it as its own name too (``Rust Workshop, Singapore``). Of several cities of
+    one country, the one named most often, else the first."""
     runs = [(key, written) for key, written in _city_runs_in(text)
             if not _country_at_end(text, written) or _own_name(key)]
-    found = [_text_city(key) for key, _ in runs]  # None: an ambiguous name
-    if not found or None in found:
+    named = [_text_city(key) for key, _ in runs]  # None: an ambiguous name
+    found = [city for city in named if city is not None]
+    if not found or len(found) < len(named):
         return None
     first = found[0]
-    if first is None or any(city is None or city.country != first.country for city in found):
+    if any(city.country != first.country for city in found):
         return None
     qualified = _qualifier_countries(text, first)
     if qualified and first.country not in qualified:
         return None
-    return first, *runs[0]
+    # of several cities, the one named most ("Rust Boulder/Denver: Tokio (Denver)"), else
+    # the first
+    chosen = max(range(len(found)), key=lambda index: (found.count(found[index]), -index))
+    return found[chosen], *runs[chosen]
 
 
 def _own_name(key: str) -> bool:

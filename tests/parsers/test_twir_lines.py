@@ -1256,3 +1256,82 @@ def test_a_title_that_says_on_site_and_online_makes_the_event_hybrid(words: str)
                          f"* [Dec  3. Lille, France - Rust Lille - Meetup #9 {words}]"
                          "(https://x.org/1)", date=dt.date(2019, 11, 26))  # fmt: skip
     assert (event.city, event.virtual, event.hybrid) == ("Lille", True, True)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "* [Dec 17. Rust Bay Area: Rust and the Web, at Mozilla SF](https://x.org/1). Also "
+        "[live on Air Mozilla](https://air.mozilla.org/a/).",
+        "* [Feb 25. Rust Bay Area: Rust in Production](https://x.org/1). At Mozilla SF; "
+        "[livestream](https://air.mozilla.org/b/).",
+        "* [Oct 13. Rust Bay Area: preview talks](https://x.org/1) — at Mozilla SF, and "
+        "[streamed on Air Mozilla](https://air.mozilla.org/c/).",
+        "* **[Aug 18 - Aug 19. RustConf 2017 - Portland, OR](https://x.org/1).** Sold out, but "
+        "the keynotes will be [live-streamed](https://youtube.com/x).",
+        "* **[Feb  3 - Feb  4. FOSDEM 2018 - Rust devroom, Brussels, Belgium](https://x.org/1).**"
+        " Talks will be streamed and recorded.",
+        "* [May 15. Rust 1.0 release party, Bay Area](https://x.org/1) at Mozilla SF. Can't "
+        "make it? Watch live on [Air Mozilla](https://air.mozilla.org/d/).",
+    ],
+)  # fmt: skip
+def test_a_stream_said_beside_an_older_entry_makes_it_hybrid(entry: str) -> None:
+    """Words after the entry's link, its other links' texts among them, say the meetup is
+    streamed too."""
+    (event,) = events_of("## Upcoming Events", entry, date=dt.date(2015, 12, 14))
+    assert (event.virtual, event.hybrid, event.url) == (True, True, "https://x.org/1")
+
+
+def test_a_notice_that_a_meetup_is_off_is_no_event() -> None:
+    """An older line that says a meetup is cancelled or postponed is a notice, no listing;
+    a listing's link followed by such a sentence stays the listing."""
+    found = events_of(
+        "## Upcoming Events",
+        "* Dec 3. Karlsruhe, DE - Rust Hack & Learn is cancelled this month.",
+        "* The Columbus Rust Society meeting on Nov 14 is cancelled; see the [Columbus Rust "
+        "Society page](https://www.meetup.com/columbus-rs/) for October.",
+        "* The Bay Area meetup planned for Nov 17 has been postponed to December; watch",
+        "  [the group page](https://x.org/sf) for the new date.",
+        "* [Nov 21. Berlin, DE - Why futures are cancelled](https://x.org/c).",
+        "* [Nov 22. Berlin, DE - Rust Hack and Learn](https://x.org/d). The December one is "
+        "cancelled.",
+        date=dt.date(2018, 11, 13))  # fmt: skip
+    assert [(e.start, e.title, e.status) for e in found] == [
+        (dt.date(2018, 11, 21), "Why futures are cancelled", None),
+        (dt.date(2018, 11, 22), "Rust Hack and Learn", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "virtual", "hybrid"),
+    [
+        ("[Apr 28. Columbus, OH, US - Columbus Rust Society - Monthly Meeting, now on Twitch]"
+         "(https://www.twitch.tv/x)", True, False),
+        ("[May 21. Lehi, UT, US - Utah Rust - Lightning Talks (Twitch stream only)]"
+         "(https://x.org/1)", True, False),
+        ("[Aug 27. Linz, AT - Rust Linz - Rust Meetup Linz (livestream)](https://x.org/1)",
+         True, False),  # in a title, as often the meeting itself
+        ("[May 28. Moscow, RU - Rust Moscow - Online Meetup via YouTube livestream]"
+         "(https://x.org/1)", True, False),
+        ("[May 26. London, GB - Rust London User Group - LDN Talks (streamed on YouTube)]"
+         "(https://x.org/1)", True, False),
+        ("[June 9, Atlanta, GA, US - Grab a beer (outdoors, also on Discord) - Rust Atlanta]"
+         "(https://x.org/1)", True, True),
+        ("[May 24, Auckland, NZ - Rust AKL at the Fuel office (also via Jitsi) - Rust AKL]"
+         "(https://x.org/1)", True, True),
+        ("[November 4, 2021, San Francisco, CA, US - Rust Bay Area: live at the venue and "
+         "streamed on YouTube - Rust Bay Area](https://x.org/1)", True, True),
+        ("[January 20, 2022 | Paris, FR | **Rust Paris meetup #50 - hybride (sur place + en "
+         "ligne)** | Rust Paris](https://x.org/1)", True, True),
+        ("[November 8, 2021, Lyon, FR - Virtual DOMs with Yew - Rust Lyon](https://x.org/1)",
+         False, False),
+        ("[November 8, 2021, Lyon, FR - Building a Discord bot in Rust - Rust Lyon]"
+         "(https://x.org/1)", False, False),
+    ],
+)  # fmt: skip
+def test_how_a_remote_era_title_says_it_is_attended(
+    entry: str, virtual: bool, hybrid: bool
+) -> None:
+    (event,) = events_of("## Upcoming Events", "### Europe", f"* {entry}",
+                         date=dt.date(2020, 4, 14))  # fmt: skip
+    assert (event.virtual, event.hybrid) == (virtual, hybrid)

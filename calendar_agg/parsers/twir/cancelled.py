@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from calendar_agg.parsers.twir.links import strip_links
+
 _WORD = r"(?:cancell?ed|postponed)"
 # why or till when, after the word: "cancelled due to COVID-19", "postponed to April"
 _REASON = r"(?:[.!]?\s+(?:due|because|until|till|to|for|as|on|at)\b[^()\[\]\n]{0,60}?)?"
@@ -34,6 +36,21 @@ _MARK = re.compile(
     )),
     re.IGNORECASE,
 )
+
+
+# A sentence that calls a meetup off: "... is cancelled this month", "... has been postponed
+# to April" (outside any link's text: "[Why futures are cancelled](url)" is a talk)
+_NOTICE = re.compile(
+    r"\b(?:is|are|has\s+been|have\s+been|was|were|will\s+be)\s+(?:now\s+)?"
+    r"(?:cancell?ed|postponed)\b",
+    re.IGNORECASE,
+)
+
+
+def is_notice(text: str) -> bool:
+    """Whether an older entry's text is a notice that a meetup is off, which lists no event
+    (``The Columbus meeting on Sep 14 is cancelled; see [the group](url)``)."""
+    return may_say_cancelled(text) and _NOTICE.search(strip_links(text, keep_text=False)) is not None
 
 
 def may_say_cancelled(text: str) -> bool:

@@ -18,9 +18,10 @@ import re
 from urllib.parse import urlsplit
 
 from calendar_agg.parsers.twir.fields import Fields, event_links, note_how_to_attend
-from calendar_agg.parsers.twir.links import Link, clean_text, strip_links
+from calendar_agg.parsers.twir.links import Link, clean_text, find_links, strip_links
 from calendar_agg.parsers.twir.place import (
     NOWHERE,
+    STREAMED_BESIDE,
     Place,
     city_from_text,
     is_place,
@@ -69,13 +70,30 @@ def read_dash_form(inner: str, length: int, link: Link | None, after: str) -> Fi
         fields.title = _first_sentence(strip_links(after))
     fields.url = link.url if link else None
     fields.links += tuple(other.url for other in event_links(after))
-    if not title_after:  # "[Feb 15. Cambridge, UK - Rust Meetup](url) (hybrid)"
-        note_how_to_attend(fields, strip_links(after, keep_text=False))
+    streamed = False
+    if not title_after:  # "[Feb 15. Cambridge, UK - Rust Meetup](url) (hybrid)"; what
+        # the links after it say counts: "Also [live on Air Mozilla](url)"
+        streams = [link for link in find_links(after) if STREAMED_BESIDE.search(link.text)]
+        beside = _without_links(after, streams)
+        note_how_to_attend(fields, beside)
+        streamed = bool(streams) or STREAMED_BESIDE.search(beside) is not None
     if not fields.place.city:
         fields.place = city_from_text(fields.place, " - ".join(segments))
     if not fields.place.city and title_after:
         fields.place = city_from_text(fields.place, fields.title or "")
-    return _with_city_of_address(fields)
+    fields = _with_city_of_address(fields)
+    if (streamed and fields.place.city and not fields.place.virtual and not fields.remote_hint
+            and not says_virtual(fields.title or "")):
+        fields.hybrid_hint = True  # a stream linked beside a meetup somewhere: "At Mozilla
+        # SF; [livestream](url)" (beside an online one, it is how it is online)
+    return fields
+
+
+def _without_links(text: str, links: list[Link]) -> str:
+    """``text`` with ``links`` left out and every other link as its text."""
+    for link in reversed(links):
+        text = text[: link.start] + " " + text[link.end :]
+    return strip_links(text)
 
 
 def _title_before_place(segment: str, place: Place) -> list[str]:

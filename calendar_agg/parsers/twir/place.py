@@ -20,12 +20,15 @@ T = TypeVar("T")
 
 VIRTUAL_WORDS = re.compile(
     r"\b(?:virtual|online|remote|remotely|livestream(?:ed)?|live[- ]?stream(?:ed)?|zoom"
-    r"|webinar|tele-meetup|on discord|in discord)\b",
+    r"|webinar|tele-meetup|on discord|in discord"
+    # "now on Twitch", "via Jitsi", "(Twitch stream only)", "(online only)"
+    r"|(?:on|via)\s+(?:twitch|youtube|jitsi|(?:ms\s+)?teams|google\s+meet)"
+    r"|stream(?:ed)?\s+only|online\s+only)\b",
     re.I,
 )
 # "Virtual" and "remote" as technical terms of a talk title, not a way to attend.
 _TECHNICAL = re.compile(
-    r"\b(?:virtual|remote)[\s-]+(?:file[\s-]?systems?|fs|machines?|memory|dom|tables?"
+    r"\b(?:virtual|remote)[\s-]+(?:file[\s-]?systems?|fs|machines?|memory|doms?|tables?"
     r"|dispatch|methods?|functions?|threads?|address(?:es)?|reality|env\w*|procedures?"
     r"|debugg\w*|execution|code|calls?|desktops?|sensing|control)\b",
     re.I,
@@ -38,17 +41,28 @@ _PLATFORMS = re.compile(
 _ALSO_ONLINE = re.compile(r"\((?:and|also|plus|\+|&)\s[^()]*\)", re.I)
 _ALSO_WORDS = re.compile(r"\b(?:also|plus|on|via)\b", re.I)
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
-_HYBRID = re.compile(r"\bhybrid\b", re.I)
-_STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
+_HYBRID = re.compile(r"\bh[yí]brid[aeo]?\b", re.I)  # "hybride", "híbrido" too
+STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
+# Words beside an older entry's link that say its meetup is streamed too ("Also [live on Air
+# Mozilla](url)", "At Mozilla SF; [livestream](url)", "Talks will be streamed", "Watch live")
+STREAMED_BESIDE = re.compile(
+    r"\b(?:live[- ]?)?stream(?:ed)?\b|\blivestream(?:ed)?\b|\bair mozilla\b"
+    r"|\bwatch\b(?:\s+(?:it|them|the\s+talks?))?\s+(?:live|online)\b",
+    re.I,
+)
+_THERE = r"(?:in[- ]?person|on[- ]?site|onsite|at\s+the\s+venue)"
+_ONLINE_TOO = (r"(?:online|virtual(?:ly)?|(?:live[- ]?)?stream(?:ed)?(?:\s+on\s+\w+)?"
+               r"|(?:on|via)\s+(?:zoom|youtube|twitch|jitsi|discord))")
 _BOTH_WAYS = re.compile(
-    # "in person & online", "on site and online via Zoom", "online and on-site"
-    r"\b(?:in[- ]?person|on[- ]?site|onsite)\b.{0,12}\b(?:online|virtual(?:ly)?)\b"
-    r"|\b(?:online|virtual(?:ly)?)\b.{0,12}\b(?:in[- ]?person|on[- ]?site|onsite)\b"
+    # "in person & online", "on site and online via Zoom", "online and on-site", "live at
+    # the venue and streamed on YouTube"
+    rf"\b{_THERE}\b.{{0,12}}\b{_ONLINE_TOO}\b|\b{_ONLINE_TOO}\b.{{0,12}}\b{_THERE}\b"
     # "(also available on Zoom)", "also streamed": online besides where it meets
-    r"|\balso\b.{0,20}?\b(?:online|zoom|(?:live[- ]?)?stream(?:ed)?|virtual(?:ly)?"
+    r"|\balso\b.{0,20}?\b(?:online|zoom|discord|jitsi|twitch|youtube"
+    r"|(?:live[- ]?)?stream(?:ed)?|virtual(?:ly)?"
     r"|remote(?:ly)?)\b"
     # "- with live stream", "live-streamed": a stream of where it meets ("streaming" alone
-    # is as often a topic)
+    # is as often a topic, and in a title "(streamed on YouTube)" as often the meeting)
     r"|\bwith\b.{0,10}?\blive[- ]?stream(?:ed|ing)?\b|\blive[- ]?streamed\b",
     re.I,
 )
@@ -133,7 +147,7 @@ def read_place(text: str) -> Place:
         in_person or _has_location(text) or _also_online(text)))
     location = _location_text(text)
     city, subdivision, country = _split_location(location)
-    if virtual and not hybrid and (city or country) and _STREAMED.search(text):
+    if virtual and not hybrid and (city or country) and STREAMED.search(text):
         hybrid = True  # "Berlin, DE (livestream)": a stream of where it meets
     nowhere = bool(_NOWHERE.match(_first_host(location).split(",")[0].strip()))
     found = bool(city or country or virtual or hybrid or nowhere)

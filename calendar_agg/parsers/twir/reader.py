@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from calendar_agg.models import RawEvent
-from calendar_agg.parsers.twir.cancelled import may_say_cancelled, without_cancellation
+from calendar_agg.parsers.twir.cancelled import is_notice, may_say_cancelled, without_cancellation
 from calendar_agg.parsers.twir.current import read_bracketed_pipes, read_current
 from calendar_agg.parsers.twir.dates import (
     DOTTED_DATE,
@@ -117,6 +117,8 @@ def _span(reading: TextReading, bullet: bool, issue_date: dt.date | None) -> Dat
 def _reading(head: str, subs: tuple[str, ...]) -> TextReading:
     """What the text of an entry (its head and sub-items) says, whatever issue lists it."""
     if may_say_cancelled(head) or (subs and any(map(may_say_cancelled, subs))):
+        if "|" not in head and not head.lstrip(" *-+").startswith("[") and is_notice(head):
+            return _NO_EVENT  # "Dec 3. Karlsruhe - Hack & Learn is cancelled this month."
         unmarked = _without_cancellation(head, subs)
         if unmarked is not None:  # a word called the event off: read without it
             return dataclasses.replace(_reading(*unmarked), cancelled=True)
