@@ -50,7 +50,9 @@ _NOTICE = re.compile(
 def is_notice(text: str) -> bool:
     """Whether an older entry's text is a notice that a meetup is off, which lists no event
     (``The Columbus meeting on Sep 14 is cancelled; see [the group](url)``)."""
-    return may_say_cancelled(text) and _NOTICE.search(strip_links(text, keep_text=False)) is not None
+    if not may_say_cancelled(text):
+        return False
+    return _NOTICE.search(strip_links(text, keep_text=False)) is not None
 
 
 def may_say_cancelled(text: str) -> bool:
