@@ -46,15 +46,20 @@ from calendar_agg.parsers.twir.place import (
         ("Vancouver, British Columbia, US", "Vancouver", "BC", "CA", False, False),  # named
         ("Portland, Oregon, CA", "Portland", "OR", "US", False, False),
         ("São Paulo, SP", "São Paulo", "SP", "BR", False, False),
-        # one city by two names, as written; of two cities, or a country and a city, or
-        # names spaced as hosts are, the first city
+        # names a slash joins, as written (one city's or a pair's); of a country and a
+        # city the city
         ("Köln/Cologne, DE", "Köln/Cologne", None, "DE", False, False),
         ("Bangalore/Bengaluru, IN", "Bangalore/Bengaluru", None, "IN", False, False),
         ("Frankfurt/Main, DE", "Frankfurt/Main", None, "DE", False, False),
         ("Zürich/Zurich", "Zürich/Zurich", None, "CH", False, False),
-        ("Boulder/Denver, CO, US", "Boulder", "CO", "US", False, False),
+        ("Boulder/Denver, CO, US", "Boulder/Denver", "CO", "US", False, False),
+        ("Minneapolis/St. Paul, US", "Minneapolis/St. Paul", None, "US", False, False),
+        # a venue before the city
+        ("Mozilla Paris office, Paris, FR", "Paris", None, "FR", False, False),
+        ("Subang Jaya / Kuala Lumpur, Selangor, MY", "Subang Jaya / Kuala Lumpur", "10", "MY",
+         False, False),
         ("Germany/Cologne", "Cologne", None, "DE", False, False),
-        ("Praha / Prague, CZ", "Praha", None, "CZ", False, False),
+        ("Praha / Prague, CZ", "Praha / Prague", None, "CZ", False, False),
         ("Hawthorne (Los Angeles), CA, US", "Hawthorne", "CA", "US", False, False),
         ("Ikot Akpaden, Mkpat Enin, Akwa Ibom State, NG", "Ikot Akpaden", "AK", "NG", False,
          False),  # "Akwa Ibom State": the state Akwa Ibom

@@ -248,9 +248,34 @@ def _split_location(location: str) -> tuple[str | None, str | None, str | None]:
         if stated is not None and stated[1] is not None and stated[2] == country:
             return stated
     if len(parts) >= 3:
+        venue_then_city = _venue_then_city(parts, country)
+        if venue_then_city is not None:
+            return venue_then_city
         subdivision = _subdivision(parts[-2], country)
         return _region_as_city(city, subdivision, _country_of(subdivision, country))
     return _region_as_city(*_two_parts(city, last, country))
+
+
+def _venue_then_city(parts: list[str], country: str | None) -> Located | None:
+    """``Mozilla Paris office, Paris, FR``: a venue no gazetteer knows, then the city, then
+    the country (not a town's state: ``Lehi, UT, US``)."""
+    if len(parts) != 3 or country is None or len(parts[1]) <= 3:
+        return None
+    if places.locate_city(parts[0], None, country) is not None:
+        return None
+    found = places.locate_city(parts[1], None, country)
+    if found is None or places.subdivision_valid(country, parts[1]):
+        return None
+    if _subdivision(parts[1], country) is not None and not _VENUE.search(parts[0]):
+        return None  # "Subang Jaya / Kuala Lumpur, Selangor, MY": the state Selangor
+    return _city_name(parts[1]), found[1], found[2]
+
+
+_VENUE = re.compile(
+    r"\b(?:office|campus|hq|headquarters|building|cent(?:er|re)|hall|hub|house|labs?"
+    r"|university|school|library|caf[eé]|bar|pub|space|coworking)\b|@",
+    re.I,
+)
 
 
 def _without_continent(parts: list[str]) -> list[str]:
@@ -398,7 +423,7 @@ def _single(part: str) -> tuple[str | None, str | None, str | None]:
         return (None, None, country) if country else (_city_name(part), None, None)
     if places.country_code(found[0]) == found[2]:  # "Singapore", "Luxembourg"
         return found[0], found[1], found[2]
-    if "/" in part and _two_cities(part):  # "Germany/Cologne": the part that is the city
+    if "/" in part and _not_one_name(part):  # "Germany/Cologne": the part that is the city
         named = [p.strip() for p in part.split("/") if places.locate_city(p.strip())]
         return (named[0] if named else found[0]), found[1], found[2]
     return _city_name(part), found[1], found[2]
@@ -421,11 +446,10 @@ def _city_with_code(part: str) -> Located | None:
 
 
 def _city_name(text: str) -> str | None:
-    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``; one city by two
-    names as written (``Bangalore/Bengaluru``, ``Frankfurt/Main``), of two cities the first
-    (``Boulder/Denver`` -> ``Boulder``)."""
+    """The city as written: ``Hawthorne (Los Angeles)`` -> ``Hawthorne``; names a slash
+    joins as written (``Bangalore/Bengaluru``, ``Frankfurt/Main``, ``Boulder/Denver``)."""
     name = _PARENS.sub("", text)
-    if "/" in name and _two_cities(name):
+    if "/" in name and _not_one_name(name):
         name = name.split("/")[0]
     name = name.strip(" .-")
     if not name or _NOWHERE.match(name) or _MARKER_ONLY.match(name):
@@ -433,17 +457,12 @@ def _city_name(text: str) -> str | None:
     return name
 
 
-def _two_cities(name: str) -> bool:
-    """Whether the names a slash joins are of different cities (``Boulder/Denver``), or one
-    is a country's (``Germany/Cologne``), or the slash is spaced as between hosts (``Praha
-    / Prague``), rather than one city's two names (``München/Munich``)."""
-    if " / " in name:  # spaced, as between several hosts: the first is the place
-        return True
-    names = [part.strip() for part in name.split("/") if part.strip()]
-    if any(places.country_code(part) for part in names):
-        return True
-    found = {located for located in map(places.locate_city, names) if located is not None}
-    return len(found) > 1
+def _not_one_name(name: str) -> bool:
+    """Whether a slash in a place's name follows a country (``Germany/Cologne``). Other names
+    a slash joins are the place as written: one city's (``München/Munich``, ``Praha /
+    Prague``) or a pair's (``Minneapolis/St. Paul``); hosts, each with its own country,
+    are parted before (``_first_host``)."""
+    return any(places.country_code(part.strip()) for part in name.split("/") if part.strip())
 
 
 @functools.lru_cache(maxsize=8192)
