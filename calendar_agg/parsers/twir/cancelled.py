@@ -4,7 +4,9 @@ Editors mark a meetup that will not happen by a word beside its title rather tha
 removing it; the word is no part of the title ("Rust Hack and Learn - CANCELLED" is the
 meetup "Rust Hack and Learn", cancelled). Only the word standing as a mark counts: in
 brackets, in bold, in capitals, or set off by a separator at a text's start or end. A title
-that uses it as a word ("Cancelled futures", "Cancellation in async Rust") is a title.
+that uses it as a word ("Cancelled futures", "Cancellation in async Rust") is a title. An
+older line that says so in a sentence ("... Hack & Learn is cancelled this month.") is a
+notice, not a listing (``is_notice``).
 """
 
 from __future__ import annotations
