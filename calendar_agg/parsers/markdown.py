@@ -182,22 +182,23 @@ class _InlinedLines(Sequence[tuple[int, str]]):
         """``text`` (an entry's lines joined) with the reference links that no one line
         holds whole inlined: "[Rust tutorial at the Open Source Developers'" on one line,
         "Gathering][osdg]" on the next."""
-        if self._definitions is None:
-            self._definitions = _definitions(self._lines)
-        return _inline_all(text, self._definitions) if self._definitions else text
+        return self._references_inlined(text)
 
     def _inlined(self, line: str) -> str:
         if "&" in line:
             line = characters_shown(line)
         if "]:" in line and _DEFINITION.match(line):
             return ""
-        if "][" in line or "] [" in line:
-            if self._definitions is None:
-                self._definitions = _definitions(self._lines)
-            definitions = self._definitions
-            if definitions:
-                return _inline_all(line, definitions)
-        return line
+        return self._references_inlined(line)
+
+    def _references_inlined(self, text: str) -> str:
+        """``text`` with its ``[text][label]`` references inlined (the document's
+        definitions read on first need: often none is)."""
+        if "][" not in text and "] [" not in text:
+            return text
+        if self._definitions is None:
+            self._definitions = _definitions(self._lines)
+        return _inline_all(text, self._definitions) if self._definitions else text
 
 
 def _definitions(lines: list[str]) -> dict[str, str]:

@@ -58,7 +58,7 @@ def parse_lines(
     events: list[RawEvent] = []
     problems: list[Problem] = []
     for entry in section.entries:
-        if inline is not None and ("][" in entry.head or "] [" in entry.head):
+        if inline is not None:
             entry.head = inline(entry.head)
         _read(entry, context, events, problems)
     return ParseResult(issues=(found_issue,), events=tuple(events), problems=tuple(problems))

@@ -42,7 +42,7 @@ _ALSO_ONLINE = re.compile(r"\((?:and|also|plus|\+|&)\s[^()]*\)", re.I)
 _ALSO_WORDS = re.compile(r"\b(?:also|plus|on|via)\b", re.I)
 _IN_PERSON = re.compile(r"\bin[- ]?person\b|\bon[- ]?site\b|\bonsite\b|\boffline\b", re.I)
 _HYBRID = re.compile(r"\bh[yí]brid[aeo]?\b", re.I)  # "hybride", "híbrido" too
-STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
+_STREAMED = re.compile(r"\blive[- ]?stream(?:ed|ing)?\b|\blivestream(?:ed|ing)?\b", re.I)
 # Words beside an older entry's link that say its meetup is streamed too ("Also [live on Air
 # Mozilla](url)", "At Mozilla SF; [livestream](url)", "Talks will be streamed", "Watch live")
 STREAMED_BESIDE = re.compile(
@@ -147,7 +147,7 @@ def read_place(text: str) -> Place:
         in_person or _has_location(text) or _also_online(text)))
     location = _location_text(text)
     city, subdivision, country = _split_location(location)
-    if virtual and not hybrid and (city or country) and STREAMED.search(text):
+    if virtual and not hybrid and (city or country) and _STREAMED.search(text):
         hybrid = True  # "Berlin, DE (livestream)": a stream of where it meets
     nowhere = bool(_NOWHERE.match(_first_host(location).split(",")[0].strip()))
     found = bool(city or country or virtual or hybrid or nowhere)
