@@ -1,8 +1,11 @@
 """Derived events into the store's rows: ``save_events`` makes the stored events, sightings and
-history exactly what deriving gave, writing only rows that differ (``Store.save_events``)."""
+history exactly what deriving gave, writing only rows that differ (``Store.save_events``),
+except that an event's SEQUENCE and LAST-MODIFIED never go back (``ahead_of``)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Collection, Iterable
@@ -10,11 +13,13 @@ from collections.abc import Collection, Iterable
 from calendar_agg.codec import from_json, to_json
 from calendar_agg.models import Event
 from calendar_agg.records import (
+    NOT_CHANGES,
     Change,
     EncodedRecord,
     EventRecord,
     KeptEvent,
     MergeStats,
+    differences,
     summary_text,
 )
 
@@ -41,11 +46,13 @@ def save_events(db: sqlite3.Connection,
             new.add(rows)
             stats.new += 1
             continue
-        _save_event(db, rows, stats)
+        rows, correction = _save_event(db, rows, stats)
         if _stored_sightings(db, rows.uid) != sorted(rows.sightings):
             _replace_sightings(db, rows.uid, rows.sightings)
-        if _stored_history(db, rows.uid) != list(rows.history):
-            _replace_history(db, rows.uid, rows.history)
+        stored_history = _stored_history(db, rows.uid)
+        history = _with_corrections(rows.history, stored_history, correction)
+        if stored_history != history:
+            _replace_history(db, rows.uid, history)
     new.flush()
     for uid in sorted(stored - wanted):  # regrouped into others (their listings moved)
         for table in ("events", "sightings", "history"):
@@ -69,17 +76,27 @@ def change_row(change: Change) -> tuple:
             json.dumps(change.details, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats) -> None:
-    """A stored event replaced, when it changed."""
+def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats
+                ) -> tuple[EncodedRecord, tuple | None]:
+    """A stored event replaced, when it changed: the rows as stored, with the history entry
+    of a change deriving did not record (``CORRECTED``), if there was one."""
     row = db.execute("SELECT data, derived_from, summary FROM events WHERE uid = ?",
                      (rows.uid,)).fetchone()
     old = from_json(Event, row[0]) if row else None
     event = from_json(Event, rows.data) if old is not None and row[0] != rows.data else old
+    correction = None
+    if old is not None and event is not None and event != old:
+        ahead = ahead_of(old, event)
+        if ahead.sequence != event.sequence and _what_counts(old) != _what_counts(event):
+            correction = _correction(old, ahead, rows)
+        if ahead is not event:
+            event = ahead
+            rows = dataclasses.replace(rows, data=to_json(event), summary=summary_text(event))
     if row is not None and old == event:
         if row[1:] != (rows.derived_from, rows.summary):  # the summary: none before 9
             db.execute("UPDATE events SET derived_from = ?, summary = ? WHERE uid = ?",
                        (rows.derived_from, rows.summary, rows.uid))
-        return
+        return rows, correction
     db.execute("INSERT OR REPLACE INTO events (uid, start, data, derived_from, summary)"
                " VALUES (?, ?, ?, ?, ?)",
                (rows.uid, rows.start, rows.data, rows.derived_from, rows.summary))
@@ -88,6 +105,62 @@ def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats) 
     elif old.last_modified != event.last_modified:
         stats.updated += 1
         stats.cancelled += old.status != "CANCELLED" == event.status
+    return rows, correction
+
+
+# The history entry of a change no listing records: what an issue said was read again
+# without it (the issue was edited or fixed), or a calendar deleted an occurrence the day
+# it was found. Kept when the history is derived again: no listing will tell it.
+CORRECTED = "corrected"
+
+
+def _correction(published: Event, event: Event, rows: EncodedRecord) -> tuple:
+    source, issue = rows.sightings[-1][:2] if rows.sightings else ("", "")
+    details: dict[str, object] = dict(differences(_what_counts(published), _what_counts(event)))
+    details["reason"] = "what its listings say now differs from what was published"
+    assert event.last_modified is not None  # ``ahead_of`` set it
+    return change_row(Change(event.last_modified, source, issue, CORRECTED, details))
+
+
+def _with_corrections(derived: Iterable[tuple], stored: list[tuple],
+                      correction: tuple | None) -> list[tuple]:
+    """The derived history with the corrections stored before and ``correction``, in time
+    order."""
+    kept = [row for row in stored if row[3] == CORRECTED]
+    kept += [correction] if correction is not None else []
+    if not kept:
+        return list(derived)
+    return sorted([*derived, *kept], key=lambda row: row[0])
+
+
+def ahead_of(published: Event, derived: Event) -> Event:
+    """The ``derived`` event as it replaces the stored (and maybe published) one: its SEQUENCE
+    never goes back, and a real change deriving did not count (an issue read again without
+    the lines that changed the event, a calendar occurrence deleted the day it was found)
+    puts SEQUENCE and LAST-MODIFIED past the stored ones: calendar clients take an update
+    only with a higher SEQUENCE."""
+    changed = _what_counts(published) != _what_counts(derived)
+    if derived.sequence >= published.sequence + changed:
+        return derived
+    if not changed:
+        return dataclasses.replace(derived, sequence=published.sequence)
+    modified = derived.last_modified
+    if published.last_modified is not None and (
+            modified is None or modified <= published.last_modified):
+        modified = published.last_modified + _SECOND
+    return dataclasses.replace(derived, sequence=published.sequence + 1,
+                               last_modified=modified)
+
+
+_SECOND = dt.timedelta(seconds=1)
+# what SEQUENCE does not count: how and where an event was seen, not what it is
+_NOT_COUNTED = NOT_CHANGES | {"uid", "sequence", "first_seen", "last_seen", "last_modified",
+                              "issues"}
+
+
+def _what_counts(event: Event) -> dict:
+    return {name: value for name, value in dataclasses.asdict(event).items()
+            if name not in _NOT_COUNTED}
 
 
 def _stored_sightings(db: sqlite3.Connection, uid: str) -> list[tuple]:

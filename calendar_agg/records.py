@@ -11,6 +11,37 @@ from dataclasses import dataclass
 from calendar_agg.codec import dumps, from_json, loads
 from calendar_agg.models import Event, RawEvent
 
+# Event fields (of those listings give) whose change is not a real change (no SEQUENCE
+# bump), and why:
+NOT_CHANGES = frozenset({
+    "extra_urls",  # mirrors come and go from week to week
+    "group",  # the organiser's name is reworded; the event stays the same
+    "group_url",  # ... and its link switches between group page and site
+    "confidence",  # how sure the parser was, not a fact about the event
+})
+
+
+def differences(old: dict, new: dict) -> dict[str, list]:
+    """The fields whose change is a real change, as [old, new] JSON values."""
+    return {name: [plain(old.get(name)), plain(value)] for name, value in new.items()
+            if name not in NOT_CHANGES and old.get(name) != value}
+
+
+def plain(value: object) -> object:
+    """A value as JSON keeps it."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+def change_kind(changes: dict) -> str:
+    """The kind of history entry ``differences`` make."""
+    if "status" in changes:
+        return "confirmed" if changes["status"][1] == "CONFIRMED" else "cancelled"
+    if "start" in changes or "end" in changes:
+        return "moved"
+    return "renamed" if "title" in changes else "changed"
+
 
 @dataclass(frozen=True)
 class Sighting:

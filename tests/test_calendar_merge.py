@@ -286,3 +286,29 @@ def test_a_broken_calendar_cancels_nothing(settings, http_server, fetched):
     run_once(setup, clock=lambda: FETCH + dt.timedelta(days=1))
     assert {k: v[0].status for k, v in stored(setup).items()} == {
         k: v[0].status for k, v in before.items()}
+
+
+def test_an_event_deleted_between_two_fetches_of_one_day_is_cancelled_not_lost(settings,
+                                                                                http_server):
+    # the daemon fetches every few hours: the morning's feeds may already carry the talks
+    serve(http_server, **{"rust-berlin": meetup()})
+    setup = dataclasses.replace(configured(settings, http_server),
+                                sources=(SourceSettings(name="rust-berlin", format="ics",
+                                                        url=http_server.url(PATHS["rust-berlin"])),))
+    run_once(setup, clock=lambda: FETCH)
+    before = stored(setup)
+    talks = (dt.date(2025, 6, 24), "Rust Berlin Talks")
+    assert before[talks][0].status == "CONFIRMED"
+
+    serve(http_server, **{"rust-berlin": meetup(talks=False)})
+    report = run_once(setup, clock=lambda: FETCH + dt.timedelta(hours=6))
+    after = stored(setup)
+    assert set(after) == set(before) and report.cancelled == 1
+    event = after[talks][0]
+    assert event.status == "CANCELLED" and event.uid == before[talks][0].uid
+    assert event.sequence > before[talks][0].sequence
+    assert _published(setup)[event.uid]["STATUS"] == "CANCELLED"
+
+    serve(http_server, **{"rust-berlin": meetup()})  # back the next day
+    run_once(setup, clock=lambda: FETCH + dt.timedelta(days=1))
+    assert stored(setup)[talks][0].status == "CONFIRMED"

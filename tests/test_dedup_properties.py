@@ -2,6 +2,7 @@
 
 import datetime as dt
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -122,6 +123,30 @@ def backfill(path: Path, runs: list[list[tuple[Issue, list[RawEvent]]]],
         store.close()
 
 
+def same_derivation(at_once: tuple, stepwise: tuple) -> bool:
+    """Whether runs that published along the way (``stepwise``) stored what one run
+    (``at_once``) derived, but for what publishing keeps ahead (``event_rows.ahead_of``): a
+    SEQUENCE never lower, and LAST-MODIFIED and history corrections where a state it published
+    changed with no listing counting it."""
+    sequences = {row[0]: from_json(Event, row[2]).sequence for row in at_once[0]}
+    return (_derived_part(at_once) == _derived_part(stepwise)
+            and all(from_json(Event, row[2]).sequence >= sequences[row[0]]
+                    for row in stepwise[0]))
+
+
+def _derived_part(rows: tuple) -> tuple:
+    events, sightings, history, problems = rows
+    plain = tuple((uid, start, replace(from_json(Event, data), sequence=0, last_modified=None),
+                   *rest) for uid, start, data, *rest in events)
+    numbered: dict[str, int] = {}
+    derived = []
+    for uid, _, *entry in history:
+        if entry[3] != "corrected":
+            derived.append((uid, numbered.setdefault(uid, 0), *entry))
+            numbered[uid] += 1
+    return plain, sightings, tuple(derived), problems
+
+
 @settings(max_examples=30, deadline=None)
 @given(archive, st.randoms(use_true_random=False))
 def test_arrival_order_does_not_matter(choices, random):
@@ -131,7 +156,7 @@ def test_arrival_order_does_not_matter(choices, random):
     with tempfile.TemporaryDirectory() as folder:
         at_once = backfill(Path(folder) / "a.sqlite3", [issues])
         one_by_one = backfill(Path(folder) / "b.sqlite3", [[issue] for issue in shuffled])
-    assert at_once == one_by_one
+    assert same_derivation(at_once, one_by_one)
 
 
 @settings(max_examples=20, deadline=None)
@@ -166,7 +191,7 @@ def test_with_a_calendar_arrival_order_does_not_matter(choices, listed, priority
                               [[first], *([i] for i in shuffled), [second]], priority)
         again = backfill(Path(folder) / "c.sqlite3",
                          [[first, *issues], [second], [second], [*issues]], priority)
-    assert at_once == one_by_one == again
+    assert same_derivation(at_once, one_by_one) and same_derivation(at_once, again)
     events = [from_json(Event, row[2]) for row in at_once[0]]
     links = [(canonical_url(e.url), e.start) for e in events if e.url]
     assert len(links) == len(set(links))
@@ -189,7 +214,7 @@ def test_keeping_unchanged_events_is_a_full_rebuild(choices, listed, priority, r
         at_once = backfill(Path(folder) / "a.sqlite3", [issues], priority)
         kept = backfill(Path(folder) / "b.sqlite3", [[i] for i in shuffled] + [issues[-1:]],
                         priority, reuse=True)
-    assert at_once == kept
+    assert same_derivation(at_once, kept)
 
 
 @settings(max_examples=60, deadline=None)
@@ -205,7 +230,7 @@ def test_deriving_near_what_was_added_is_a_full_rebuild(choices, windowed, rando
         at_once = backfill(Path(folder) / "a.sqlite3", [issues])
         with mock.patch.object(nearby, "derive_near", wraps=nearby.derive_near) as spied:
             near = backfill(Path(folder) / "b.sqlite3", [[i] for i in shuffled], near=True)
-    assert at_once == near
+    assert same_derivation(at_once, near)
     assert spied.call_count == len(shuffled) - 1  # every run but the first
 
 
@@ -223,4 +248,4 @@ def test_an_organiser_link_named_later_parts_the_listings_it_had_joined():
             at_once = backfill(Path(folder) / "b.sqlite3", [issues])
             near = backfill(Path(folder) / "c.sqlite3", [[i] for i in order], near=True)
         assert len(alone[0]) == 1 and len(at_once[0]) == 3
-        assert near == at_once
+        assert same_derivation(at_once, near)

@@ -296,3 +296,55 @@ def test_folder_file_that_is_no_document_is_a_problem_in_its_place(settings, clo
     assert (source.error, source.documents, source.events) == (None, 2, 8)
     assert [(p.document, p.message) for p in report.problems] == [
         ("2025-06-05-broken.md", "binary data, not a text document")]
+
+
+def test_an_issue_edited_in_place_bumps_sequence_and_records_the_correction(settings, clock,
+                                                                            tmp_path):
+    # an editor fixes a title and calls a meetup off in an issue already read and published
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    issue = folder / FIRST.name
+    issue.write_text(FIRST.read_text())
+    source = [adhoc_source(str(folder))]
+    run_once(settings, sources=source, clock=clock)
+    store = Store.open(settings.store.path)
+    before = {e.title: e for e in store.events()}
+    store.close()
+
+    issue.write_text(FIRST.read_text().replace("Monthly Rust Meetup", "Monthly Rust Talks")
+                     .replace("[**In person Rust June 2025**]", "[**CANCELLED In person Rust"
+                                                                " June 2025**]"))
+    later = lambda: clock() + dt.timedelta(hours=6)  # noqa: E731
+    report = run_once(settings, sources=source, clock=later)
+    assert (report.new, report.updated, report.cancelled) == (0, 2, 1)
+    store = Store.open(settings.store.path)
+    after = {e.uid: e for e in store.events()}
+    renamed = after[before["Monthly Rust Meetup"].uid]
+    cancelled = after[before["In person Rust June 2025"].uid]
+    assert renamed.title == "Monthly Rust Talks" and cancelled.status == "CANCELLED"
+    for old, new in ((before["Monthly Rust Meetup"], renamed),
+                     (before["In person Rust June 2025"], cancelled)):
+        assert new.sequence == old.sequence + 1 and new.last_modified > old.last_modified
+        *_, correction = store.history(new.uid)
+        assert correction.change == "corrected" and correction.issue == old.issues[0]
+    assert store.history(renamed.uid)[-1].details["title"] == ["Monthly Rust Meetup",
+                                                               "Monthly Rust Talks"]
+    untouched = after[before["Rust Hack and Learn"].uid]
+    assert untouched == before["Rust Hack and Learn"]
+    store.close()
+    published = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        (settings.output.dir / "ics" / "all.ics").read_bytes()).walk("VEVENT")}
+    assert published[cancelled.uid]["STATUS"] == "CANCELLED"
+    assert published[cancelled.uid]["SEQUENCE"] == cancelled.sequence
+
+    # fixed back, and a later issue lists the meetup again: SEQUENCE never goes back, and
+    # the corrections stay in the history although no listing tells them
+    issue.write_text(FIRST.read_text())
+    run_once(settings, sources=source, clock=lambda: clock() + dt.timedelta(hours=12))
+    (folder / SECOND.name).write_text(SECOND.read_text())
+    run_once(settings, sources=source, clock=lambda: clock() + dt.timedelta(days=7))
+    store = Store.open(settings.store.path)
+    final = store.event(renamed.uid)
+    assert final.title == "Monthly Rust Meetup" and final.sequence == renamed.sequence + 1
+    assert [c.change for c in store.history(renamed.uid)].count("corrected") == 2
+    store.close()

@@ -38,24 +38,31 @@ def versions_to_store(stored: Iterable[tuple[dt.date, RawEvent]], issue: Issue,
                       events: list[RawEvent]) -> dict[str, RawEvent | None]:
     """What a fetch of one calendar on ``issue.date`` stores, by occurrence id: the
     listing to keep as found that day, or None to keep nothing for that day (the
-    occurrence is as it was). ``stored``: the versions kept so far, oldest first."""
+    occurrence is as it was). ``stored``: the versions kept so far, oldest first. An
+    occurrence first found by an earlier fetch the same day and gone now is deleted, as one
+    found on an earlier day is: it may have been published meanwhile."""
     day = issue.date
     if day is None or not events:
         return {}
     before: dict[str, RawEvent] = {}  # the latest version found before today
-    today: set[str] = set()
+    today: dict[str, RawEvent] = {}  # the version an earlier fetch today found
     for found, version in stored:
         uid = with_id(version).source_uid or ""
         if found < day:
             before[uid] = version
         elif found == day:
-            today.add(uid)
+            today[uid] = version
     listed = {event.source_uid or "": event for event in map(with_id, events)}
     last_day = issue.window[1] if issue.window else None
     wanted: dict[str, RawEvent | None] = {}
-    for uid in sorted(set(before) | set(listed) | today):
-        event = listed.get(uid) or _deleted(before.get(uid), day, last_day)
+    for uid in sorted(set(before) | set(listed) | set(today)):
         old = before.get(uid)
+        if old is None and uid not in listed:  # found today only: deleted, or left as found
+            deleted = _deleted(today[uid], day, last_day)
+            if deleted is not None:
+                wanted[uid] = deleted
+            continue
+        event = listed.get(uid) or _deleted(old, day, last_day)
         unchanged = event is not None and old is not None and _same(old, event)
         wanted[uid] = None if event is None or unchanged else event
     return wanted

@@ -29,20 +29,13 @@ from calendar_agg.normalize.calendars import CALENDAR_FORMATS, DELETED
 from calendar_agg.normalize.identity import uid_for
 from calendar_agg.normalize.listings import ResolvedListing, resolve_listing
 from calendar_agg.normalize.merge import Listing, combine, group_listings, priority_of
-from calendar_agg.records import EncodedRecord
+from calendar_agg.records import EncodedRecord, change_kind, differences
 from calendar_agg.store import Change, EventRecord, KeptEvent, Sighting, occurrence_key
 from calendar_agg.workers import can_fork, forked_map
 
 UNWINDOWED_DAYS = 14  # how far ahead an issue without a window lists (2014-21 issues: 2 weeks)
 
 _TIME_FIELDS = ("starts_at", "ends_at", "timezone")
-# Event fields whose change is not a real change (no SEQUENCE bump), and why:
-_NOT_CHANGES = frozenset({
-    "extra_urls",  # mirrors come and go from week to week
-    "group",  # the organiser's name is reworded; the event stays the same
-    "group_url",  # ... and its link switches between group page and site
-    "confidence",  # how sure the parser was, not a fact about the event
-})
 
 
 def events_from_listings(rows: Iterable[tuple[RawEvent | ResolvedListing, dt.date | None,
@@ -277,11 +270,11 @@ def derive(listings: list[Listing], covered: dict[str, Timeline]) -> EventRecord
         if state is None:
             history.append(Change(seen, source, issue, "new", {"status": fields["status"]}))
         else:
-            changes: dict = _differences(state, fields)  # and a "reason" string
+            changes: dict = differences(state, fields)  # and a "reason" string
             if reason and changes.get("status", [None, None])[1] == "CANCELLED":
                 changes["reason"] = reason
             if changes:
-                history.append(Change(seen, source, issue, _kind(changes), changes))
+                history.append(Change(seen, source, issue, change_kind(changes), changes))
         state = fields
     assert state is not None  # a group always has a listing
     return _record(listings, state, history)
@@ -374,32 +367,15 @@ def _fields(listings: list[Listing]) -> dict:
     return combine(listings) | {"status": "CANCELLED" if cancelled else "CONFIRMED"}
 
 
-def _differences(old: dict, new: dict) -> dict[str, list]:
-    return {name: [_plain(old.get(name)), _plain(value)] for name, value in new.items()
-            if name not in _NOT_CHANGES and old.get(name) != value}
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _kind(changes: dict) -> str:
-    if "status" in changes:
-        return "confirmed" if changes["status"][1] == "CONFIRMED" else "cancelled"
-    if "start" in changes or "end" in changes:
-        return "moved"
-    return "renamed" if "title" in changes else "changed"
-
-
 def _record(listings: list[Listing], state: dict, history: list[Change]) -> EventRecord:
     modified: list[dt.datetime] = []
     for change in history:  # LAST-MODIFIED strictly grows, even for two changes in a day
         at = change.at if not modified or change.at > modified[-1] else \
             modified[-1] + dt.timedelta(seconds=1)
         modified.append(at)
-    listed = [li for li in listings if li.event.status != DELETED]  # deletions are no sightings
+    # deletions are no sightings, unless an occurrence has nothing else: a calendar fetch
+    # deleted it the day an earlier fetch found it, and its deletion stands for that find
+    listed = [li for li in listings if li.event.status != DELETED] or listings
     issues = tuple(dict.fromkeys(li.event.issue for li in listed))
     event = Event(uid=uid_for(listings[0].key), sequence=len(history) - 1,
                   first_seen=listings[0].seen, last_seen=listed[-1].seen,

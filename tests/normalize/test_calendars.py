@@ -72,3 +72,20 @@ def test_a_meetup_a_calendar_lists_twice_stays_while_one_entry_is_left():
     [record], _ = events_from_listings(rows[:1] + rows[2:], [("rust-berlin", fetch(D2))], formats)
     assert record.event.status == "CANCELLED"
     assert record.history[-1].details["reason"] == "deleted from the calendar"
+
+
+def test_an_occurrence_a_fetch_found_earlier_the_same_day_and_gone_now_is_deleted_not_dropped():
+    # the daemon fetches every few hours: what the morning's fetch found may be published
+    upcoming, other = occurrence("u", dt.date(2025, 6, 20)), occurrence("o", dt.date(2025, 6, 21))
+    stored = [(D2, upcoming), (D2, other)]
+    gone = versions_to_store(stored, fetch(D2), [other])
+    assert set(gone) == {"u", "o"} and gone["o"] is other
+    assert gone["u"].status == DELETED and gone["u"].start == upcoming.start
+    stored = [(D2, gone["u"]), (D2, other)]
+    assert "u" not in versions_to_store(stored, fetch(D2), [other])  # a third fetch keeps it
+    past = occurrence("p", dt.date(2025, 6, 10))  # found today although past: kept as found
+    assert "p" not in versions_to_store([(D2, past), (D2, other)], fetch(D2), [other])
+    formats = {("rust-berlin", "ical"): "ics"}
+    [record], _ = events_from_listings([(gone["u"], D2, NOW)], [("rust-berlin", fetch(D2))],
+                                       formats)
+    assert record.event.status == "CANCELLED" and record.event.start == upcoming.start
