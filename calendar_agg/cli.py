@@ -58,7 +58,8 @@ def _add_run_command(commands, common: argparse.ArgumentParser) -> None:
                                           "the PATH_OR_URL arguments instead.")
     run.add_argument("locations", nargs="*", metavar="PATH_OR_URL",
                      help="ad-hoc sources (file, folder or URL) instead of the configured ones")
-    run.add_argument("--input-format", metavar="NAME", help="force the parser for ad-hoc sources")
+    run.add_argument("--input-format", type=_format_name, metavar="NAME",
+                     help="force the parser for ad-hoc sources")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     run.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
                      help="when another run (or the daemon's) is in progress, wait this long "
@@ -73,11 +74,22 @@ def _add_parse_command(commands, common: argparse.ArgumentParser) -> None:
     parse.add_argument("locations", nargs="+", metavar="PATH", help="file, folder or URL")
     parse.add_argument("--format", choices=("jsonl", "table"), default="table",
                        help="output format (default: table)")
-    parse.add_argument("--input-format", metavar="NAME", help="force the parser")
+    parse.add_argument("--input-format", type=_format_name, metavar="NAME",
+                       help="force the parser")
     parse.add_argument("--workers", type=_positive, metavar="N",
                        help="processes that parse (default: the CPUs available, at most 4; "
                             "1 parses in this process only)")
     parse.set_defaults(handler=_cmd_parse)
+
+
+def _format_name(text: str) -> str:
+    """An argument that must name a parser (``parsers.PARSERS``)."""
+    from calendar_agg.parsers import PARSERS
+
+    if text not in PARSERS:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {text!r}; known: {', '.join(sorted(PARSERS))}")
+    return text
 
 
 def _positive(text: str) -> int:

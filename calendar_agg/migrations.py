@@ -145,4 +145,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, issue, line, occurrence)
     ) WITHOUT ROWID;
     """,
+    # 12: an issue whose list was not read in full cancels nothing (``Issue.partial``).
+    """
+    ALTER TABLE issues ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+    """,
 )

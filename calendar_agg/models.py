@@ -56,6 +56,9 @@ class Issue:
     date: dt.date | None  # publication date of the issue
     window: tuple[dt.date, dt.date] | None = None  # "Rusty Events between A - B"
     url: str | None = None
+    # its list was not read in full (a line that looked like an event gave none, or the
+    # list was cut off): it covers no dates, so it cancels nothing by not listing an event
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,19 +141,19 @@ class Store(DerivedTables):
         window = issue.window or (None, None)
         self._db.execute(
             "INSERT OR REPLACE INTO issues (source, name, date, window_start, window_end, url,"
-            " format) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " format, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (source, issue.name, _iso(issue.date), _iso(window[0]), _iso(window[1]), issue.url,
-             format),
+             format, int(issue.partial)),
         )
 
     def issues(self) -> list[tuple[str, Issue]]:
         """Every recorded issue as (source, Issue)."""
         return [(source, Issue(name, _date(date), (dt.date.fromisoformat(first),
                                                    dt.date.fromisoformat(last))
-                               if first and last else None, url))
-                for source, name, date, first, last, url in self._db.execute(
-                    "SELECT source, name, date, window_start, window_end, url FROM issues "
-                    "ORDER BY source, name")]
+                               if first and last else None, url, bool(partial)))
+                for source, name, date, first, last, url, partial in self._db.execute(
+                    "SELECT source, name, date, window_start, window_end, url, partial FROM"
+                    " issues ORDER BY source, name")]
 
     def issue_formats(self) -> dict[tuple[str, str], str]:
         """(source, issue name) -> the format it was read with, where known."""

@@ -136,8 +136,9 @@ def same_derivation(at_once: tuple, stepwise: tuple) -> bool:
 
 def _derived_part(rows: tuple) -> tuple:
     events, sightings, history, problems = rows
+    # (the summary beside the JSON repeats LAST-MODIFIED)
     plain = tuple((uid, start, replace(from_json(Event, data), sequence=0, last_modified=None),
-                   *rest) for uid, start, data, *rest in events)
+                   derived_from) for uid, start, data, derived_from, _summary in events)
     numbered: dict[str, int] = {}
     derived = []
     for uid, _, *entry in history:

@@ -2,12 +2,14 @@
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import feedparser
 import icalendar
+import pytest
 
 from calendar_agg.config import adhoc_source
 from calendar_agg.pipeline import run_once
@@ -181,6 +183,14 @@ def test_cli_config_error_exit_code(tmp_path):
     assert "outptu: unknown key (did you mean output?)" in done.stderr
 
 
+@pytest.mark.parametrize("command", ["run", "parse"])
+def test_cli_unknown_input_format_is_a_usage_error(tmp_path, command):
+    done = cli(command, "--input-format", "klingon", str(SAMPLES), cwd=tmp_path)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert "--input-format: unknown format 'klingon'; known: feed, html" in done.stderr
+    assert not (tmp_path / "output").exists()
+
+
 MARKDOWN = Path(__file__).resolve().parent / "samples" / "markdown"
 
 
@@ -348,3 +358,81 @@ def test_an_issue_edited_in_place_bumps_sequence_and_records_the_correction(sett
     assert final.title == "Monthly Rust Meetup" and final.sequence == renamed.sequence + 1
     assert [c.change for c in store.history(renamed.uid)].count("corrected") == 2
     store.close()
+
+
+ISSUE = """Title: This Week in Rust {number}
+Number: {number}
+Date: {date}
+
+## Upcoming Events
+
+Rusty Events between {date} - 2025-07-09 🦀
+
+### Europe
+* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin/)
+    * [**Hack and Learn**](https://www.meetup.com/rust-berlin/events/hack/)
+{hamburg}* 2025-06-30 | Köln, DE | [Rust Cologne](https://www.meetup.com/rustcologne/)
+    * [**Rust Cologne Meetup**](https://www.meetup.com/rustcologne/events/7/)
+{end}"""
+HAMBURG = """* {day} | Hamburg, DE | [Rust Hamburg](https://hamburg.rs/)
+    * [**Rust Hamburg Meetup**](https://hamburg.rs/2025/06/meetup.html)
+"""
+CLOSING = """
+If you are running a Rust event please add it to the [calendar] to get
+it mentioned here.
+
+## Jobs
+"""
+
+
+def _issue(folder: Path, number: int, date: str, hamburg: str | None, end: str = CLOSING
+           ) -> None:
+    text = ISSUE.format(number=number, date=date, end=end,
+                        hamburg=HAMBURG.format(day=hamburg) if hamburg else "")
+    (folder / f"{date}-this-week-in-rust.md").write_text(text)
+
+
+def _statuses(settings) -> dict[str, str]:
+    store = Store.open(settings.store.path)
+    try:
+        return {e.title: e.status for e in store.events()}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("second", ["bad date", "cut off"])
+def test_an_issue_not_read_in_full_cancels_nothing(settings, clock, tmp_path, second):
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    _issue(folder, 601, "2025-06-04", "2025-06-26")
+    source = [adhoc_source(str(folder))]
+    run_once(settings, sources=source, clock=clock)
+    if second == "bad date":  # the Hamburg line reported, not read as "no longer listed"
+        _issue(folder, 602, "2025-06-11", "2025-06-32")
+    else:  # the file ends within the list: the lines after the cut are unknown
+        text = ISSUE.format(number=602, date="2025-06-11", hamburg="", end="")
+        (folder / "2025-06-11-this-week-in-rust.md").write_text(text.split("* 2025-06-30")[0])
+    report = run_once(settings, sources=source, clock=lambda: clock() + dt.timedelta(days=7))
+    assert report.cancelled == 0
+    assert set(_statuses(settings).values()) == {"CONFIRMED"}
+    assert len(report.problems) == (second == "bad date")
+
+    _issue(folder, 603, "2025-06-18", None)  # a whole issue without it does cancel it
+    report = run_once(settings, sources=source, clock=lambda: clock() + dt.timedelta(days=14))
+    assert _statuses(settings)["Rust Hamburg Meetup"] == "CANCELLED"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_folder_file_that_cannot_be_read_is_a_problem_and_the_others_are_read(
+        settings, clock, tmp_path):
+    folder = tmp_path / "issues"
+    folder.mkdir()
+    (folder / FIRST.name).write_bytes(FIRST.read_bytes())
+    locked = folder / SECOND.name
+    locked.write_bytes(SECOND.read_bytes())
+    locked.chmod(0)
+    report = run_once(settings, sources=[adhoc_source(str(folder))], clock=clock)
+    [source] = report.sources
+    assert source.error is None and source.events == 5
+    [problem] = report.problems
+    assert problem.document == SECOND.name and "cannot read: Permission denied" in problem.message

@@ -10,7 +10,8 @@ kept: nothing is deleted); a later listing confirms it again.
 An issue's coverage is its "Rusty Events between A - B" window. Without a window (older
 issues) it is the span from the earliest to the latest date it lists, ending at most
 ``UNWINDOWED_DAYS`` after the issue's date: those issues often begin their list a few days
-after publication. An issue that lists nothing covers nothing.
+after publication. An issue that lists nothing covers nothing, nor does one whose list was not
+read in full (``Issue.partial``).
 """
 
 from __future__ import annotations
@@ -234,7 +235,7 @@ def coverages(issues: Iterable[tuple[str, Issue]], spans: Spans) -> dict[str, Ti
     found: dict[str, list[Coverage]] = defaultdict(list)
     for source, issue in issues:
         span = spans.get((source, issue.name))
-        if span is None or issue.date is None:
+        if span is None or issue.date is None or issue.partial:
             continue
         seen, earliest, latest = span
         if issue.window:

@@ -76,8 +76,9 @@ def features(listing: Listing, start: str | None = None) -> tuple[str, ...]:
 
 def issue_states(issues: Iterable[tuple[str, Issue]], formats: Mapping[tuple[str, str], str]
                  ) -> dict[tuple[str, str], str]:
-    """What deriving reads of each issue besides its listings: date, window, format."""
-    return {(source, issue.name): repr((issue.date, issue.window,
+    """What deriving reads of each issue besides its listings: date, window, whether it was
+    read in full, format."""
+    return {(source, issue.name): repr((issue.date, issue.window, issue.partial,
                                         formats.get((source, issue.name))))
             for source, issue in issues}
 

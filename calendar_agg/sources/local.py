@@ -82,7 +82,10 @@ def read_file(source: SourceSettings, path: Path) -> Document:
         if size > MAX_DOCUMENT_BYTES or len(data) > MAX_DOCUMENT_BYTES:
             raise DocumentError(source.name, path.name, f"{max(size, len(data))} bytes is "
                                 f"over the {MAX_DOCUMENT_BYTES} byte limit")
-    except OSError as exc:
+    except PermissionError as exc:  # lasting, and about this file only: read the others
+        raise DocumentError(source.name, path.name, f"cannot read: {exc.strerror or exc}"
+                            ) from None
+    except OSError as exc:  # gone while the run reads the folder, a failing disk
         raise SourceError(source.name, f"{path}: {exc.strerror or exc}") from None
     text = decode_document(data, source.name, path.name)
     return Document(source=source.name, name=path.name, text=text, location=str(path),

@@ -307,3 +307,39 @@ def test_a_wrapped_reference_link_and_each_sentence_of_a_paragraph_naming_an_eve
     ]
     assert result.events[-1].title == "Rust tutorial at the Open Source Developers' Gathering"
     assert not result.problems
+
+
+def _issue_of(text: str):
+    [issue] = PARSER.parse(Document("twir", "2025-06-11-this-week-in-rust.md", text)).issues
+    return issue
+
+
+WINDOWED = """Date: 2025-06-11
+
+## Upcoming Events
+
+Rusty Events between 2025-06-11 - 2025-07-09 🦀
+
+### Europe
+* 2025-06-12 | Berlin, DE | [Rust Berlin](https://www.meetup.com/rust-berlin/)
+    * [**Hack and Learn**](https://www.meetup.com/rust-berlin/events/hack/)
+{line}
+{end}"""
+
+
+@pytest.mark.parametrize(("line", "end", "partial"), [
+    ("", "If you are running a Rust event please add it to the calendar.\n\n## Jobs", False),
+    ("", "", True),  # cut off: a windowed list always ends with its closing lines
+    ("* 2025-06-32 | Hamburg, DE | [Rust Hamburg](https://hamburg.rs/)", "## Jobs", True),
+    # a doubt about a line that still gave its event loses nothing
+    ("* 2025-06-20 | Atlantis, XX | [Rust Atlantis](https://example.org/)", "## Jobs", False),
+])
+def test_an_issue_whose_list_was_not_read_in_full_is_partial(line, end, partial):
+    assert _issue_of(WINDOWED.format(line=line, end=end)).partial is partial
+
+
+def test_an_old_issue_ending_with_its_events_is_read_in_full():
+    # 2014-15 issues end with Upcoming Events and their link definitions
+    text = ("Date: 2014-12-15\n\n## Upcoming Events\n\n* [12/18 Bay Area Rust: Crypto][bay].\n\n"
+            "[bay]: http://www.meetup.com/Rust-Bay-Area/events/210632582/\n")
+    assert _issue_of(text).partial is False

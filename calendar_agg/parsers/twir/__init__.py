@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from calendar_agg.models import Issue, ParseResult, Problem, RawEvent
 from calendar_agg.parsers.twir.dates import read_dates
@@ -57,10 +58,16 @@ def parse_lines(
     context = Context(source, issue, usable, document or issue)
     events: list[RawEvent] = []
     problems: list[Problem] = []
+    lost = False  # an entry that looked like an event gave none
     for entry in section.entries:
         if inline is not None:
             entry.head = inline(entry.head)
+        before = len(events), len(problems)
         _read(entry, context, events, problems)
+        lost = lost or (len(events) == before[0] and len(problems) > before[1])
+    if lost or (window is not None and not section.ended):
+        # a windowed list always ends with its closing lines: one that does not was cut off
+        found_issue = replace(found_issue, partial=True)
     return ParseResult(issues=(found_issue,), events=tuple(events), problems=tuple(problems))
 
 

@@ -107,6 +107,7 @@ class Section:
     found: bool
     entries: list[Entry] = field(default_factory=list)
     window: tuple[int, str] | None = None  # the "Rusty Events between ..." line
+    ended: bool = False  # by a heading or the closing boilerplate, not by the document's end
 
 
 @functools.lru_cache(maxsize=1024)
@@ -151,6 +152,7 @@ def read_section(lines: Sequence[tuple[int, str]]) -> Section:
     start = found[0] + 1
     for index, (number, text) in enumerate(itertools.islice(lines, start, None), start):
         if not cutter.feed(number, text, index):
+            section.ended = True
             break
     return section
 
