@@ -169,7 +169,7 @@ def test_schema_is_versioned(tmp_path):
     path = tmp_path / "s.sqlite3"
     Store.open(path).close()
     store = Store.open(path)  # reopening migrates nothing and keeps working
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 11
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 12
     store.close()
 
 

@@ -25,6 +25,7 @@ from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import Writes, remove_leftovers
 from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
+from calendar_agg.publish.text import safe_url
 from calendar_agg.records import StoredEvent, full
 
 if TYPE_CHECKING:
@@ -215,10 +216,11 @@ def events_json(events: list[Event]) -> bytes:
         "end": e.end.isoformat() if e.end else None, "city": e.city,
         "subdivision": e.subdivision, "country": e.country, "virtual": e.virtual,
         "hybrid": e.hybrid, "regions": list(e.regions), "group": e.group,
-        "group_url": e.group_url, "title": e.title, "url": e.url,
+        "group_url": safe_url(e.group_url), "title": e.title, "url": safe_url(e.url),
         "starts_at": _local(e.starts_at, e.timezone), "ends_at": _local(e.ends_at, e.timezone),
         "timezone": e.timezone,
-        "extra_urls": list(e.extra_urls), "status": e.status, "sequence": e.sequence,
+        "extra_urls": [u for u in map(safe_url, e.extra_urls) if u], "status": e.status,
+        "sequence": e.sequence,
         "first_seen": _iso(e.first_seen), "last_modified": _iso(e.last_modified),
         "issues": list(e.issues),
     } for e in sorted(events, key=lambda e: (e.start, e.uid))]

@@ -21,7 +21,14 @@ from calendar_agg import __version__
 from calendar_agg.codec import to_json
 from calendar_agg.models import Event
 from calendar_agg.publish import vevent_text
-from calendar_agg.publish.text import clean_text, date_text, display_title, event_link, place_line
+from calendar_agg.publish.text import (
+    clean_text,
+    date_text,
+    display_title,
+    event_link,
+    place_line,
+    safe_url,
+)
 from calendar_agg.records import StoredEvent, full
 
 PRODID = f"-//calendar-agg//calendar-agg {__version__}//EN"
@@ -283,7 +290,7 @@ def _description(event: Event, title: str, place: str) -> str:
     lines = [title, when, f"Where: {place}"]
     if event.group:
         lines.append(f"Organiser: {clean_text(event.group)}")
-    links = [u for u in (event.url, event.group_url, *event.extra_urls) if u]
+    links = [u for u in map(safe_url, (event.url, event.group_url, *event.extra_urls)) if u]
     lines += [f"Link: {clean_text(u)}" for u in dict.fromkeys(links)]
     if event.issues:
         lines.append(f"Announced in: {clean_text(event.issues[0])}")
