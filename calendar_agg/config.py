@@ -298,9 +298,29 @@ def _sources(value: Any, problems: list[str]) -> list[SourceSettings]:
         follow = entry.get("follow")
         if isinstance(follow, int) and follow < 0:
             problems.append(f"{prefix}follow: must be 0 or more, not {follow}")
+        timeout = entry.get("timeout")
+        if isinstance(timeout, int | float) and not 0 < timeout <= _MAX_TIMEOUT:
+            problems.append(f"{prefix}timeout: must be more than 0 and at most {_MAX_TIMEOUT} "
+                            f"seconds, not {timeout}")
+        _check_zone(entry.get("timezone"), f"{prefix}timezone", problems)
         if len(problems) == before:
             sources.append(source_from_entry(entry))
     return sources
+
+
+_MAX_TIMEOUT = 3600  # seconds: a longer wait is a typing slip
+
+
+def _check_zone(name: Any, where: str, problems: list[str]) -> None:
+    if not isinstance(name, str):
+        return
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"{where}: unknown time zone {name!r} (an IANA name such as "
+                        f"'Europe/Berlin')")
 
 
 def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
@@ -338,6 +358,9 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
             for key in ("city", "radius_km"):
                 if key not in near:
                     problems.append(f"{prefix}near.{key}: missing")
+            radius = near.get("radius_km")
+            if isinstance(radius, int | float) and radius <= 0:
+                problems.append(f"{prefix}near.radius_km: must be more than 0, not {radius}")
         if len(problems) == before:
             feeds.append(_feed_from_entry(entry))
     return feeds

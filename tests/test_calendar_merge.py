@@ -274,12 +274,17 @@ def test_a_version_3_store_keeps_its_listings(tmp_path):
         store.close()
 
 
+def berlin_calendar_only(settings, http_server):
+    """Settings with the Meetup calendar as the only source, served as ``meetup()``."""
+    serve(http_server, **{"rust-berlin": meetup()})
+    return dataclasses.replace(configured(settings, http_server),
+                               sources=(SourceSettings(name="rust-berlin", format="ics",
+                                                       url=http_server.url(PATHS["rust-berlin"])),))
+
+
 @pytest.mark.parametrize("fetched", [b"", b"not a calendar"])
 def test_a_broken_calendar_cancels_nothing(settings, http_server, fetched):
-    serve(http_server, **{"rust-berlin": meetup()})
-    setup = dataclasses.replace(configured(settings, http_server),
-                                sources=(SourceSettings(name="rust-berlin", format="ics",
-                                                        url=http_server.url(PATHS["rust-berlin"])),))
+    setup = berlin_calendar_only(settings, http_server)
     run_once(setup, clock=lambda: FETCH)
     before = stored(setup)
     http_server.routes[PATHS["rust-berlin"]] = Route(body=fetched, headers=CALENDAR)
@@ -291,10 +296,7 @@ def test_a_broken_calendar_cancels_nothing(settings, http_server, fetched):
 def test_an_event_deleted_between_two_fetches_of_one_day_is_cancelled_not_lost(settings,
                                                                                 http_server):
     # the daemon fetches every few hours: the morning's feeds may already carry the talks
-    serve(http_server, **{"rust-berlin": meetup()})
-    setup = dataclasses.replace(configured(settings, http_server),
-                                sources=(SourceSettings(name="rust-berlin", format="ics",
-                                                        url=http_server.url(PATHS["rust-berlin"])),))
+    setup = berlin_calendar_only(settings, http_server)
     run_once(setup, clock=lambda: FETCH)
     before = stored(setup)
     talks = (dt.date(2025, 6, 24), "Rust Berlin Talks")

@@ -177,3 +177,21 @@ def test_unknown_custom_feed_country_is_reported(tmp_path):
         load_settings(write(tmp_path, '[[feeds]]\nname = "x"\ntitle = "x"\n'
                                       'countries = ["DE", "Atlantis"]\n'))
     assert "feeds[0].countries: unknown country 'Atlantis'" in str(caught.value)
+
+
+def test_source_timeout_zone_and_feed_radius_out_of_range_are_reported_together(tmp_path):
+    # each of these passed the check before and failed later: timeout 0 deep in requests
+    # ("internal error"), an unknown zone silently, a negative radius as an empty feed
+    text = ('[[sources]]\nname = "a"\npath = "x"\ntimeout = 0\n'
+            '[[sources]]\nname = "b"\npath = "y"\ntimeout = -1\ntimezone = "Mars/Olympus"\n'
+            '[[sources]]\nname = "c"\npath = "z"\ntimeout = 2.5\ntimezone = "Europe/Berlin"\n'
+            '[[feeds]]\nname = "n"\ntitle = "n"\nnear = {city = "Berlin", radius_km = -5}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    problems = caught.value.problems
+    assert any("sources[0].timeout: must be more than 0 and at most 3600 seconds, not 0" in p
+               for p in problems)
+    assert any("sources[1].timeout: must be more than 0" in p for p in problems)
+    assert any("sources[1].timezone: unknown time zone 'Mars/Olympus'" in p for p in problems)
+    assert any("feeds[0].near.radius_km: must be more than 0, not -5" in p for p in problems)
+    assert not any("sources[2]" in p for p in problems) and len(problems) == 4
