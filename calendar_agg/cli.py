@@ -253,20 +253,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _locked_run(settings, sources, args: argparse.Namespace):
     """run_once under the run lock, then the run record for /healthz."""
-    from calendar_agg.health import run_record, run_record_path, write_run_record
+    from calendar_agg.health import failed_run_record, keep_run_record, run_record
     from calendar_agg.lock import lock_path, run_lock
     from calendar_agg.pipeline import run_once, utc_now
     from calendar_agg.progress import progress_for
 
     with run_lock(lock_path(settings.store.path), wait=max(0.0, args.wait)):
-        started = time.monotonic()
-        report = run_once(settings, sources=sources,
-                          progress=progress_for(sys.stderr, args.quiet or args.json))
+        started, started_at = time.monotonic(), utc_now()
         try:
-            write_run_record(run_record_path(settings.store.path),
-                             run_record(report, utc_now(), time.monotonic() - started))
-        except OSError as exc:
-            log.warning("cannot write the run record: %s", exc)
+            report = run_once(settings, sources=sources,
+                              progress=progress_for(sys.stderr, args.quiet or args.json))
+        except Exception as exc:
+            keep_run_record(settings.store.path, failed_run_record(
+                started_at, utc_now(), time.monotonic() - started, exc))
+            raise
+        keep_run_record(settings.store.path,
+                        run_record(report, utc_now(), time.monotonic() - started))
     return report
 
 
@@ -405,17 +407,26 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from calendar_agg.health import read_run_record, read_source_health, run_record_path
+    from calendar_agg.health import (
+        failing_sources,
+        last_run_error,
+        read_run_record,
+        read_source_health,
+        run_record_path,
+    )
 
     settings = _settings(args)
     sources = read_source_health(settings)
+    last_run = read_run_record(run_record_path(settings.store.path))
+    error = last_run_error(last_run)
     if args.json:
-        last_run = read_run_record(run_record_path(settings.store.path))
         print(json.dumps({"last_run": last_run, "sources": sources}, indent=1))
     else:
+        if last_run is not None and error is not None:
+            print(f"last run FAILED ({last_run['finished']}): {error}")
         for row in sources:
             _print_source_health(row)
-    return EXIT_FAILED if any(row["failures"] for row in sources) else EXIT_OK
+    return EXIT_FAILED if error is not None or failing_sources(sources) else EXIT_OK
 
 
 def _print_source_health(row: dict) -> None:
@@ -424,7 +435,10 @@ def _print_source_health(row: dict) -> None:
     print(f"  last success: {row['last_success'] or 'never'}")
     events = row["events_last"]
     print(f"  events found last time: {'-' if events is None else events}")
-    if row["failures"]:
+    if row["failures"] and not row["configured"]:
+        print(f"  last attempt failed: {row['last_error']} (not configured: not run again, "
+              f"not counted as failing)")
+    elif row["failures"]:
         print(f"  FAILING: {row['failures']} consecutive failures; last error: "
               f"{row['last_error']}")
         if row["next_attempt"]:

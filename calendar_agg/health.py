@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 from calendar_agg.config import Settings
 from calendar_agg.models import RunReport
 from calendar_agg.sources.backoff import next_attempt
+
+log = logging.getLogger(__name__)
 
 SOURCE_FIELDS = ("name", "configured", "last_attempt", "last_success", "last_error",
                  "failures", "events_last", "next_attempt")
@@ -41,6 +44,22 @@ def run_record(report: RunReport, finished: dt.datetime, seconds: float) -> dict
     }
 
 
+def failed_run_record(started: dt.datetime, finished: dt.datetime, seconds: float,
+                      error: BaseException) -> dict:
+    """What /healthz and ``status`` show of a run that stopped with an error (a store or
+    output it could not write): not ok, and why."""
+    return {"started": started.isoformat(), "finished": finished.isoformat(),
+            "seconds": round(seconds, 3), "ok": False, "error": str(error) or repr(error)}
+
+
+def keep_run_record(store_path: Path, record: dict) -> None:
+    """Write the run record beside the store; a failure to is logged, not raised."""
+    try:
+        write_run_record(run_record_path(store_path), record)
+    except OSError as exc:
+        log.error("cannot write the run record: %s", exc)
+
+
 def write_run_record(path: Path, record: dict) -> None:
     """Atomically replace the run record; an OSError is left to the caller."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,6 +80,18 @@ def read_run_record(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
+
+
+def failing_sources(rows: list[dict]) -> list[str]:
+    """The configured sources whose last attempt failed. A source no longer configured (a
+    renamed one, or an ad-hoc ``run URL``) is listed but no longer counts: nothing will
+    run it again to clear its failure."""
+    return [row["name"] for row in rows if row["failures"] and row["configured"]]
+
+
+def last_run_error(record: dict | None) -> str | None:
+    """Why the last run stopped, when it stopped with an error."""
+    return record.get("error") if record and record.get("ok") is False else None
 
 
 def source_health(settings: Settings, stored: list[dict]) -> list[dict]:

@@ -190,12 +190,19 @@ class FeedServer:
         return generation, events
 
     def _healthz(self) -> Response:
-        from calendar_agg.health import read_run_record, read_source_health, run_record_path
+        from calendar_agg.health import (
+            failing_sources,
+            last_run_error,
+            read_run_record,
+            read_source_health,
+            run_record_path,
+        )
 
         last_run = read_run_record(run_record_path(self.settings.store.path))
         sources = read_source_health(self.settings)
-        failing = [s["name"] for s in sources if s["failures"]]
-        status = "unknown" if last_run is None else "failing" if failing else "ok"
+        failing = failing_sources(sources)
+        status = ("unknown" if last_run is None
+                  else "failing" if failing or last_run_error(last_run) else "ok")
         body = json.dumps({"status": status, "last_run": last_run, "failing": failing,
                            "sources": sources}, indent=1).encode() + b"\n"
         return Response("200 OK", [("Content-Type", "application/json"),

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from calendar_agg.config import adhoc_source, load_settings
-from calendar_agg.health import run_record, run_record_path, write_run_record
+from calendar_agg.health import failed_run_record, run_record, run_record_path, write_run_record
 from calendar_agg.pipeline import run_once
 
 from .processes import Process, upcoming_issue, write_config
@@ -156,6 +156,20 @@ def test_healthz_has_last_run_and_sources(served):
     assert adhoc["name"].endswith("issue.md") and adhoc["configured"] is False
     assert adhoc["failures"] == 0 and adhoc["events_last"] == 5
     assert health["status"] == "ok"
+
+
+def test_healthz_says_failing_after_a_run_that_stopped_with_an_error(served):
+    record = served.folder / "var" / "calendar-agg.last-run.json"
+    kept = record.read_bytes()
+    at = dt.datetime(2025, 6, 5, tzinfo=dt.UTC)
+    try:
+        write_run_record(record, failed_run_record(at, at, 1.0, OSError("output: read-only")))
+        health = json.loads(served.get("/healthz").body)
+        assert health["status"] == "failing" and health["failing"] == []
+        assert health["last_run"]["ok"] is False
+        assert health["last_run"]["error"] == "output: read-only"
+    finally:
+        record.write_bytes(kept)
 
 
 def summaries(body: bytes) -> list[str]:

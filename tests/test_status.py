@@ -90,3 +90,36 @@ def _read_all(fd: int) -> str:
             break
         chunks.append(chunk)
     return b"".join(chunks).decode(errors="replace")
+
+
+def test_a_source_no_longer_configured_is_listed_but_not_failing(http_server, tmp_path):
+    http_server.routes["/issue.md"] = Route(404, b"gone")
+    config = write_config(tmp_path, "http://127.0.0.1:9/issue.md", serve=False)
+    once = Process("run", "--config", str(config), http_server.url("/issue.md"), cwd=tmp_path)
+    assert once.finish() == 1  # a one-off run of a URL that fails
+    status = Process("status", "--config", str(config), cwd=tmp_path)
+    assert status.finish() == 0
+    assert "(not configured)" in status.output and "HTTP 404" in status.output
+    assert "not counted as failing" in status.output and "FAILING" not in status.output
+    as_json = Process("status", "--config", str(config), "--json", cwd=tmp_path)
+    assert as_json.finish() == 0
+    [configured, adhoc] = json.loads(as_json.output)["sources"]
+    assert configured["configured"] and not adhoc["configured"] and adhoc["failures"] == 1
+
+
+def test_a_run_that_could_not_publish_shows_in_status(tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9/issue.md", serve=False)
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "2025-06-04-this-week-in-rust.md").write_text(
+        (REPO / "tests" / "samples" / "pipeline" / "2025-06-04-this-week-in-rust.md").read_text())
+    (tmp_path / "output").write_text("not a folder")  # publishing cannot write there
+    run = Process("run", "--config", str(config), str(issues), cwd=tmp_path)
+    assert run.finish() == 3
+    status = Process("status", "--config", str(config), cwd=tmp_path)
+    assert status.finish() == 1
+    assert "last run FAILED (" in status.output and "output" in status.output
+    as_json = Process("status", "--config", str(config), "--json", cwd=tmp_path)
+    assert as_json.finish() == 1
+    last_run = json.loads(as_json.output)["last_run"]
+    assert last_run["ok"] is False and last_run["error"]
