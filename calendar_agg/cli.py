@@ -61,6 +61,9 @@ def _add_run_command(commands, common: argparse.ArgumentParser) -> None:
     run.add_argument("--input-format", type=_format_name, metavar="NAME",
                      help="force the parser for ad-hoc sources")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--accept-drop", action="store_true",
+                     help="publish the calendars the collapse guard kept (after checking "
+                          "that their events really are gone)")
     run.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
                      help="when another run (or the daemon's) is in progress, wait this long "
                           "for it, then give up with exit status 4 (default: 10)")
@@ -262,7 +265,8 @@ def _locked_run(settings, sources, args: argparse.Namespace):
         started, started_at = time.monotonic(), utc_now()
         try:
             report = run_once(settings, sources=sources,
-                              progress=progress_for(sys.stderr, args.quiet or args.json))
+                              progress=progress_for(sys.stderr, args.quiet or args.json),
+                              accept_drop=args.accept_drop)
         except Exception as exc:
             keep_run_record(settings.store.path, failed_run_record(
                 started_at, utc_now(), time.monotonic() - started, exc))
@@ -301,6 +305,9 @@ def _print_report(report) -> None:
         print(f"... and {len(report.problems) - 50} more problems")
     for reason in report.refused:
         print(f"not replaced: {reason}")
+    if report.refused:
+        print("  (once you checked that those events really are gone: calendar-agg run "
+              "--accept-drop publishes them)")
     print(f"events found: {report.events_found}, new: {report.new}, "
           f"updated: {report.updated}, problems: {len(report.problems)}, "
           f"files written: {len(report.written)}")

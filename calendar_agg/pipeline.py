@@ -58,15 +58,16 @@ def utc_now() -> dt.datetime:
 
 def run_once(settings: Settings, *, sources: Sequence[SourceSettings] | None = None,
              clock: Clock = utc_now, session=None,
-             progress: Progress | None = None) -> RunReport:
+             progress: Progress | None = None, accept_drop: bool = False) -> RunReport:
     """Fetch, parse, store and publish once; the store changes in one transaction.
 
     Configured URL sources that keep failing are left alone for a while
     (``sources.backoff``); ad-hoc ``sources`` are always fetched. ``progress`` is
-    called as (source name, documents parsed, documents in total).
+    called as (source name, documents parsed, documents in total). ``accept_drop``:
+    publish even the calendars the collapse guard would keep.
     """
     with fewer_collections():
-        return _run_once(settings, sources, clock, session, progress)
+        return _run_once(settings, sources, clock, session, progress, accept_drop)
 
 
 @contextlib.contextmanager
@@ -86,7 +87,7 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, clock: Clock,
-              session, progress: Progress | None) -> RunReport:
+              session, progress: Progress | None, accept_drop: bool = False) -> RunReport:
     now = clock()
     report = RunReport(started=now)
     store = Store.open(settings.store.path)
@@ -109,7 +110,7 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
         if all(source.error for source in report.sources):
             log.info("no source could be read; published files left as they were")
             return report
-        _publish(store, settings, now, report)
+        _publish(store, settings, now, report, accept_drop)
         for reason in report.refused:
             log.error("collapse guard: %s", reason)
     finally:
@@ -232,12 +233,15 @@ def _note_health(source_report: SourceReport, state: dict | None) -> None:
         source_report.last_success = dt.datetime.fromisoformat(last) if last else None
 
 
-def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport) -> None:
+def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunReport,
+             accept_drop: bool = False) -> None:
     """Write output/, unless the last run wrote it from the same events, settings, code and
-    day and its files are untouched: then it would write the same bytes."""
+    day and its files are untouched (then it would write the same bytes) and nothing the
+    collapse guard kept is to be replaced now (``accept_drop``)."""
     fingerprint = publish_fingerprint(store.events_digest(), settings, now.date())
     last = json.loads(store.run_value("published") or "{}")
-    if last.get("fingerprint") == fingerprint and files_intact(last["files"]):
+    if (last.get("fingerprint") == fingerprint and files_intact(last["files"])
+            and not (accept_drop and last["refused"])):
         report.refused = last["refused"]
         return
     from calendar_agg.publish import publish
@@ -248,7 +252,7 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
     parts = VEventParts(stored=store.vevents() if same_code else None)
     entries = Entries(store.atom_entries() if same_code else {})
     published = publish(store.stored_events(), settings, now.date(), sources=store.sources(),
-                        parts=parts, entries=entries)
+                        parts=parts, entries=entries, guard=not accept_drop)
     report.written, report.refused = published.written, published.refused
     with store.transaction():
         own_output_parts(store)

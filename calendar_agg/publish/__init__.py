@@ -51,12 +51,13 @@ def all_feeds(settings: Settings, today: dt.date) -> list[Feed]:
 
 def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt.date,
             sources: Sequence[Mapping[str, object]] = (), parts=None,
-            entries: atom.Entries | None = None) -> PublishReport:
+            entries: atom.Entries | None = None, guard: bool = True) -> PublishReport:
     """Write output/ for ``events`` (all stored ones, read once: a list or a stream, maybe
     of ``StoredEvent``s, which are decoded only when a file shows more than their summary);
     ``sources`` are Store.sources() rows; ``parts``: an ``ics.VEventParts`` with the
     VEVENTs serialized by earlier runs; ``entries``: an ``atom.Entries`` with the Atom
-    entries they wrote."""
+    entries they wrote; ``guard``: False replaces calendars the collapse guard would keep
+    (``run --accept-drop``, once an operator checked the drop is real)."""
     from calendar_agg.publish import ics, page, text
 
     parts = parts if parts is not None else ics.VEventParts()
@@ -71,9 +72,9 @@ def publish(events: Iterable[Event | StoredEvent], settings: Settings, today: dt
     def calendar_url(event: Event | StoredEvent) -> str | None:
         return f"{base}events/{event.uid}.ics" if event.uid in per_event else None
 
-    files = _feed_files(feeds, seen, settings, today, calendar_url, report, entries)
+    files = _feed_files(feeds, seen, settings, today, calendar_url, report, entries, guard)
     archive = out / "ics" / "archive.ics"
-    if _allowed(archive, seen.upcoming_in_archive, today, report):
+    if not guard or _allowed(archive, seen.upcoming_in_archive, today, report):
         files[archive] = ics.calendar_chunks(
             seen.archive(), name="Rust events — archive",
             description="Every Rust event ever seen.", refresh=refresh)
@@ -148,8 +149,8 @@ class Gathered:
 
 
 def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt.date,
-                calendar_url, report: PublishReport, entries: atom.Entries | None = None
-                ) -> dict[Path, bytes | Iterable[bytes]]:
+                calendar_url, report: PublishReport, entries: atom.Entries | None = None,
+                guard: bool = True) -> dict[Path, bytes | Iterable[bytes]]:
     """ICS and Atom of every feed the collapse guard lets through (``entries``: the Atom
     entries written by earlier runs)."""
     from calendar_agg.publish import atom, ics
@@ -162,7 +163,7 @@ def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt
     for feed in feeds:
         chosen = [e for e in ordered if feed.includes(e)]
         path = out / "ics" / f"{feed.name}.ics"
-        if not _allowed(path, upcoming_count(chosen, today), today, report):
+        if guard and not _allowed(path, upcoming_count(chosen, today), today, report):
             continue
         files[path] = ics.calendar_chunks(
             [seen.part(e) for e in chosen if ics.in_ics(e, seen.imprecise)],

@@ -38,13 +38,13 @@ def issue(number: int, count: int, today: dt.date) -> str:
     return "\n".join(lines + ["", "## Jobs", ""]) + "\n"
 
 
-def run(tmp_path: Path, source: Path, store: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, source: Path, store: str, *flags: str) -> subprocess.CompletedProcess:
     config = tmp_path / "c.toml"
     config.write_text(f'[output]\ndir = "out"\nbase_url = "https://example.org/"\n'
                       f'[store]\npath = "{store}"\n')
     return subprocess.run([sys.executable, "-m", "calendar_agg", "run", str(source),
-                           "--config", str(config)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+                           "--config", str(config), *flags], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
 
 
 def test_rule_20_collapse_guard_keeps_the_feed_reports_why_and_exits_non_zero(tmp_path):
@@ -64,6 +64,14 @@ def test_rule_20_collapse_guard_keeps_the_feed_reports_why_and_exits_non_zero(tm
     for path, data in kept.items():  # feeds, their Atom, the page and events.json all kept
         if path.parent.name != "events":
             assert path.read_bytes() == data, path
+    assert "run --accept-drop" in said
+    # the same again changes nothing; an operator who checked the drop publishes it
+    assert run(tmp_path, tmp_path / "b.md", "var/two.sqlite3").returncode == 1
+    accepted = run(tmp_path, tmp_path / "b.md", "var/two.sqlite3", "--accept-drop")
+    assert accepted.returncode == 0, accepted.stderr
+    for name in ("all.ics", "europe.ics"):
+        assert upcoming_in_file(tmp_path / "out" / "ics" / name, today) == 2
+    assert run(tmp_path, tmp_path / "b.md", "var/two.sqlite3").returncode == 0
 
 
 def test_mass_cancellation_counts_as_a_collapse(settings, make_event):
