@@ -44,8 +44,7 @@ class EventQuery:
     text: str = ""  # in title, organiser, place or links, case and accents ignored
 
     def select(self, events: Iterable[Event]) -> list[Event]:
-        cities = self.cities + tuple(places.canonical_city(c) for c in self.cities)
-        where = EventFilter(regions=self.regions, countries=self.countries, cities=cities)
+        where = EventFilter(regions=self.regions, countries=self.countries, cities=self.cities)
         needle = places.city_key(self.text) if self.text.strip() else ""
         return [e for e in events
                 if where.matches(e, e.start)

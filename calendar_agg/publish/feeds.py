@@ -106,9 +106,17 @@ class EventFilter:
 def _same_city(event: Event, cities: tuple[str, ...]) -> bool:
     if not event.city:
         return False
-    wanted = {places.city_key(city) for city in cities}
+    wanted = _city_keys(cities)
     return places.city_key(event.city) in wanted or (
         places.city_key(places.canonical_city(event.city, event.country)) in wanted)
+
+
+@functools.lru_cache(maxsize=256)
+def _city_keys(cities: tuple[str, ...]) -> frozenset[str]:
+    """The cities a filter names, each as written and in its canonical spelling (``Cologne``
+    is also ``Köln``, ``Nurnberg`` ``Nuremberg``), case and accents ignored."""
+    return frozenset(places.city_key(name) for city in cities
+                     for name in (city, places.canonical_city(city)))
 
 
 def _within(event: Event, near: tuple[float, float, float]) -> bool:

@@ -96,3 +96,14 @@ def test_custom_feed_is_guarded_against_collapse(settings, make_event):
     assert "germany.ics: would drop from 10 to 2 upcoming events; kept the published version" \
         in report.refused
     assert len(uids(settings, "germany")) == 10
+
+
+@pytest.mark.parametrize("written", ["Cologne", "köln", "KOELN"])
+def test_a_city_feed_takes_any_spelling_of_its_city(settings, make_event, written):
+    # the store keeps the canonical Köln; a feed, a query or `events --city` may say Cologne
+    events = [make_event("koeln", TODAY, ("Europe",), city="Köln"),
+              make_event("berlin", TODAY, ("Europe",))]
+    custom = with_feeds(settings, {"name": "cologne", "title": "Rust in Cologne",
+                                   "cities": [written]})
+    publish(events, custom, TODAY)
+    assert uids(custom, "cologne") == ["koeln"]
