@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -256,24 +255,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _locked_run(settings, sources, args: argparse.Namespace):
     """run_once under the run lock, then the run record for /healthz."""
-    from calendar_agg.health import failed_run_record, keep_run_record, run_record
+    from calendar_agg.health import recorded_run
     from calendar_agg.lock import lock_path, run_lock
     from calendar_agg.pipeline import run_once, utc_now
     from calendar_agg.progress import progress_for
 
     with run_lock(lock_path(settings.store.path), wait=max(0.0, args.wait)):
-        started, started_at = time.monotonic(), utc_now()
-        try:
-            report = run_once(settings, sources=sources,
-                              progress=progress_for(sys.stderr, args.quiet or args.json),
-                              accept_drop=args.accept_drop)
-        except Exception as exc:
-            keep_run_record(settings.store.path, failed_run_record(
-                started_at, utc_now(), time.monotonic() - started, exc))
-            raise
-        keep_run_record(settings.store.path,
-                        run_record(report, utc_now(), time.monotonic() - started))
-    return report
+        return recorded_run(settings.store.path, utc_now, lambda: run_once(
+            settings, sources=sources, accept_drop=args.accept_drop,
+            progress=progress_for(sys.stderr, args.quiet or args.json)))
 
 
 def _report_dict(report) -> dict:

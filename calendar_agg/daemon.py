@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from calendar_agg.config import Settings
 from calendar_agg.errors import CalendarAggError, ConfigError, RunLockedError
-from calendar_agg.health import failed_run_record, keep_run_record, run_record
+from calendar_agg.health import recorded_run
 from calendar_agg.lock import lock_path, run_lock
 from calendar_agg.models import RunReport
 from calendar_agg.pipeline import Clock, run_once, utc_now
@@ -66,15 +66,10 @@ class Service:
     def _locked_run(self) -> RunReport:
         self.runs += 1
         log.info("run %d started", self.runs)
-        started, started_at = time.monotonic(), self.clock()
-        try:
-            report = run_once(self.settings, clock=self.clock, session=self.session)
-        except Exception as exc:
-            keep_run_record(self.settings.store.path, failed_run_record(
-                started_at, self.clock(), time.monotonic() - started, exc))
-            raise
+        started = time.monotonic()
+        report = recorded_run(self.settings.store.path, self.clock, lambda: run_once(
+            self.settings, clock=self.clock, session=self.session))
         seconds = time.monotonic() - started
-        keep_run_record(self.settings.store.path, run_record(report, self.clock(), seconds))
         log.info("run %d finished in %.1f s: %s", self.runs, seconds, summary(report))
         return report
 

@@ -12,6 +12,8 @@ import json
 import logging
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from calendar_agg.config import Settings
@@ -42,6 +44,21 @@ def run_record(report: RunReport, finished: dt.datetime, seconds: float) -> dict
         "problems": len(report.problems), "files_written": len(report.written),
         "refused": list(report.refused),
     }
+
+
+def recorded_run(store_path: Path, clock: Callable[[], dt.datetime],
+                 run: Callable[[], RunReport]) -> RunReport:
+    """``run()``, its record kept beside the store however it ends (``run_record``, or
+    ``failed_run_record`` when it raises)."""
+    started, started_at = time.monotonic(), clock()
+    try:
+        report = run()
+    except Exception as exc:
+        keep_run_record(store_path, failed_run_record(started_at, clock(),
+                                                      time.monotonic() - started, exc))
+        raise
+    keep_run_record(store_path, run_record(report, clock(), time.monotonic() - started))
+    return report
 
 
 def failed_run_record(started: dt.datetime, finished: dt.datetime, seconds: float,
