@@ -158,9 +158,12 @@ _NOT_COUNTED = NOT_CHANGES | {"uid", "sequence", "first_seen", "last_seen", "las
                               "issues"}
 
 
+_COUNTED = tuple(field.name for field in dataclasses.fields(Event)
+                 if field.name not in _NOT_COUNTED)
+
+
 def _what_counts(event: Event) -> dict:
-    return {name: value for name, value in dataclasses.asdict(event).items()
-            if name not in _NOT_COUNTED}
+    return {name: getattr(event, name) for name in _COUNTED}  # its values are immutable
 
 
 def _stored_sightings(db: sqlite3.Connection, uid: str) -> list[tuple]:
