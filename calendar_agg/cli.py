@@ -86,11 +86,11 @@ def _add_parse_command(commands, common: argparse.ArgumentParser) -> None:
 
 def _format_name(text: str) -> str:
     """An argument that must name a parser (``parsers.PARSERS``)."""
-    from calendar_agg.parsers import PARSERS
+    from calendar_agg.config import unknown_format
 
-    if text not in PARSERS:
-        raise argparse.ArgumentTypeError(
-            f"unknown format {text!r}; known: {', '.join(sorted(PARSERS))}")
+    unknown = unknown_format(text)
+    if unknown is not None:
+        raise argparse.ArgumentTypeError(unknown)
     return text
 
 

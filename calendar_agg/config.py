@@ -314,10 +314,12 @@ _MAX_TIMEOUT = 3600  # seconds: a longer wait is a typing slip
 def _check_zone(name: Any, where: str, problems: list[str]) -> None:
     if not isinstance(name, str):
         return
+    # as parsers.ics.times.zone_named reads it, without importing the ICS parser (icalendar)
+    # on every run's config check
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        ZoneInfo(name)
+        ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"{where}: unknown time zone {name!r} (an IANA name such as "
                         f"'Europe/Berlin')")
@@ -401,13 +403,20 @@ def _feed_from_entry(entry: dict[str, Any]) -> FeedSettings:
 
 
 def _check_format(name: Any, prefix: str, problems: list[str]) -> None:
+    unknown = unknown_format(name) if isinstance(name, str) else None
+    if unknown is not None:
+        problems.append(f"{prefix}format: {unknown}")
+
+
+def unknown_format(name: str) -> str | None:
+    """What is wrong with a format name that names no parser, else None."""
     from calendar_agg.parsers import PARSERS
 
-    if isinstance(name, str) and name not in PARSERS:
-        close = difflib.get_close_matches(name, list(PARSERS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        problems.append(f"{prefix}format: unknown format {name!r}{hint}; "
-                        f"known: {', '.join(sorted(PARSERS))}")
+    if name in PARSERS:
+        return None
+    close = difflib.get_close_matches(name, list(PARSERS), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown format {name!r}{hint}; known: {', '.join(sorted(PARSERS))}"
 
 
 def source_from_entry(entry: dict[str, Any]) -> SourceSettings:

@@ -86,9 +86,9 @@ def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats
     event = from_json(Event, rows.data) if old is not None and row[0] != rows.data else old
     correction = None
     if old is not None and event is not None and event != old:
-        ahead = ahead_of(old, event)
-        if ahead.sequence != event.sequence and _what_counts(old) != _what_counts(event):
-            correction = _correction(old, ahead, rows)
+        ahead, corrected = ahead_of(old, event)
+        if corrected is not None:
+            correction = _correction(ahead, corrected, rows)
         if ahead is not event:
             event = ahead
             rows = dataclasses.replace(rows, data=to_json(event), summary=summary_text(event))
@@ -114,9 +114,9 @@ def _save_event(db: sqlite3.Connection, rows: EncodedRecord, stats: MergeStats
 CORRECTED = "corrected"
 
 
-def _correction(published: Event, event: Event, rows: EncodedRecord) -> tuple:
+def _correction(event: Event, changed: dict[str, list], rows: EncodedRecord) -> tuple:
     source, issue = rows.sightings[-1][:2] if rows.sightings else ("", "")
-    details: dict[str, object] = dict(differences(_what_counts(published), _what_counts(event)))
+    details: dict[str, object] = dict(changed)
     details["reason"] = "what its listings say now differs from what was published"
     assert event.last_modified is not None  # ``ahead_of`` set it
     return change_row(Change(event.last_modified, source, issue, CORRECTED, details))
@@ -133,23 +133,25 @@ def _with_corrections(derived: Iterable[tuple], stored: list[tuple],
     return sorted([*derived, *kept], key=lambda row: row[0])
 
 
-def ahead_of(published: Event, derived: Event) -> Event:
+def ahead_of(published: Event, derived: Event) -> tuple[Event, dict[str, list] | None]:
     """The ``derived`` event as it replaces the stored (and maybe published) one: its SEQUENCE
     never goes back, and a real change deriving did not count (an issue read again without
     the lines that changed the event, a calendar occurrence deleted the day it was found)
     puts SEQUENCE and LAST-MODIFIED past the stored ones: calendar clients take an update
-    only with a higher SEQUENCE."""
-    changed = _what_counts(published) != _what_counts(derived)
+    only with a higher SEQUENCE. With it, that change's fields ([published, now]) when
+    deriving did not count it, else None."""
+    was, now = _what_counts(published), _what_counts(derived)
+    changed = was != now
     if derived.sequence >= published.sequence + changed:
-        return derived
+        return derived, None
     if not changed:
-        return dataclasses.replace(derived, sequence=published.sequence)
+        return dataclasses.replace(derived, sequence=published.sequence), None
     modified = derived.last_modified
     if published.last_modified is not None and (
             modified is None or modified <= published.last_modified):
         modified = published.last_modified + _SECOND
-    return dataclasses.replace(derived, sequence=published.sequence + 1,
-                               last_modified=modified)
+    return (dataclasses.replace(derived, sequence=published.sequence + 1,
+                                last_modified=modified), differences(was, now))
 
 
 _SECOND = dt.timedelta(seconds=1)

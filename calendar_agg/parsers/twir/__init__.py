@@ -62,28 +62,29 @@ def parse_lines(
     for entry in section.entries:
         if inline is not None:
             entry.head = inline(entry.head)
-        before = len(events), len(problems)
-        _read(entry, context, events, problems)
-        lost = lost or (len(events) == before[0] and len(problems) > before[1])
+        lost = _read(entry, context, events, problems) or lost
     if lost or (window is not None and not section.ended):
         # a windowed list always ends with its closing lines: one that does not was cut off
         found_issue = replace(found_issue, partial=True)
     return ParseResult(issues=(found_issue,), events=tuple(events), problems=tuple(problems))
 
 
-def _read(entry: Entry, context: Context, events: list[RawEvent], problems: list[Problem]) -> None:
-    """Append the entry's event and problems."""
+def _read(entry: Entry, context: Context, events: list[RawEvent], problems: list[Problem]
+          ) -> bool:
+    """Append the entry's event and problems; True when it looked like an event but gave
+    none (a problem says why)."""
     try:
         found = read_entry(entry, context)
     except EntryError as error:
         problems.append(_problem(context, entry, str(error)))
-        return
+        return True
     if found is None:
-        return
+        return False
     event, doubts = found
     events.append(event)
     if doubts:
         problems.extend(_problem(context, entry, doubt) for doubt in doubts)
+    return False
 
 
 def _problem(context: Context, entry: Entry, message: str) -> Problem:
