@@ -363,6 +363,7 @@ def _feeds(value: Any, problems: list[str]) -> list[FeedSettings]:
             radius = near.get("radius_km")
             if isinstance(radius, int | float) and radius <= 0:
                 problems.append(f"{prefix}near.radius_km: must be more than 0, not {radius}")
+            _check_near_city(near, prefix, problems)
         if len(problems) == before:
             feeds.append(_feed_from_entry(entry))
     return feeds
@@ -374,6 +375,22 @@ _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 def _strings(value: Any) -> list[str]:
     """The strings of a config list (type problems are reported elsewhere)."""
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+UNLOCATED_CITY = ("is not a city the offline gazetteer can locate (check the spelling, or add "
+                  "country = \"XX\" when the name is ambiguous)")
+
+
+def _check_near_city(near: dict[str, Any], prefix: str, problems: list[str]) -> None:
+    """A feed's ``near.city`` must be one the gazetteer locates: found now, with the other
+    problems, not when the run publishes, after it has stored what it read."""
+    city, country = near.get("city"), near.get("country")
+    if not isinstance(city, str) or not isinstance(country, str | None):
+        return  # the key checks said so
+    from calendar_agg.normalize.places import coordinates  # only when a feed has near
+
+    if coordinates(city, country) is None:
+        problems.append(f"{prefix}near.city: {city!r} {UNLOCATED_CITY}")
 
 
 def _country_code(text: str) -> str | None:

@@ -195,3 +195,17 @@ def test_source_timeout_zone_and_feed_radius_out_of_range_are_reported_together(
     assert any("sources[1].timezone: unknown time zone 'Mars/Olympus'" in p for p in problems)
     assert any("feeds[0].near.radius_km: must be more than 0, not -5" in p for p in problems)
     assert not any("sources[2]" in p for p in problems) and len(problems) == 4
+
+
+def test_unknown_near_city_is_reported_with_the_other_problems(tmp_path):
+    text = ('[[feeds]]\nname = "a"\ntitle = "a"\nnear = {city = "Xqzzyville", radius_km = 5}\n'
+            '[[feeds]]\nname = "b"\ntitle = "b"\nnear = {city = "Berlin", radius_km = 5}\n'
+            '[[feeds]]\nname = "c"\ntitle = "c"\nnear = {city = "Paris", country = "US", '
+            'radius_km = 5}\n[serve]\nport = -1\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    problems = caught.value.problems
+    assert any(p.startswith("feeds[0].near.city: 'Xqzzyville' is not a city the offline "
+                            "gazetteer can locate") for p in problems)
+    assert any(p.startswith("serve.port") for p in problems)
+    assert len(problems) == 2  # Berlin is found, and Paris in the US (Texas) too

@@ -183,6 +183,18 @@ def test_cli_config_error_exit_code(tmp_path):
     assert "outptu: unknown key (did you mean output?)" in done.stderr
 
 
+def test_cli_unknown_near_city_stops_the_run_before_it_stores_anything(tmp_path):
+    # found only when the run published, the bad city let it store every event first
+    config = tmp_path / "c.toml"
+    config.write_text(f'[store]\npath = "var/db.sqlite3"\n[[sources]]\nname = "a"\n'
+                      f'path = "{SAMPLES}"\n[[feeds]]\nname = "n"\ntitle = "n"\n'
+                      f'near = {{ city = "Xqzzyville", radius_km = 50 }}\n')
+    done = cli("run", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "feeds[0].near.city: 'Xqzzyville' is not a city the offline gazetteer" in done.stderr
+    assert not (tmp_path / "var").exists() and not (tmp_path / "output").exists()
+
+
 @pytest.mark.parametrize("command", ["run", "parse"])
 def test_cli_unknown_input_format_is_a_usage_error(tmp_path, command):
     done = cli(command, "--input-format", "klingon", str(SAMPLES), cwd=tmp_path)

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from calendar_agg.config import FeedSettings
+from calendar_agg.config import UNLOCATED_CITY, FeedSettings
 from calendar_agg.errors import ConfigError
 from calendar_agg.models import REGIONS, Event, region_slug
 from calendar_agg.normalize import places
@@ -61,9 +61,7 @@ def event_filter(feed: FeedSettings, config: str = "<config>") -> EventFilter:
         point = places.coordinates(feed.near.city, feed.near.country)
         if point is None:
             raise ConfigError(config, [
-                f"feeds {feed.name!r}: near.city: {feed.near.city!r} is not a city the "
-                f"offline gazetteer can locate (check the spelling, or add "
-                f"country = \"XX\" when the name is ambiguous)"])
+                f"feeds {feed.name!r}: near.city: {feed.near.city!r} {UNLOCATED_CITY}"])
         near = (point[0], point[1], feed.near.radius_km)
     return EventFilter(regions=feed.regions, countries=feed.countries, cities=feed.cities,
                        virtual=feed.virtual, near=near)

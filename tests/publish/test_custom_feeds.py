@@ -8,7 +8,7 @@ import icalendar
 import lxml.html
 import pytest
 
-from calendar_agg.config import settings_from_dict
+from calendar_agg.config import FeedSettings, NearSettings, settings_from_dict
 from calendar_agg.errors import ConfigError
 from calendar_agg.publish import publish
 
@@ -66,8 +66,9 @@ def test_conditions_combine(settings, sample_events):
 
 
 def test_unknown_near_city_is_a_config_error_naming_the_feed(settings, sample_events):
-    custom = with_feeds(settings, {"name": "nowhere", "title": "Nowhere",
-                                   "near": {"city": "Xqzzyville", "radius_km": 50}})
+    # the config's check finds it (test_config); settings made in code meet this one
+    nowhere = FeedSettings("nowhere", "Nowhere", near=NearSettings("Xqzzyville", 50.0))
+    custom = dataclasses.replace(settings, feeds=[nowhere])
     with pytest.raises(ConfigError) as caught:
         publish(sample_events, custom, TODAY)
     assert "feeds 'nowhere': near.city: 'Xqzzyville'" in str(caught.value)
