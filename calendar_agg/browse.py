@@ -77,8 +77,23 @@ def _plain(value: object) -> object:
 def table_line(event: Event) -> str:
     place = ", ".join(p for p in (event.city, event.subdivision, event.country) if p)
     title = (event.title or event.group or "")[:50]
-    return (f"{event.uid}  {event.start}  {event.status:<9} {'/'.join(event.regions) or '-':<22}"
-            f" {place or '-':<26} {title}")
+    return (f"{event.uid}  {when_text(event.start, event.end, event.precision):<16}  "
+            f"{event.status:<9} {'/'.join(event.regions) or '-':<22} {place or '-':<26} {title}")
+
+
+def when_text(start: dt.date, end: dt.date | None, precision: str = "day") -> str:
+    """The days of an event for a table: ``2025-06-05``, a span as an ISO 8601 interval
+    without what its end shares with its start (``2025-09-22/23``, ``2025-09-30/10-02``),
+    or the month or year an imprecise date gives (``2025-06``)."""
+    if precision == "month":
+        return start.isoformat()[:7]
+    if precision == "year":
+        return str(start.year)
+    if end is None or end == start:
+        return start.isoformat()
+    shared = 8 if end.month == start.month and end.year == start.year else (
+        5 if end.year == start.year else 0)
+    return f"{start.isoformat()}/{end.isoformat()[shared:]}"
 
 
 def history_lines(event: Event, sightings: Sequence[Sighting],

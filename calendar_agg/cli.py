@@ -337,12 +337,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _print_table(events) -> None:
+    from calendar_agg.browse import when_text
+
     for event in events:
         place = ", ".join(p for p in (event.city, event.subdivision, event.country) if p)
         flags = "hybrid" if event.hybrid else "virtual" if event.virtual else ""
-        when = {"month": event.start.isoformat()[:7], "year": str(event.start.year)}.get(
-            event.precision, event.start.isoformat())
-        print(f"{when:<10}  {place or '-':<28} {flags:<7} {event.region or '-':<13} "
+        when = when_text(event.start, event.end, event.precision)
+        print(f"{when:<16}  {place or '-':<28} {flags:<7} {event.region or '-':<13} "
               f"{(event.title or event.group or '')[:60]}")
 
 

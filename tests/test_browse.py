@@ -93,3 +93,32 @@ def test_output_cut_short_by_its_reader_is_not_an_error(folder):
         os.close(write_end)
     assert done.returncode == 0
     assert done.stderr == b""
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "shown"), [
+    ("2025-06-05", None, "day", "2025-06-05"),
+    ("2025-09-22", "2025-09-23", "day", "2025-09-22/23"),
+    ("2025-09-30", "2025-10-02", "day", "2025-09-30/10-02"),
+    ("2025-12-30", "2026-01-02", "day", "2025-12-30/2026-01-02"),
+    ("2025-06-01", "2025-06-30", "month", "2025-06"),
+    ("2025-01-01", None, "year", "2025"),
+])
+def test_tables_show_the_days_an_event_spans(start, end, precision, shown):
+    import datetime as dt
+
+    from calendar_agg.browse import when_text
+
+    assert when_text(dt.date.fromisoformat(start), end and dt.date.fromisoformat(end),
+                     precision) == shown
+
+
+def test_parse_table_shows_a_conference_s_last_day(tmp_path):
+    issue = tmp_path / "2025-09-10-this-week-in-rust.md"
+    issue.write_text("Title: This Week in Rust 616\nNumber: 616\nDate: 2025-09-10\n\n"
+                     "## Upcoming Events\n\n### Europe\n\n"
+                     "* 2025-09-22 - 2025-09-23 | Köln, DE | [Rust Cologne](https://rust.cologne)\n"
+                     "    * [**RustConf Cologne**](https://rust.cologne/2025)\n\n## Jobs\n")
+    done = subprocess.run([sys.executable, "-m", "calendar_agg", "parse", str(issue)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:3] == ["2025-09-22/23", "Köln,", "DE"]
