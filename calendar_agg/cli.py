@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from calendar_agg import __version__
 from calendar_agg.errors import CalendarAggError, ConfigError, RunLockedError, SourceError
@@ -31,8 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
                "0 success, 1 a source failed, 2 config or usage error, 3 other error, "
                "4 another run is in progress.")
     parser.add_argument("--version", action="version", version=f"calendar-agg {__version__}")
+    _add_common_options(parser)  # before the command too: calendar-agg -v run
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = _common_options()
+    common = argparse.ArgumentParser(add_help=False)
+    # after the command, they leave what was given before it alone unless given again
+    _add_common_options(common, argparse.SUPPRESS)
     _add_run_command(commands, common)
     _add_parse_command(commands, common)
     _add_events_command(commands, common)
@@ -41,14 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common_options() -> argparse.ArgumentParser:
-    """The options every command takes (a parent parser)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, metavar="FILE",
+def _add_common_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    """The options every command takes, before or after its name (``default``: what an
+    option not given leaves; None: its own default)."""
+    parser.add_argument("--config", type=Path, metavar="FILE", default=default,
                         help="config file (default: config/calendar-agg.toml when present)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log more, with tracebacks")
-    common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    return common
+    for flags, text in ((("-v", "--verbose"), "log more, with tracebacks"),
+                        (("-q", "--quiet"), "print only errors")):
+        parser.add_argument(*flags, action="store_true", help=text,
+                            default=False if default is None else default)
 
 
 def _add_run_command(commands, common: argparse.ArgumentParser) -> None:
