@@ -280,6 +280,7 @@ def _report_dict(report) -> dict:
         "events_found": report.events_found, "new": report.new, "updated": report.updated,
         "problems": [str(p) for p in report.problems], "written": len(report.written),
         "refused": report.refused,
+        "accepted": report.accepted,
         "failed": report.failed,
     }
 
@@ -302,6 +303,8 @@ def _print_report(report) -> None:
     if report.refused:
         print("  (once you checked that those events really are gone: calendar-agg run "
               "--accept-drop publishes them)")
+    for drop in report.accepted:
+        print(f"replaced although it collapses (--accept-drop): {drop}")
     print(f"events found: {report.events_found}, new: {report.new}, "
           f"updated: {report.updated}, problems: {len(report.problems)}, "
           f"files written: {len(report.written)}")

@@ -211,6 +211,7 @@ class RunReport:
     notices: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # feeds not replaced (collapse guard)
+    accepted: list[str] = field(default_factory=list)  # collapses published (--accept-drop)
 
     @property
     def failed(self) -> bool:

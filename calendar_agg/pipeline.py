@@ -113,6 +113,8 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
         _publish(store, settings, now, report, accept_drop)
         for reason in report.refused:
             log.error("collapse guard: %s", reason)
+        for drop in report.accepted:
+            log.warning("collapse guard off (--accept-drop): published %s", drop)
     finally:
         store.close()
     return report
@@ -254,6 +256,7 @@ def _publish(store: Store, settings: Settings, now: dt.datetime, report: RunRepo
     published = publish(store.stored_events(), settings, now.date(), sources=store.sources(),
                         parts=parts, entries=entries, guard=not accept_drop)
     report.written, report.refused = published.written, published.refused
+    report.accepted = published.accepted
     with store.transaction():
         own_output_parts(store)
         store.keep_vevent_parts(parts.used)

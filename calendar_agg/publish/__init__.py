@@ -24,7 +24,7 @@ from calendar_agg.config import Settings, refresh_interval
 from calendar_agg.models import Event
 from calendar_agg.publish.feeds import Feed, custom_feeds, in_window, standard_feeds
 from calendar_agg.publish.files import Writes, remove_leftovers
-from calendar_agg.publish.guard import collapse_reason, is_upcoming, upcoming_count
+from calendar_agg.publish.guard import collapse, is_upcoming, upcoming_count
 from calendar_agg.publish.text import safe_url
 from calendar_agg.records import StoredEvent, full
 
@@ -40,6 +40,7 @@ class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     refused: list[str] = field(default_factory=list)  # feeds kept by the collapse guard
+    accepted: list[str] = field(default_factory=list)  # collapses published (guard off)
     files: list[str] = field(default_factory=list)  # every file written or left unchanged
 
 
@@ -179,13 +180,16 @@ def _feed_files(feeds: list[Feed], seen: Gathered, settings: Settings, today: dt
 def _allowed(path: Path, upcoming: int, today: dt.date, report: PublishReport,
              guard: bool = True) -> bool:
     """May the calendar at ``path`` be replaced by one with ``upcoming`` upcoming events?
-    (the collapse guard, unless ``guard`` is off)"""
-    if not guard:
+    (the collapse guard; with the guard off, a collapse it would have kept is reported as
+    accepted)"""
+    drop = collapse(path, upcoming, today)
+    if drop is None:
         return True
-    reason = collapse_reason(path, upcoming, today)
-    if reason:
-        report.refused.append(reason)
-    return reason is None
+    if guard:
+        report.refused.append(f"{path.name}: would drop {drop}; kept the published version")
+    else:
+        report.accepted.append(f"{path.name}: {drop}")
+    return not guard
 
 
 def _write(writes: Writes, path: Path, data: bytes | Iterable[bytes],

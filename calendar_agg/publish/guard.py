@@ -62,10 +62,11 @@ def is_upcoming(event: Event | StoredEvent, today: dt.date) -> bool:
     return event.start >= today and event.status != "CANCELLED"
 
 
-def collapse_reason(path: Path, new_upcoming: int, today: dt.date) -> str | None:
-    """Why the calendar at ``path`` must not be replaced, or None when it may be."""
+def collapse(path: Path, new_upcoming: int, today: dt.date) -> str | None:
+    """How the calendar at ``path`` would collapse (``from 40 to 3 upcoming events``) if
+    it were replaced by one with ``new_upcoming`` upcoming events, or None when that is no
+    collapse."""
     old = upcoming_in_file(path, today)
     if old >= MIN_EVENTS and new_upcoming < old * KEEP_SHARE:
-        return (f"{path.name}: would drop from {old} to {new_upcoming} upcoming events; "
-                f"kept the published version")
+        return f"from {old} to {new_upcoming} upcoming events"
     return None

@@ -71,6 +71,9 @@ def test_rule_20_collapse_guard_keeps_the_feed_reports_why_and_exits_non_zero(tm
     assert accepted.returncode == 0, accepted.stderr
     for name in ("all.ics", "europe.ics"):
         assert upcoming_in_file(tmp_path / "out" / "ics" / name, today) == 2
+        # the summary names what the operator let through
+        assert (f"replaced although it collapses (--accept-drop): {name}: from 12 to 2 "
+                f"upcoming events") in accepted.stdout
     assert run(tmp_path, tmp_path / "b.md", "var/two.sqlite3").returncode == 0
 
 
