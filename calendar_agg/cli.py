@@ -382,7 +382,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         if event is None:
             print(f"calendar-agg: no event with UID {args.uid} (see `calendar-agg events`)",
                   file=sys.stderr)
-            return EXIT_FAILED
+            return EXIT_USAGE
         lines = browse.history_lines(event, store.sightings(args.uid), store.history(args.uid))
     finally:
         store.close()

@@ -77,7 +77,7 @@ def test_history_shows_sightings_and_changes(folder):
     assert changes[0].split()[1] == "new"
     assert changes[1].split()[1] == "renamed" and "'June SRUG Meetup' ->" in changes[1]
     missing = cli("history", "no-such-uid", cwd=folder)
-    assert missing.returncode == 1 and "no event with UID" in missing.stderr
+    assert missing.returncode == 2 and "no event with UID" in missing.stderr
 
 
 def test_output_cut_short_by_its_reader_is_not_an_error(folder):
