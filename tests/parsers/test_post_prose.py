@@ -71,6 +71,10 @@ def test_find_dates_ignores_what_is_no_date(text: str) -> None:
     [
         ("This March", 2024, None, (D(2024, 3, 1), D(2024, 3, 31), "month")),
         ("This March", None, D(2024, 5, 2), (D(2024, 3, 1), D(2024, 3, 31), "month")),
+        # said in November, "this March" is the coming one; a year the name gives decides
+        ("this March", None, D(2026, 11, 1), (D(2027, 3, 1), D(2027, 3, 31), "month")),
+        ("this March", 2027, D(2026, 4, 1), (D(2027, 3, 1), D(2027, 3, 31), "month")),
+        ("this June", None, D(2024, 5, 2), (D(2024, 6, 1), D(2024, 6, 30), "month")),
         ("next March", None, D(2024, 5, 2), (D(2025, 3, 1), D(2025, 3, 31), "month")),
         ("last June", None, D(2024, 5, 2), (D(2023, 6, 1), D(2023, 6, 30), "month")),
         ("12–13 October", 2023, D(2024, 1, 1), (D(2023, 10, 12), D(2023, 10, 13), "day")),

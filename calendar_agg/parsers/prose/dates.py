@@ -189,16 +189,18 @@ def resolve(mention: DateMention, year: int | None = None,
 
 def _year_for(mention: DateMention, year: int | None, reference: dt.date | None) -> int | None:
     month = mention.first[1]
-    if reference is not None and mention.qualifier in ("this", "next", "last"):
+    if reference is not None and mention.qualifier in ("next", "last"):
         if mention.qualifier == "next":
             return reference.year + (0 if month > reference.month else 1)
-        if mention.qualifier == "last":
-            return reference.year - (0 if month < reference.month else 1)
-        return reference.year
-    if year is not None:
+        return reference.year - (0 if month < reference.month else 1)
+    if year is not None:  # the event's name or the title says it ("RustNation 2027")
         return year
+    if reference is not None and mention.qualifier == "this" and month >= reference.month:
+        return reference.year
     if reference is None:
         return None
+    # "this March" in November, or a month with no word before it: the nearest such month
+    # (one ahead preferred: posts announce more often than they look back)
     day = mention.first[2] or 15
     candidates = [y for y in range(reference.year - 1, reference.year + 2)
                   if not (month == 2 and day == 29 and not calendar.isleap(y))]
