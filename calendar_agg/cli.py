@@ -278,7 +278,8 @@ def _report_dict(report) -> dict:
                      "last_success": s.last_success.isoformat() if s.last_success else None}
                     for s in report.sources],
         "events_found": report.events_found, "new": report.new, "updated": report.updated,
-        "problems": [str(p) for p in report.problems], "written": len(report.written),
+        "problems": [str(p) for p in report.problems], "notices": report.notices,
+        "written": len(report.written),
         "refused": report.refused,
         "accepted": report.accepted,
         "failed": report.failed,
@@ -294,6 +295,10 @@ def _print_report(report) -> None:
             since = source.last_success.isoformat() if source.last_success else "never"
             state += f" ({source.failures} consecutive failures; last success: {since})"
         print(f"source {source.name}: {state}")
+    for notice in report.notices[:10]:  # documents that gave nothing: a page with no list
+        print(f"notice: {notice}")
+    if len(report.notices) > 10:
+        print(f"... and {len(report.notices) - 10} more notices")
     for problem in report.problems[:50]:
         print(f"problem: {problem}")
     if len(report.problems) > 50:

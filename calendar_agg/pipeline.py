@@ -154,7 +154,7 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
         source_report.documents += 1
         source_report.events += found.events
         report.problems.extend(found.result.problems)
-        report.notices.extend(f"{source.name}: {found.name}: {n}"
+        report.notices.extend(f"{source.name}: {in_document(found.name, n)}"
                               for n in found.result.notices)
     validators = fetched.http_state or HttpState()
     store.record_source(source.name, now, events=source_report.events,
@@ -388,4 +388,10 @@ def parse_as_written(document: Document, now: dt.datetime,
     result = parse_document(fetched_now(document, now))
     events = [resolve(e, canonical_city=False) for e in result.events]
     return ([render(e) for e in events] if render is not None else events, result.problems,
-            [f"{document.name}: {n}" for n in result.notices])
+            [in_document(document.name, n) for n in result.notices])
+
+
+def in_document(name: str, notice: str) -> str:
+    """A parser's notice, where it was found: ``name`` first, unless the notice already
+    begins with it (an issue named after its file)."""
+    return notice if notice.startswith(f"{name}: ") else f"{name}: {notice}"

@@ -183,6 +183,21 @@ def test_cli_config_error_exit_code(tmp_path):
     assert "outptu: unknown key (did you mean output?)" in done.stderr
 
 
+def test_cli_run_says_which_documents_gave_nothing(tmp_path):
+    # a page with no events section is skipped with a notice: the run said "0 events" only
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "about.html").write_text("<html><body><h1>About</h1><p>Hi.</p></body></html>")
+    (folder / "2025-06-04-this-week-in-rust.md").write_bytes(
+        (SAMPLES / "2025-06-04-this-week-in-rust.md").read_bytes())
+    done = cli("run", str(folder), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"notice: {folder}: about.html: no upcoming-events section" in done.stdout.splitlines()
+    as_json = cli("run", str(folder), "--json", cwd=tmp_path)
+    assert json.loads(as_json.stdout)["notices"] == [
+        f"{folder}: about.html: no upcoming-events section"]
+
+
 def test_cli_unknown_near_city_stops_the_run_before_it_stores_anything(tmp_path):
     # found only when the run published, the bad city let it store every event first
     config = tmp_path / "c.toml"
