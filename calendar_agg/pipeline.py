@@ -44,6 +44,8 @@ from calendar_agg.store import Store
 from calendar_agg.workers import Call, Workers
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from calendar_agg.normalize.listings import FreshListings, ResolvedListing
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,8 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
             for source in sources if sources is not None else settings.sources:
                 polite = sources is None and source.url is not None
                 for document in _run_source(source, store, session, now, report, keeper,
-                                            workers, polite=polite, progress=progress):
+                                            workers, polite=polite, progress=progress,
+                                            output=settings.output.dir):
                     report.events_found += document.events
                     parsed_any = parsed_any or not document.replayed
                     seen.update((source.name, issue) for issue in document.listed)
@@ -122,9 +125,11 @@ def _run_once(settings: Settings, sources: Sequence[SourceSettings] | None, cloc
 
 def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
                 report: RunReport, keeper: ListingKeeper, workers: Workers | None = None, *,
-                polite: bool = False, progress: Progress | None = None) -> list[Parsed]:
+                polite: bool = False, progress: Progress | None = None,
+                output: Path | None = None) -> list[Parsed]:
     """The source's documents parsed (or replayed when unchanged, ``fingerprints``), the
-    listings of each kept by ``keeper`` as soon as it is parsed."""
+    listings of each kept by ``keeper`` as soon as it is parsed; a folder's files in the
+    run's ``output`` folder are not its documents."""
     source_report = SourceReport(source.name)
     report.sources.append(source_report)
     state = store.source_state(source.name) or {}
@@ -133,7 +138,8 @@ def _run_source(source: SourceSettings, store: Store, session, now: dt.datetime,
     http_state = HttpState(state.get("etag"), state.get("last_modified"))
     followed = _followed(store, source.name)
     try:
-        fetched = fetch(source, session, http_state, followed)
+        fetched = fetch(source, session, http_state, followed,
+                        skip=(output,) if output is not None else ())
     except SourceError as exc:
         return _failed(source_report, exc, store, now)
     first_problem = len(report.problems)  # a folder's are known once it has been read

@@ -198,6 +198,17 @@ def test_cli_run_says_which_documents_gave_nothing(tmp_path):
         f"{folder}: about.html: no upcoming-events section"]
 
 
+def test_cli_run_from_inside_its_folder_does_not_read_its_own_output(tmp_path):
+    (tmp_path / "2025-06-04-this-week-in-rust.md").write_bytes(
+        (SAMPLES / "2025-06-04-this-week-in-rust.md").read_bytes())
+    first = cli("run", ".", cwd=tmp_path)
+    assert first.returncode == 0 and (tmp_path / "output" / "ics" / "all.ics").exists()
+    again = cli("run", ".", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == "source .: 1 documents, 5 events"
+    assert "notice" not in again.stdout
+
+
 def test_cli_unknown_near_city_stops_the_run_before_it_stores_anything(tmp_path):
     # found only when the run published, the bad city let it store every event first
     config = tmp_path / "c.toml"

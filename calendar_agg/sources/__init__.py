@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from calendar_agg.config import SourceSettings
 from calendar_agg.models import Document, Problem
@@ -31,13 +32,14 @@ class FetchResult:
 
 
 def fetch(source: SourceSettings, session=None, state: HttpState | None = None,
-          known: Collection[str] = ()) -> FetchResult:
+          known: Collection[str] = (), skip: Collection[Path] = ()) -> FetchResult:
     """Documents of ``source``; raises SourceError when the source as a whole fails.
-    ``known``: issue URLs an index page led an earlier run to, not read again."""
+    ``known``: issue URLs an index page led an earlier run to, not read again; ``skip``:
+    folders whose files a folder source leaves out (the run's own output)."""
     if source.url is not None:
         from calendar_agg.sources.http import fetch_url
 
         return fetch_url(source, session, state, known)
     from calendar_agg.sources.local import read_path
 
-    return read_path(source)
+    return read_path(source, skip)

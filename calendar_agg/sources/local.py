@@ -16,11 +16,13 @@ from calendar_agg.sources.decode import decode_document
 DOCUMENT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".xml", ".atom", ".rss", ".ics", ".txt"}
 
 
-def read_path(source: SourceSettings) -> FetchResult:
+def read_path(source: SourceSettings, skip: Collection[Path] = ()) -> FetchResult:
+    """The file, or the document files of the folder, but for those in a ``skip`` folder
+    (the run's output: a folder source run from inside it would read its own feeds)."""
     path = source.path
     assert path is not None
     if path.is_dir():
-        return _read_folder(source, path)
+        return _read_folder(source, path, skip)
     if not path.exists():
         raise SourceError(source.name, f"{path}: no such file or folder")
     if not path.is_file():  # a device or pipe could be endless
@@ -28,16 +30,25 @@ def read_path(source: SourceSettings) -> FetchResult:
     return FetchResult(documents=[read_file(source, path)])
 
 
-def _read_folder(source: SourceSettings, folder: Path) -> FetchResult:
+def _read_folder(source: SourceSettings, folder: Path, skip: Collection[Path]) -> FetchResult:
     """Every document file of the folder, held as paths and read one at a time as the
     documents are gone through, so a run over an archive of thousands of issues never
     holds all their text at once. The result's ``problems`` fill as they are read."""
+    inside = _inside(folder, skip)
     files = sorted(
-        (p for p in folder.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
+        (p for p in folder.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
+         and not any(p.is_relative_to(left) for left in inside)),
         key=lambda p: (p.name, str(p)),
     )
     problems: list[Problem] = []
     return FetchResult(documents=FolderDocuments(source, files, problems), problems=problems)
+
+
+def _inside(folder: Path, skip: Collection[Path]) -> list[Path]:
+    """The ``skip`` folders within ``folder``, as the paths its walk gives under them."""
+    root = folder.resolve()
+    return [folder / within.relative_to(root) for within in map(Path.resolve, skip)
+            if within.is_relative_to(root)]
 
 
 class FolderDocuments(Collection[Document]):

@@ -37,3 +37,21 @@ def test_encodings_and_line_endings(tmp_path, data, expected):
 def test_missing_path_is_a_source_error(tmp_path):
     with pytest.raises(SourceError, match="no such file or folder"):
         fetch(adhoc_source(str(tmp_path / "missing")))
+
+
+def test_folder_leaves_out_the_run_s_own_output_inside_it(tmp_path, monkeypatch):
+    # `calendar-agg run .` in a folder of issues writes output/ there: the next run must
+    # not read its own calendars and feeds as documents
+    (tmp_path / "2025-06-04-this-week-in-rust.md").write_text("# Issue\n")
+    for name in ("output/ics/all.ics", "output/atom/all.xml", "output/index.html",
+                 "outputs/kept.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("BEGIN:VCALENDAR\n")
+    monkeypatch.chdir(tmp_path)
+    found = fetch(adhoc_source("."), skip=[tmp_path / "output"])
+    assert sorted(d.name for d in found.documents) == [
+        "2025-06-04-this-week-in-rust.md", "kept.md"]
+    everything = fetch(adhoc_source("."))  # a folder elsewhere, or none given: all read
+    assert len(everything.documents) == 5
+    elsewhere = fetch(adhoc_source(str(tmp_path / "outputs")), skip=[tmp_path / "output"])
+    assert [d.name for d in elsewhere.documents] == ["kept.md"]
