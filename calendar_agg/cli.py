@@ -293,7 +293,9 @@ def _print_report(report) -> None:
                  f"{source.documents} documents, {source.events} events")
         if source.error:
             since = source.last_success.isoformat() if source.last_success else "never"
-            state += f" ({source.failures} consecutive failures; last success: {since})"
+            # a source left alone until its retry time says how often it failed already
+            failures = "" if source.next_attempt else f"{source.failures} consecutive failures; "
+            state += f" ({failures}last success: {since})"
         print(f"source {source.name}: {state}")
     for notice in report.notices[:10]:  # documents that gave nothing: a page with no list
         print(f"notice: {notice}")
