@@ -196,6 +196,10 @@ def _read_body(source: SourceSettings, response: requests.Response, deadline: fl
             if len(body) > MAX_DOCUMENT_BYTES:
                 raise SourceError(source.name, f"response larger than {MAX_DOCUMENT_BYTES} bytes")
     except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        if time.monotonic() >= deadline - 0.05:  # the last wait was cut short by the budget
+            raise SourceError(source.name, f"response took more than "
+                                           f"{BUDGET_TIMEOUTS * source.timeout:g} s to arrive"
+                              ) from None
         raise SourceError(source.name, f"response stalled after {len(body)} bytes: nothing "
                                        f"more within {source.timeout:g} s") from None
     except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
@@ -225,4 +229,6 @@ def _short(exc: Exception) -> str:
         return "host name could not be resolved (no network?)"
     if "Connection refused" in text:
         return "connection refused"
+    if "IncompleteRead" in text or "Connection broken" in text:
+        return "the server closed the connection before the whole body was sent"
     return text.splitlines()[0][:200] if text else type(exc).__name__

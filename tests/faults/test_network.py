@@ -96,6 +96,17 @@ def endless(pause: float) -> Fault:
     return fault
 
 
+def drip(pause: float) -> Fault:
+    """A body of a declared length, a few bytes every ``pause`` seconds."""
+    def fault(conn: socket.socket, server: RawServer) -> None:
+        server.read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        while server.running.is_set():
+            conn.sendall(b"<entry>")
+            time.sleep(pause)
+    return fault
+
+
 ERROR_PAGE = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
               b"<body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>")
 
@@ -108,7 +119,8 @@ FAULTS = {
     "accepts-never-answers": (silent, r"^no answer within 1 s$"),
     "closes-without-answer": (close_unanswered,
                               r"^cannot connect: .*Remote end closed connection without response"),
-    "truncated-body": (truncated, rf"^response cut off after \d+ of {len(FEED)} bytes"),
+    "truncated-body": (truncated, rf"^response cut off after \d+ of {len(FEED)} bytes: the "
+                                  r"server closed the connection before the whole body was sent$"),
     "truncated-body-then-nothing": (truncated_then_silence,
                                     r"^response stalled after \d+ bytes: nothing more within 1 s"),
     "random-bytes": (answer("200 OK", random.Random(7).randbytes(5000),
@@ -118,6 +130,8 @@ FAULTS = {
                         r"^expected a feed but got an HTML page titled '502 Bad Gateway'$"),
     "endless-fast-body": (endless(0), r"^response larger than 20971520 bytes$"),
     "endless-slow-body": (endless(0.05), r"^response took more than 2 s to arrive$"),
+    # each piece comes within the timeout, the whole not within the budget: not "stalled"
+    "drip-just-under-timeout": (drip(0.7), r"^response took more than 2 s to arrive$"),
     "redirect-loop": (answer("302 Found", Location="/atom.xml"), r"^more than 5 redirects$"),
     "empty-200": (answer("200 OK", b"", Content_Type="application/atom+xml"),
                   r"^empty document"),
